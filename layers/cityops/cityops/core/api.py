@@ -1,0 +1,191 @@
+"""What every HTTP function shares: the resolver with its problem replies, the caller,
+If-Match, ETags, body limits and idempotent creates. Functions hold only their routes."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from pydantic import BaseModel
+
+from cityops.core.auth import Principal
+from cityops.core.errors import (
+    DomainError,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    PreconditionRequired,
+    problem,
+)
+from cityops.core.settings import get_settings
+
+PROBLEM = "application/problem+json"
+logger = Logger()
+
+
+def problem_response(error: DomainError) -> Response:
+    return Response(error.status, PROBLEM, json.dumps(error.problem(), ensure_ascii=False))
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    out = []
+    for err in exc.errors():
+        out.append(
+            {
+                "loc": [str(part) for part in err.get("loc", ())],
+                "msg": str(err.get("msg", "")),
+                "type": str(err.get("type", "")),
+            }
+        )
+    return out
+
+
+def make_resolver() -> APIGatewayHttpResolver:
+    """An HTTP API resolver that validates requests and answers every error as a problem."""
+    app = APIGatewayHttpResolver(enable_validation=True)
+
+    @app.exception_handler(DomainError)
+    def _domain_error(exc: DomainError) -> Response:
+        if exc.status >= 500:
+            logger.exception("domain error")
+        return problem_response(exc)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(exc: RequestValidationError) -> Response:
+        errors = _validation_errors(exc)
+        detail = "The request body is not valid JSON." if any(
+            e["type"] == "json_invalid" for e in errors
+        ) else "Some fields are missing or not valid."
+        return problem_response(InvalidInput(detail, errors=errors))
+
+    @app.not_found
+    def _no_route(_exc: Exception) -> Response:
+        return problem_response(NotFound("No such resource."))
+
+    @app.exception_handler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        logger.exception("unexpected error")
+        body = problem(500, "internal-error", "Internal error", "Something went wrong on our side.")
+        return Response(500, PROBLEM, json.dumps(body))
+
+    app.use(middlewares=[_limit_body])
+    return app
+
+
+def _limit_body(app: APIGatewayHttpResolver, next_middleware: Callable[..., Response]) -> Response:
+    body = app.current_event.body or ""
+    if len(body.encode()) > get_settings().max_body_bytes:
+        return problem_response(
+            PayloadTooLarge(f"The body must be at most {get_settings().max_body_bytes} bytes.")
+        )
+    return next_middleware(app)
+
+
+def caller(app: APIGatewayHttpResolver) -> Principal:
+    """The signed-in caller, from the claims the JWT authorizer verified."""
+    claims = app.current_event.request_context.authorizer.jwt_claim or {}
+    return Principal.from_claims(claims)
+
+
+def if_match(app: APIGatewayHttpResolver) -> int:
+    """The version the client last read, from `If-Match: "3"` (weak or strong)."""
+    raw = app.current_event.headers.get("if-match")
+    if not raw:
+        raise PreconditionRequired("Send If-Match with the ETag you last read.")
+    text = raw.strip().removeprefix("W/").strip('"')
+    if not text.isdigit():
+        raise InvalidInput(
+            "If-Match must be an ETag from this API.",
+            errors=[{"loc": ["header", "if-match"], "msg": "not an ETag"}],
+        )
+    return int(text)
+
+
+def reply(
+    body: BaseModel | dict[str, Any] | list[Any],
+    status: int = 200,
+    *,
+    version: int | None = None,
+    location: str | None = None,
+) -> Response:
+    """A JSON reply; with an ETag when the body is a versioned entity."""
+    data = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
+    headers: dict[str, str] = {}
+    if version is not None:
+        headers["ETag"] = f'"{version}"'
+    if location:
+        headers["Location"] = location
+    return Response(
+        status, "application/json", json.dumps(data, ensure_ascii=False), headers=headers
+    )
+
+
+def nfc(text: str) -> str:
+    """Strip and NFC-normalise text: Vietnamese has composed and decomposed forms of letters."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+@cache
+def _idempotency() -> tuple[Any, Any]:
+    from aws_lambda_powertools.utilities.idempotency import (
+        DynamoDBPersistenceLayer,
+        IdempotencyConfig,
+    )
+
+    store = DynamoDBPersistenceLayer(table_name=get_settings().idempotency_table)
+    config = IdempotencyConfig(
+        event_key_jmespath="[operation, caller, key]",
+        payload_validation_jmespath="body",
+        expires_after_seconds=24 * 3600,
+    )
+    return store, config
+
+
+def idempotent(
+    app: APIGatewayHttpResolver,
+    operation: str,
+    who: Principal,
+    body: dict[str, Any],
+    create: Callable[[], Response],
+) -> Response:
+    """Run `create` once per `Idempotency-Key`: a retry with the same key and body gets the
+    first reply again; the same key with another body is refused (422)."""
+    key = app.current_event.headers.get("idempotency-key")
+    if not key:
+        return create()
+    if len(key) > 128:
+        raise InvalidInput(
+            "Idempotency-Key is at most 128 characters.",
+            errors=[{"loc": ["header", "idempotency-key"], "msg": "too long"}],
+        )
+    from aws_lambda_powertools.utilities.idempotency import idempotent_function
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyValidationError,
+    )
+
+    store, config = _idempotency()
+    if app.lambda_context is not None:
+        config.register_lambda_context(app.lambda_context)
+
+    @idempotent_function(data_keyword_argument="request", persistence_store=store, config=config)
+    def run(request: dict[str, Any]) -> dict[str, Any]:
+        response = create()
+        return {"status": response.status_code, "body": response.body, "headers": response.headers}
+
+    try:
+        stored = run(request={"operation": operation, "caller": who.sub, "key": key, "body": body})
+    except IdempotencyValidationError as exc:
+        raise InvalidInput("This Idempotency-Key was used with a different body.") from exc
+    except IdempotencyAlreadyInProgressError as exc:
+        from cityops.core.errors import Conflict
+
+        raise Conflict("A request with this Idempotency-Key is still in progress.") from exc
+    headers = {k: v for k, v in (stored.get("headers") or {}).items() if isinstance(v, str)}
+    return Response(stored["status"], "application/json", stored["body"], headers=headers)

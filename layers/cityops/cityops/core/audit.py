@@ -1,0 +1,74 @@
+"""Audit records: immutable, kept in their entity's partition under `EVENT#<ulid>` sort keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cityops.core import clock
+from cityops.core.auth import Principal
+from cityops.core.dynamo import query_page
+from cityops.core.ids import new_id
+from cityops.core.pagination import decode_cursor, encode_cursor
+
+# Bookkeeping attributes that are not part of "what changed".
+_NOT_AUDITED = {"pk", "sk", "version", "updated_at", "created_at"}
+
+
+def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, list[Any]]:
+    """The fields that changed, as {field: [before, after]} (keys of indexes left out)."""
+    before, after = before or {}, after or {}
+    fields = (set(before) | set(after)) - _NOT_AUDITED
+    return {
+        f: [before.get(f), after.get(f)]
+        for f in sorted(fields)
+        if not f.startswith("gsi") and before.get(f) != after.get(f)
+    }
+
+
+def audit_record(
+    pk: str,
+    actor: Principal | None,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    *,
+    note: str | None = None,
+) -> dict[str, Any]:
+    """The audit item for one change: who, when, what, before → after."""
+    return {
+        "pk": pk,
+        "sk": f"EVENT#{new_id()}",
+        "at": clock.iso(clock.now()),
+        "actor_id": actor.sub if actor else "system",
+        "actor_name": (actor.name or actor.username) if actor else "system",
+        "action": action,
+        "changes": diff(before, after),
+        "note": note,
+    }
+
+
+def history_page(
+    table: str, pk: str, *, limit: int, cursor: str | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of an entity's history, oldest first."""
+    scope = f"history:{pk}"
+    items, last = query_page(
+        table,
+        key_condition="pk = :pk AND begins_with(sk, :event)",
+        values={":pk": pk, ":event": "EVENT#"},
+        limit=limit,
+        start_key=decode_cursor(cursor, scope),
+    )
+    entries = [
+        {
+            "id": item["sk"].removeprefix("EVENT#"),
+            "at": item["at"],
+            "actor_id": item["actor_id"],
+            "actor_name": item.get("actor_name"),
+            "action": item["action"],
+            "changes": item.get("changes", {}),
+            "note": item.get("note"),
+        }
+        for item in items
+    ]
+    return entries, encode_cursor(last, scope)

@@ -1,0 +1,64 @@
+"""The caller, taken from the JWT claims that the HTTP API's authorizer verified."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+ROLES = ("admin", "city_leader", "unit_leader", "officer", "clerk", "inspector")
+LEADER_ROLES = frozenset({"city_leader", "unit_leader"})
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the user's id (`sub`), name, unit and roles (Cognito groups)."""
+
+    sub: str
+    username: str
+    name: str
+    unit_id: str
+    roles: frozenset[str]
+
+    @classmethod
+    def from_claims(cls, claims: Mapping[str, Any]) -> Principal:
+        groups = claims.get("cognito:groups") or []
+        if isinstance(groups, str):  # API Gateway flattens lists to "[a b]" in some payloads
+            groups = groups.strip("[]").replace(",", " ").split()
+        return cls(
+            sub=str(claims.get("sub", "")),
+            username=str(claims.get("cognito:username") or claims.get("username") or ""),
+            name=str(claims.get("name") or ""),
+            unit_id=str(claims.get("custom:unit_id") or ""),
+            roles=frozenset(g for g in groups if g in ROLES),
+        )
+
+    def has_role(self, *roles: str) -> bool:
+        return any(role in self.roles for role in roles)
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles
+
+    @property
+    def is_city_leader(self) -> bool:
+        return "city_leader" in self.roles
+
+    @property
+    def is_leader(self) -> bool:
+        return bool(self.roles & LEADER_ROLES)
+
+    def sees_unit(self, unit_path: Iterable[str]) -> bool:
+        """May the caller see what belongs to the unit at `unit_path` (root first, itself last)?
+
+        City leaders and admins see every unit; a leader sees their unit's whole subtree;
+        anyone else sees their own unit only.
+        """
+        path = list(unit_path)
+        if self.is_city_leader or self.is_admin:
+            return True
+        if not path or not self.unit_id:
+            return False
+        if path[-1] == self.unit_id:
+            return True
+        return self.is_leader and self.unit_id in path

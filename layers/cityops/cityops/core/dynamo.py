@@ -1,0 +1,167 @@
+"""The DynamoDB helpers every store uses.
+
+`write_change` is the one way an entity changes: the entity (guarded by its `version`), the
+audit record of the change and the obligation rows it opens, moves or closes go in a single
+`TransactWriteItems`, so nothing is ever half-written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from cityops.core.aws import client
+from cityops.core.errors import Conflict, PreconditionFailed
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+T = TypeVar("T")
+
+
+class VersionConflict(PreconditionFailed):
+    """The entity changed between our read and our write (someone else wrote first)."""
+
+
+def _to_dynamo(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: _to_dynamo(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_to_dynamo(v) for v in value]
+    return value
+
+
+def _from_dynamo(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _from_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list | set):
+        return [_from_dynamo(v) for v in value]
+    return value
+
+
+def serialize(item: dict[str, Any]) -> dict[str, Any]:
+    """A plain dict to DynamoDB's typed form; None values are left out."""
+    return {k: _serializer.serialize(v) for k, v in _to_dynamo(item).items()}
+
+
+def deserialize(item: dict[str, Any]) -> dict[str, Any]:
+    return _from_dynamo({k: _deserializer.deserialize(v) for k, v in item.items()})
+
+
+@dataclass
+class Change:
+    """One change of one entity, with what must be written with it."""
+
+    table: str
+    item: dict[str, Any]  # the whole new state, with pk, sk and the new version
+    expected_version: int | None  # None: the entity is created and must not exist yet
+    audit: dict[str, Any] | None = None  # its audit record (same table, same partition)
+    also: list[dict[str, Any]] = field(default_factory=list)  # e.g. obligation rows
+
+    def transact_items(self) -> list[dict[str, Any]]:
+        put: dict[str, Any] = {"TableName": self.table, "Item": serialize(self.item)}
+        if self.expected_version is None:
+            put["ConditionExpression"] = "attribute_not_exists(pk)"
+        else:
+            put["ConditionExpression"] = "version = :expected"
+            put["ExpressionAttributeValues"] = {":expected": {"N": str(self.expected_version)}}
+        items: list[dict[str, Any]] = [{"Put": put}]
+        if self.audit is not None:
+            items.append(
+                {
+                    "Put": {
+                        "TableName": self.table,
+                        "Item": serialize(self.audit),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                }
+            )
+        items.extend(self.also)
+        return items
+
+
+def write_change(change: Change) -> None:
+    """Write the change in one transaction, or raise a domain error and write nothing."""
+    try:
+        client("dynamodb").transact_write_items(TransactItems=change.transact_items())
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "TransactionCanceledException":
+            raise
+        reasons = exc.response.get("CancellationReasons") or []
+        first = reasons[0].get("Code") if reasons else None
+        if first == "ConditionalCheckFailed":
+            if change.expected_version is None:
+                raise Conflict("It already exists.") from exc
+            raise VersionConflict("It was changed by someone else; read it again.") from exc
+        if any(r.get("Code") == "ConditionalCheckFailed" for r in reasons):
+            raise Conflict("A related deadline is not in the state this change expects.") from exc
+        if any(r.get("Code") == "TransactionConflict" for r in reasons):
+            raise VersionConflict("A concurrent change is in progress; try again.") from exc
+        raise
+
+
+def retry_on_version_conflict(operation: Callable[[], T], attempts: int = 5) -> T:
+    """Run a read-modify-write again when another writer won the race (for changes that do not
+    carry the client's If-Match, such as appending a progress report)."""
+    for attempt in range(attempts):
+        try:
+            return operation()
+        except VersionConflict:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def get_item(table: str, pk: str, sk: str, *, consistent: bool = True) -> dict[str, Any] | None:
+    reply = client("dynamodb").get_item(
+        TableName=table,
+        Key=serialize({"pk": pk, "sk": sk}),
+        ConsistentRead=consistent,
+    )
+    return deserialize(reply["Item"]) if "Item" in reply else None
+
+
+def query_page(
+    table: str,
+    *,
+    key_condition: str,
+    values: dict[str, Any],
+    names: dict[str, str] | None = None,
+    index: str | None = None,
+    limit: int = 50,
+    start_key: dict[str, Any] | None = None,
+    forward: bool = True,
+    filter_expression: str | None = None,
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """One Query, one page: the items and the key to continue from (plain dicts)."""
+    params: dict[str, Any] = {
+        "TableName": table,
+        "KeyConditionExpression": key_condition,
+        "ExpressionAttributeValues": serialize(values),
+        "Limit": limit,
+        "ScanIndexForward": forward,
+    }
+    if names:
+        params["ExpressionAttributeNames"] = names
+    if index:
+        params["IndexName"] = index
+    if start_key:
+        params["ExclusiveStartKey"] = serialize(start_key)
+    if filter_expression:
+        params["FilterExpression"] = filter_expression
+    reply = client("dynamodb").query(**params)
+    last = reply.get("LastEvaluatedKey")
+    return [deserialize(i) for i in reply.get("Items", [])], (deserialize(last) if last else None)
+
+
+def strip_keys(item: dict[str, Any], keys: Iterable[str] = ("pk", "sk")) -> dict[str, Any]:
+    drop = set(keys)
+    return {k: v for k, v in item.items() if k not in drop and not k.startswith("gsi")}

@@ -1,0 +1,75 @@
+"""Domain errors, and the RFC 9457 problem details that answer them over HTTP.
+
+Stores and services raise these; a function maps each class to its reply in one place
+(`cityops.core.api`). No store or service ever builds an HTTP reply itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PROBLEM_TYPE_BASE = "https://cityops.example/problems/"
+
+
+class DomainError(Exception):
+    status = 400
+    slug = "bad-request"
+    title = "Bad request"
+
+    def __init__(self, detail: str = "", *, errors: list[dict[str, Any]] | None = None):
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.errors = errors
+
+    def problem(self) -> dict[str, Any]:
+        return problem(self.status, self.slug, self.title, self.detail, self.errors)
+
+
+class InvalidInput(DomainError):
+    status, slug, title = 422, "invalid-input", "The request is not valid"
+
+
+class NotFound(DomainError):
+    """Also what a caller gets for an object they may not see, so existence does not leak."""
+
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class Forbidden(DomainError):
+    """For actions on objects the caller may see but not change (reading them is 404 instead)."""
+
+    status, slug, title = 403, "forbidden", "Not allowed"
+
+
+class Conflict(DomainError):
+    status, slug, title = 409, "conflict", "Conflict with the current state"
+
+
+class PreconditionFailed(DomainError):
+    status, slug, title = 412, "precondition-failed", "The object has changed"
+
+
+class PreconditionRequired(DomainError):
+    status, slug, title = 428, "precondition-required", "If-Match is required"
+
+
+class PayloadTooLarge(DomainError):
+    status, slug, title = 413, "payload-too-large", "The request body is too large"
+
+
+def problem(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    errors: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    return body

@@ -1,0 +1,128 @@
+"""Obligations: every deadline of every system, tracked the same way.
+
+An obligation row belongs to an entity (`entity_ref`, e.g. `task#01J...`) and has a `key`
+that names it within the entity (`task.complete`, `task.progress#3`). Services never write
+these rows alone: `open_obligation`, `move_obligation` and `close_obligation` return
+transaction items that go into the same `TransactWriteItems` as the change that causes them
+(see `cityops.core.dynamo.Change.also`).
+
+While open, a row carries `open_shard` and `due_at`, the keys of the sparse `OpenByDue`
+index: the deadline sweep reads only open rows due before a horizon, never the whole table.
+Closing removes `open_shard`, and the row drops out of the index.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from cityops.core import clock
+from cityops.core.dynamo import serialize
+from cityops.core.settings import get_settings
+
+OPEN_BY_DUE_INDEX = "OpenByDue"
+OPEN_SHARDS = 4  # write sharding of the index's partition key; the sweep queries each shard
+
+
+class Outcome(StrEnum):
+    MET_ON_TIME = "met_on_time"
+    MET_LATE = "met_late"
+    CANCELLED = "cancelled"
+
+
+SYSTEMS = ("documents", "reports", "tasks", "cases")
+
+
+@dataclass(frozen=True)
+class Obligation:
+    entity_ref: str  # "<entity type>#<id>"
+    key: str  # unique within the entity; usually the kind, or kind#n for repeated ones
+    kind: str  # e.g. "task.complete", "complaint.accept"
+    system: str  # one of SYSTEMS
+    title: str  # a safe one-line summary for notices: never a denunciator's identity
+    due_at: datetime
+    responsible_unit_id: str
+    responsible_user_id: str | None = None
+    assigned_by: str | None = None
+    escalation_chain: list[str] = field(default_factory=list)  # unit ids, nearest first
+
+    def __post_init__(self) -> None:
+        if self.system not in SYSTEMS:
+            raise ValueError(f"unknown system {self.system!r}")
+        if self.due_at.tzinfo is None:
+            raise ValueError("due_at must be timezone-aware")
+
+
+def shard_of(entity_ref: str, key: str) -> str:
+    return f"OPEN#{zlib.crc32(f'{entity_ref}|{key}'.encode()) % OPEN_SHARDS}"
+
+
+def outcome_for(due_at: datetime, done_at: datetime) -> Outcome:
+    """Met on time when done at or before the deadline, else met late."""
+    return Outcome.MET_ON_TIME if done_at <= due_at else Outcome.MET_LATE
+
+
+def _table() -> str:
+    return get_settings().obligations_table
+
+
+def open_obligation(obligation: Obligation) -> dict[str, Any]:
+    """The transaction item that opens an obligation (it must not exist yet)."""
+    row = asdict(obligation)
+    row.update(
+        pk=obligation.entity_ref,
+        sk=obligation.key,
+        due_at=clock.iso(obligation.due_at),
+        status="open",
+        opened_at=clock.iso(clock.now()),
+        open_shard=shard_of(obligation.entity_ref, obligation.key),
+    )
+    del row["entity_ref"], row["key"]
+    return {
+        "Put": {
+            "TableName": _table(),
+            "Item": serialize(row),
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+    }
+
+
+def move_obligation(entity_ref: str, key: str, due_at: datetime) -> dict[str, Any]:
+    """The transaction item that moves an open obligation's deadline."""
+    return {
+        "Update": {
+            "TableName": _table(),
+            "Key": serialize({"pk": entity_ref, "sk": key}),
+            "UpdateExpression": "SET due_at = :due, moved_at = :now",
+            "ConditionExpression": "#status = :open",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": serialize(
+                {":due": clock.iso(due_at), ":now": clock.iso(clock.now()), ":open": "open"}
+            ),
+        }
+    }
+
+
+def close_obligation(entity_ref: str, key: str, outcome: Outcome) -> dict[str, Any]:
+    """The transaction item that closes an open obligation with its outcome."""
+    return {
+        "Update": {
+            "TableName": _table(),
+            "Key": serialize({"pk": entity_ref, "sk": key}),
+            "UpdateExpression": "SET #status = :closed, outcome = :outcome, closed_at = :now "
+            "REMOVE open_shard",
+            "ConditionExpression": "#status = :open",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": serialize(
+                {
+                    ":closed": "closed",
+                    ":outcome": outcome.value,
+                    ":now": clock.iso(clock.now()),
+                    ":open": "open",
+                }
+            ),
+        }
+    }

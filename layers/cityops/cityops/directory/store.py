@@ -1,0 +1,127 @@
+"""The directory's store: the only code that speaks DynamoDB for units and the calendar.
+
+Table `Directory` (pk, sk):
+- a unit:            UNIT#<id>      / UNIT       (gsi1pk "UNITS", gsi1sk its path "<root>/.../<id>")
+- its audit records: UNIT#<id>      / EVENT#<ulid>
+- a unit code:       UNITCODE#<code>/ UNITCODE   (keeps codes unique)
+- a calendar year:   CALENDAR       / <year>
+Index `ByTree` (gsi1pk, gsi1sk): every unit in tree order; a subtree is a begins_with.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cityops.core.aws import client
+from cityops.core.dynamo import deserialize, get_item, query_page, serialize
+from cityops.core.settings import get_settings
+
+BY_TREE_INDEX = "ByTree"
+
+
+def table() -> str:
+    return get_settings().directory_table
+
+
+def unit_pk(unit_id: str) -> str:
+    return f"UNIT#{unit_id}"
+
+
+def tree_key(path: list[str]) -> str:
+    return "/".join(path)
+
+
+def get_unit(unit_id: str) -> dict[str, Any] | None:
+    return get_item(table(), unit_pk(unit_id), "UNIT")
+
+
+def get_units(unit_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Several units in one BatchGetItem (paths are short: a handful of ids)."""
+    ids = list(dict.fromkeys(unit_ids))
+    if not ids:
+        return {}
+    keys = [serialize({"pk": unit_pk(i), "sk": "UNIT"}) for i in ids]
+    found: dict[str, dict[str, Any]] = {}
+    request: dict[str, Any] = {table(): {"Keys": keys}}
+    while request:
+        reply = client("dynamodb").batch_get_item(RequestItems=request)
+        for raw in reply["Responses"].get(table(), []):
+            item = deserialize(raw)
+            found[item["id"]] = item
+        request = reply.get("UnprocessedKeys") or {}
+    return found
+
+
+def find_unit_by_code(code: str) -> dict[str, Any] | None:
+    marker = get_item(table(), f"UNITCODE#{code}", "UNITCODE")
+    return get_unit(marker["unit_id"]) if marker else None
+
+
+def code_marker(code: str, unit_id: str) -> dict[str, Any]:
+    """The transaction item that claims a unit code (fails if the code is taken)."""
+    return {
+        "Put": {
+            "TableName": table(),
+            "Item": serialize({"pk": f"UNITCODE#{code}", "sk": "UNITCODE", "unit_id": unit_id}),
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+    }
+
+
+def unit_exists_check(unit_id: str) -> dict[str, Any]:
+    """A transaction item that holds only while the unit exists (e.g. a parent)."""
+    return {
+        "ConditionCheck": {
+            "TableName": table(),
+            "Key": serialize({"pk": unit_pk(unit_id), "sk": "UNIT"}),
+            "ConditionExpression": "attribute_exists(pk)",
+        }
+    }
+
+
+def list_units(
+    path_prefix: str | None, *, limit: int, start_key: dict[str, Any] | None
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    if path_prefix:
+        return query_page(
+            table(),
+            index=BY_TREE_INDEX,
+            key_condition="gsi1pk = :units AND begins_with(gsi1sk, :prefix)",
+            values={":units": "UNITS", ":prefix": path_prefix},
+            limit=limit,
+            start_key=start_key,
+        )
+    return query_page(
+        table(),
+        index=BY_TREE_INDEX,
+        key_condition="gsi1pk = :units",
+        values={":units": "UNITS"},
+        limit=limit,
+        start_key=start_key,
+    )
+
+
+def has_sub_units(path: list[str]) -> bool:
+    items, _ = list_units(tree_key(path) + "/", limit=1, start_key=None)
+    return bool(items)
+
+
+def get_calendar_year(year: int) -> dict[str, Any] | None:
+    return get_item(table(), "CALENDAR", str(year))
+
+
+def all_calendar_years() -> list[dict[str, Any]]:
+    """Every year's announced changes: one small partition, one Query."""
+    items: list[dict[str, Any]] = []
+    start = None
+    while True:
+        page, start = query_page(
+            table(),
+            key_condition="pk = :pk AND sk BETWEEN :first AND :last",  # not its EVENT# records
+            values={":pk": "CALENDAR", ":first": "2000", ":last": "2100"},
+            limit=100,
+            start_key=start,
+        )
+        items.extend(page)
+        if not start:
+            return items
