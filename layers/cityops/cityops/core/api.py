@@ -46,9 +46,13 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return out
 
 
+def _to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
 def make_resolver() -> APIGatewayHttpResolver:
     """An HTTP API resolver that validates requests and answers every error as a problem."""
-    app = APIGatewayHttpResolver(enable_validation=True)
+    app = APIGatewayHttpResolver(enable_validation=True, serializer=_to_json)
 
     @app.exception_handler(DomainError)
     def _domain_error(exc: DomainError) -> Response:
@@ -121,9 +125,7 @@ def reply(
         headers["ETag"] = f'"{version}"'
     if location:
         headers["Location"] = location
-    return Response(
-        status, "application/json", json.dumps(data, ensure_ascii=False), headers=headers
-    )
+    return Response(status, "application/json", data, headers=headers)
 
 
 def nfc(text: str) -> str:

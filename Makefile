@@ -1,0 +1,67 @@
+# CityOps. Every target creates what it needs; start with `make run` or `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+TOOLS := .venv-tools
+PY := $(VENV)/bin/python
+PORT ?= 3000
+MOTO_PORT ?= 5005
+
+.PHONY: run test lint check-template unit integration e2e bench build deploy openapi import-units clean
+
+$(VENV)/.installed: pyproject.toml layers/cityops/requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(TOOLS)/.installed: requirements-tools.txt
+	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet -r requirements-tools.txt
+	touch $@
+
+## run: the whole system locally on moto (http://127.0.0.1:$(PORT))
+run: $(VENV)/.installed
+	PORT=$(PORT) MOTO_PORT=$(MOTO_PORT) $(PY) infra/local/stack.py
+
+## test: install, lint, check the template, and run every test
+test: lint check-template
+	$(PY) -m pytest -q
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check-template: $(VENV)/.installed
+	$(VENV)/bin/cfn-lint template.yaml
+	$(PY) tools/check_template.py
+
+unit: $(VENV)/.installed
+	$(PY) -m pytest -q tests/unit
+integration: $(VENV)/.installed
+	$(PY) -m pytest -q tests/integration
+e2e: $(VENV)/.installed
+	$(PY) -m pytest -q tests/e2e
+
+## openapi: regenerate docs/openapi.json from the code
+openapi: $(VENV)/.installed
+	$(PY) tools/openapi.py --write
+
+## bench: cold-start and per-operation figures, written to bench/results/
+bench: $(VENV)/.installed
+	$(PY) bench/run.py
+
+## build: sam build, no Docker (aws-sam-cli in its own virtual environment)
+build: $(TOOLS)/.installed
+	$(TOOLS)/bin/sam build --template template.yaml
+
+## deploy: sam deploy (needs AWS credentials); ENV=dev|staging|prod
+deploy: build
+	$(TOOLS)/bin/sam deploy --config-env $(or $(ENV),dev)
+
+## import-units: FILE=units.csv into the running local stack (or AWS with DIRECTORY_TABLE set)
+import-units: $(VENV)/.installed
+	$(PY) infra/admin/import_units.py $(FILE) $(if $(DRY_RUN),--dry-run)
+
+clean:
+	rm -rf .aws-sam .pytest_cache .ruff_cache

@@ -1,0 +1,65 @@
+"""Loading the seed data: units (through the same import as `make import-units`), the
+announced calendar changes, and one demo user per role in the user pool."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+from pathlib import Path
+
+import boto3
+
+SEED = Path(__file__).resolve().parents[1] / "seed"
+DEMO_PASSWORD = "CityOps-Demo-2026"  # noqa: S105 (a published demo password, local only)
+
+
+def load(user_pool_id: str) -> list[dict[str, str]]:
+    from cityops.core.auth import Principal
+    from cityops.directory import importer, service, store
+    from cityops.directory.models import CalendarChange
+
+    system = Principal(sub="seed", username="seed", name="Seed", unit_id="", roles=frozenset({"admin"}))
+    result = importer.import_units((SEED / "units.csv").read_text(encoding="utf-8"), system)
+    if result.errors:
+        raise SystemExit("seed units.csv is bad:\n" + "\n".join(map(str, result.errors)))
+
+    for year, change in json.loads((SEED / "calendar.json").read_text()).items():
+        if year.startswith("_"):
+            continue
+        data = CalendarChange(
+            days_off=[date.fromisoformat(d) for d in change.get("days_off", [])],
+            working_days=[date.fromisoformat(d) for d in change.get("working_days", [])],
+        )
+        service.put_calendar(system, int(year), data, expected_version=0)
+
+    cognito = boto3.client("cognito-idp")
+    users = []
+    with (SEED / "users.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            unit = store.find_unit_by_code(row["unit_code"])
+            if unit is None:
+                raise SystemExit(f"seed users.csv: no unit {row['unit_code']}")
+            cognito.admin_create_user(
+                UserPoolId=user_pool_id,
+                Username=row["username"],
+                UserAttributes=[
+                    {"Name": "name", "Value": row["name"]},
+                    {"Name": "email", "Value": row["email"]},
+                    {"Name": "email_verified", "Value": "true"},
+                    {"Name": "custom:unit_id", "Value": unit["id"]},
+                ],
+                MessageAction="SUPPRESS",
+            )
+            cognito.admin_set_user_password(
+                UserPoolId=user_pool_id,
+                Username=row["username"],
+                Password=DEMO_PASSWORD,
+                Permanent=True,
+            )
+            for role in row["roles"].split(";"):
+                cognito.admin_add_user_to_group(
+                    UserPoolId=user_pool_id, Username=row["username"], GroupName=role
+                )
+            users.append({**row, "unit_name": unit["name"]})
+    return users
