@@ -34,6 +34,7 @@ def load(user_pool_id: str) -> list[dict[str, str]]:
         service.put_calendar(system, int(year), data, expected_version=0)
 
     cognito = boto3.client("cognito-idp")
+    phones = iter(f"+8490000{n:04d}" for n in range(1, 10000))
     users = []
     with (SEED / "users.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
@@ -61,5 +62,23 @@ def load(user_pool_id: str) -> list[dict[str, str]]:
                 cognito.admin_add_user_to_group(
                     UserPoolId=user_pool_id, Username=row["username"], GroupName=role
                 )
+            sub = next(
+                a["Value"]
+                for a in cognito.admin_get_user(UserPoolId=user_pool_id, Username=row["username"])[
+                    "UserAttributes"
+                ]
+                if a["Name"] == "sub"
+            )
+            store.put_user(
+                {
+                    "id": sub,
+                    "username": row["username"],
+                    "name": row["name"],
+                    "email": row["email"],
+                    "phone": next(phones),
+                    "unit_id": unit["id"],
+                    "roles": row["roles"].split(";"),
+                }
+            )
             users.append({**row, "unit_name": unit["name"]})
     return users

@@ -38,7 +38,7 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     for err in exc.errors():
         out.append(
             {
-                "loc": [str(part) for part in err.get("loc", ())],
+                "loc": [p if isinstance(p, int) else str(p) for p in err.get("loc", ())],
                 "msg": str(err.get("msg", "")),
                 "type": str(err.get("type", "")),
             }
@@ -50,9 +50,25 @@ def _to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def make_resolver() -> APIGatewayHttpResolver:
+class Resolver(APIGatewayHttpResolver):
+    """Refuses an oversize body before anything parses it."""
+
+    def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        limit = get_settings().max_body_bytes
+        if len((event.get("body") or "").encode()) > limit:
+            problem_body = PayloadTooLarge(f"The body must be at most {limit} bytes.").problem()
+            return {
+                "statusCode": 413,
+                "headers": {"Content-Type": PROBLEM},
+                "body": json.dumps(problem_body),
+                "isBase64Encoded": False,
+            }
+        return super().resolve(event, context)
+
+
+def make_resolver() -> Resolver:
     """An HTTP API resolver that validates requests and answers every error as a problem."""
-    app = APIGatewayHttpResolver(enable_validation=True, serializer=_to_json)
+    app = Resolver(enable_validation=True, serializer=_to_json)
 
     @app.exception_handler(DomainError)
     def _domain_error(exc: DomainError) -> Response:
@@ -78,17 +94,7 @@ def make_resolver() -> APIGatewayHttpResolver:
         body = problem(500, "internal-error", "Internal error", "Something went wrong on our side.")
         return Response(500, PROBLEM, json.dumps(body))
 
-    app.use(middlewares=[_limit_body])
     return app
-
-
-def _limit_body(app: APIGatewayHttpResolver, next_middleware: Callable[..., Response]) -> Response:
-    body = app.current_event.body or ""
-    if len(body.encode()) > get_settings().max_body_bytes:
-        return problem_response(
-            PayloadTooLarge(f"The body must be at most {get_settings().max_body_bytes} bytes.")
-        )
-    return next_middleware(app)
 
 
 def caller(app: APIGatewayHttpResolver) -> Principal:

@@ -5,7 +5,9 @@ Table `Directory` (pk, sk):
 - its audit records: UNIT#<id>      / EVENT#<ulid>
 - a unit code:       UNITCODE#<code>/ UNITCODE   (keeps codes unique)
 - a calendar year:   CALENDAR       / <year>
-Index `ByTree` (gsi1pk, gsi1sk): every unit in tree order; a subtree is a begins_with.
+- a user's profile:  USER#<sub>     / PROFILE    (gsi1pk "MEMBERS#<unit_id>", gsi1sk <username>)
+Index `GSI1` (gsi1pk, gsi1sk): every unit in tree order (a subtree is a begins_with), and the
+members of each unit (for addressing notices).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from cityops.core.aws import client
 from cityops.core.dynamo import deserialize, get_item, query_page, serialize
 from cityops.core.settings import get_settings
 
-BY_TREE_INDEX = "ByTree"
+INDEX = "GSI1"
 
 
 def table() -> str:
@@ -85,7 +87,7 @@ def list_units(
     if path_prefix:
         return query_page(
             table(),
-            index=BY_TREE_INDEX,
+            index=INDEX,
             key_condition="gsi1pk = :units AND begins_with(gsi1sk, :prefix)",
             values={":units": "UNITS", ":prefix": path_prefix},
             limit=limit,
@@ -93,7 +95,7 @@ def list_units(
         )
     return query_page(
         table(),
-        index=BY_TREE_INDEX,
+        index=INDEX,
         key_condition="gsi1pk = :units",
         values={":units": "UNITS"},
         limit=limit,
@@ -125,3 +127,33 @@ def all_calendar_years() -> list[dict[str, Any]]:
         items.extend(page)
         if not start:
             return items
+
+
+def put_user(profile: dict[str, Any]) -> None:
+    """Create or refresh a user's profile (id, username, name, email, phone, unit, roles)."""
+    item = {
+        **profile,
+        "pk": f"USER#{profile['id']}",
+        "sk": "PROFILE",
+        "gsi1pk": f"MEMBERS#{profile['unit_id']}",
+        "gsi1sk": profile["username"],
+    }
+    client("dynamodb").put_item(TableName=table(), Item=serialize(item))
+
+
+def get_user(user_id: str) -> dict[str, Any] | None:
+    return get_item(table(), f"USER#{user_id}", "PROFILE", consistent=False)
+
+
+def members(unit_id: str) -> list[dict[str, Any]]:
+    """The users of a unit (one Query; units have tens of users, not thousands)."""
+    out: list[dict[str, Any]] = []
+    start = None
+    while True:
+        page, start = query_page(
+            table(), index=INDEX, key_condition="gsi1pk = :members",
+            values={":members": f"MEMBERS#{unit_id}"}, limit=200, start_key=start,
+        )
+        out.extend(page)
+        if not start:
+            return out
