@@ -35,14 +35,17 @@ os.environ.update(
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
+from atomic import make_dynamodb_writes_atomic  # noqa: E402
+
+make_dynamodb_writes_atomic()
+
 
 @pytest.fixture
 def aws():
-    from moto import mock_aws
-
     from cityops.core import clock
     from cityops.core.aws import reset_clients
     from cityops.directory import service
+    from moto import mock_aws
 
     with mock_aws():
         import resources
@@ -143,16 +146,22 @@ def http_event(
             "apiId": "test",
             "domainName": "test",
             "domainPrefix": "test",
-            "http": {"method": method, "path": path, "protocol": "HTTP/1.1",
-                     "sourceIp": "127.0.0.1", "userAgent": "pytest"},
+            "http": {
+                "method": method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "127.0.0.1",
+                "userAgent": "pytest",
+            },
             "requestId": "req",
             "routeKey": f"{method} {path}",
             "stage": "$default",
             "time": "27/Nov/2026:00:00:00 +0000",
             "timeEpoch": 0,
         },
-        "body": raw_body if raw_body is not None else (json.dumps(body) if body is not None
-                                                       else None),
+        "body": raw_body
+        if raw_body is not None
+        else (json.dumps(body) if body is not None else None),
         "isBase64Encoded": False,
     }
     if who is not None:

@@ -12,7 +12,6 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from cityops import __version__
 from cityops.core.api import caller, idempotent, if_match, make_resolver, reply
 from cityops.core.ids import ULID_PATTERN

@@ -6,8 +6,13 @@ import re
 from datetime import datetime
 
 _DAYS = {"SUN": 1, "MON": 2, "TUE": 3, "WED": 4, "THU": 5, "FRI": 6, "SAT": 7}
-_MONTHS = {m: i for i, m in enumerate(
-    "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split(), start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"],
+        start=1,
+    )
+}
 
 
 def rate_seconds(expression: str) -> int | None:
@@ -30,9 +35,9 @@ def _field(spec: str, value: int, low: int, high: int, names: dict[str, int]) ->
             start, end = low, high
         elif "-" in part:
             a, b = part.split("-")
-            start, end = names.get(a, None) or int(a), names.get(b, None) or int(b)
+            start, end = names.get(a) or int(a), names.get(b) or int(b)
         else:
-            start = names.get(part, None) or int(part)
+            start = names.get(part) or int(part)
             end = start if step == 1 else high
         if start <= value <= end and (value - start) % step == 0:
             return True

@@ -6,7 +6,6 @@ import secrets
 from typing import Any
 
 import boto3
-
 from template import Template
 
 # Auth flows the local stack adds so that /local/token can sign a user in with a password.
@@ -37,7 +36,8 @@ def create_all(tpl: Template) -> None:
 def _user_pool(tpl: Template, name: str, props: dict[str, Any]) -> None:
     cognito = boto3.client("cognito-idp")
     schema = [
-        {k: v for k, v in attr.items() if k != "Required" or not v} for attr in props.get("Schema", [])
+        {k: v for k, v in attr.items() if k != "Required" or not v}
+        for attr in props.get("Schema", [])
     ]
     pool = cognito.create_user_pool(
         PoolName=props.get("UserPoolName", name),

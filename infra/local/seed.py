@@ -19,7 +19,9 @@ def load(user_pool_id: str) -> list[dict[str, str]]:
     from cityops.directory import importer, service, store
     from cityops.directory.models import CalendarChange
 
-    system = Principal(sub="seed", username="seed", name="Seed", unit_id="", roles=frozenset({"admin"}))
+    system = Principal(
+        sub="seed", username="seed", name="Seed", unit_id="", roles=frozenset({"admin"})
+    )
     result = importer.import_units((SEED / "units.csv").read_text(encoding="utf-8"), system)
     if result.errors:
         raise SystemExit("seed units.csv is bad:\n" + "\n".join(map(str, result.errors)))

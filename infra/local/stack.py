@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from cron import cron_matches, rate_seconds  # noqa: E402
-from template import ROOT, Function, Template  # noqa: E402
+from template import Function, Template  # noqa: E402
 
 REGION = "ap-southeast-1"
 MAX_BODY = 10 * 1024 * 1024  # HTTP API's own limit
@@ -44,7 +44,7 @@ def _configure_aws(moto_port: int) -> None:
     os.environ.update(
         AWS_ENDPOINT_URL=f"http://127.0.0.1:{moto_port}",
         AWS_ACCESS_KEY_ID="local",
-        AWS_SECRET_ACCESS_KEY="local",  # noqa: S105
+        AWS_SECRET_ACCESS_KEY="local",
         AWS_DEFAULT_REGION=REGION,
         AWS_REGION=REGION,
         POWERTOOLS_TRACE_DISABLED="true",
@@ -175,6 +175,9 @@ class Stack:
             if not _port_free(port):
                 raise SystemExit(f"Port {port} is in use: stop what uses it, or set {name}.")
         _configure_aws(self.moto_port)
+        from atomic import make_dynamodb_writes_atomic
+
+        make_dynamodb_writes_atomic()
         self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
         self.moto.start()
 
@@ -234,7 +237,7 @@ class Stack:
                         if cron_matches(schedule.expression, local) and last.get(key) != minute:
                             last[key] = minute
                             self.run_schedule(schedule.function, schedule.input)
-                except Exception:  # noqa: BLE001 (a failing run must not stop the scheduler)
+                except Exception:
                     traceback.print_exc()
 
     def run_schedule(self, function: str, payload: str | None = None) -> Any:
@@ -281,7 +284,7 @@ class Stack:
                     idle = False
                     try:
                         self.functions.invoke(function, json.loads(message["Body"]))
-                    except Exception:  # noqa: BLE001 (EventBridge would retry, then dead-letter)
+                    except Exception:
                         traceback.print_exc()
                     sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
             if idle:
@@ -361,8 +364,12 @@ class Stack:
 
 def _problem(status: int, title: str, detail: str) -> dict[str, Any]:
     slug = title.lower().replace(" ", "-")
-    return {"type": f"https://cityops.example/problems/{slug}", "title": title,
-            "status": status, "detail": detail}
+    return {
+        "type": f"https://cityops.example/problems/{slug}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
 
 
 class GatewayHandler(BaseHTTPRequestHandler):
@@ -379,8 +386,13 @@ class GatewayHandler(BaseHTTPRequestHandler):
 
     do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_GET
 
-    def _send(self, status: int, body: Any, headers: dict[str, str] | None = None,
-              content_type: str = "application/json") -> None:
+    def _send(
+        self,
+        status: int,
+        body: Any,
+        headers: dict[str, str] | None = None,
+        content_type: str = "application/json",
+    ) -> None:
         data = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -406,7 +418,7 @@ class GatewayHandler(BaseHTTPRequestHandler):
             if url.path.startswith("/local/"):
                 return self._local(url.path, body)
             return self._api(url.path, url.query, body)
-        except Exception:  # noqa: BLE001 (the gateway answers 500 as API Gateway does)
+        except Exception:
             traceback.print_exc()
             return self._send(500, {"message": "Internal Server Error"})
 
@@ -424,23 +436,32 @@ class GatewayHandler(BaseHTTPRequestHandler):
         stack, method = self.stack, self.command
         if path == "/local/token" and method == "POST":
             data = self._json(body)
-            if not data or not isinstance(data.get("username"), str) or not isinstance(
-                data.get("password"), str
+            if (
+                not data
+                or not isinstance(data.get("username"), str)
+                or not isinstance(data.get("password"), str)
             ):
-                return self._send(400, _problem(400, "Bad request",
-                                                "Send JSON with username and password."),
-                                  content_type="application/problem+json")
+                return self._send(
+                    400,
+                    _problem(400, "Bad request", "Send JSON with username and password."),
+                    content_type="application/problem+json",
+                )
             tokens = stack.token(data["username"], data["password"])
             if tokens is None:
-                return self._send(401, _problem(401, "Unauthorized",
-                                                "Wrong username or password."),
-                                  content_type="application/problem+json")
+                return self._send(
+                    401,
+                    _problem(401, "Unauthorized", "Wrong username or password."),
+                    content_type="application/problem+json",
+                )
             return self._send(200, tokens)
         if path.startswith("/local/schedules/") and path.endswith("/run") and method == "POST":
             name = stack.functions.find(path.split("/")[3])
             if name is None:
-                return self._send(404, _problem(404, "Not found", "No such function."),
-                                  content_type="application/problem+json")
+                return self._send(
+                    404,
+                    _problem(404, "Not found", "No such function."),
+                    content_type="application/problem+json",
+                )
             result = stack.run_schedule(name)
             stack.drain_events()
             return self._send(200, {"function": name, "result": result})
@@ -451,10 +472,15 @@ class GatewayHandler(BaseHTTPRequestHandler):
                     moment = datetime.fromisoformat(str(data.get("now")))
                     clock.set_now(moment, frozen=False)
                 except (TypeError, ValueError):
-                    return self._send(400, _problem(400, "Bad request",
-                                                    "Send JSON with now: an ISO 8601 time with "
-                                                    "its offset."),
-                                      content_type="application/problem+json")
+                    return self._send(
+                        400,
+                        _problem(
+                            400,
+                            "Bad request",
+                            "Send JSON with now: an ISO 8601 time with its offset.",
+                        ),
+                        content_type="application/problem+json",
+                    )
                 return self._send(200, {"now": clock.iso(clock.now())})
             if method == "DELETE":
                 clock.reset()
@@ -466,8 +492,11 @@ class GatewayHandler(BaseHTTPRequestHandler):
         if path == "/local/events/drain" and method == "POST":
             stack.drain_events()
             return self._send(200, {"drained": True})
-        return self._send(404, _problem(404, "Not found", "No such local helper."),
-                          content_type="application/problem+json")
+        return self._send(
+            404,
+            _problem(404, "Not found", "No such local helper."),
+            content_type="application/problem+json",
+        )
 
     # --- the API ----------------------------------------------------------------------------
     def _api(self, path: str, query: str, body: bytes) -> None:
@@ -477,9 +506,15 @@ class GatewayHandler(BaseHTTPRequestHandler):
         route_match = next(((r, m) for r, m in matches if r.method == self.command), None)
         if route_match is None:
             if self.command == "OPTIONS" and matches:
-                return self._send(204, b"", {"Access-Control-Allow-Origin": "*",
-                                             "Access-Control-Allow-Headers": "*",
-                                             "Access-Control-Allow-Methods": "*"})
+                return self._send(
+                    204,
+                    b"",
+                    {
+                        "Access-Control-Allow-Origin": "*",
+                        "Access-Control-Allow-Headers": "*",
+                        "Access-Control-Allow-Methods": "*",
+                    },
+                )
             return self._send(404, {"message": "Not Found"})
         route, match = route_match
         headers = {k.lower(): v for k, v in self.headers.items()}
@@ -487,8 +522,7 @@ class GatewayHandler(BaseHTTPRequestHandler):
         if not route.public:
             claims = stack.authorizer.claims(headers.get("authorization"))
             if claims is None:
-                return self._send(401, {"message": "Unauthorized"},
-                                  {"WWW-Authenticate": "Bearer"})
+                return self._send(401, {"message": "Unauthorized"}, {"WWW-Authenticate": "Bearer"})
             authorizer = {"jwt": {"claims": claims, "scopes": None}}
         params = dict(zip(route.params, match.groups(), strict=True))
         now = time.time()
@@ -532,7 +566,8 @@ class GatewayHandler(BaseHTTPRequestHandler):
             return self._send(200, result)
         reply_headers = dict(result.get("headers") or {})
         content_type = reply_headers.pop("Content-Type", None) or reply_headers.pop(
-            "content-type", "application/json")
+            "content-type", "application/json"
+        )
         data = result.get("body") or ""
         if result.get("isBase64Encoded"):
             import base64
@@ -563,9 +598,9 @@ def main() -> None:
         "Try:",
         f"  curl {base}/v1/health",
         f"  TOKEN=$(curl -s -X POST {base}/local/token -H 'content-type: application/json' \\",
-        f"          -d '{{\"username\":\"chairman\",\"password\":\"{DEMO_PASSWORD}\"}}' \\",
+        f'          -d \'{{"username":"chairman","password":"{DEMO_PASSWORD}"}}\' \\',
         "          | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"id_token\"])')",
-        f"  curl -H \"Authorization: Bearer $TOKEN\" {base}/v1/me",
+        f'  curl -H "Authorization: Bearer $TOKEN" {base}/v1/me',
         "",
         "Press Ctrl-C to stop.",
     ]

@@ -32,8 +32,9 @@ class Stack:
         return self.base + path
 
     def token(self, username: str, password: str = DEMO_PASSWORD) -> str:
-        reply = requests.post(self.url("/local/token"),
-                              json={"username": username, "password": password}, timeout=30)
+        reply = requests.post(
+            self.url("/local/token"), json={"username": username, "password": password}, timeout=30
+        )
         reply.raise_for_status()
         return reply.json()["id_token"]
 
@@ -91,7 +92,10 @@ def stack(tmp_path_factory) -> Stack:
     handle = log.open("w")
     process = subprocess.Popen(
         ["make", "--no-print-directory", "run", f"PORT={port}", f"MOTO_PORT={moto_port}"],
-        cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=ROOT,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     stack = Stack(f"http://127.0.0.1:{port}", process, log)

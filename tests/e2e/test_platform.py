@@ -12,9 +12,18 @@ import requests
 def test_make_run_prints_the_url_the_demo_users_and_a_first_curl(stack):
     out = stack.output()
     assert stack.base in out
-    for username in ("admin", "chairman", "vp.clerk", "sotc.leader", "sotc.officer",
-                     "soxd.leader", "soxd.officer", "hoankiem.leader", "hoankiem.officer",
-                     "thanhtra.inspector"):
+    for username in (
+        "admin",
+        "chairman",
+        "vp.clerk",
+        "sotc.leader",
+        "sotc.officer",
+        "soxd.leader",
+        "soxd.officer",
+        "hoankiem.leader",
+        "hoankiem.officer",
+        "thanhtra.inspector",
+    ):
         assert username in out
     assert "CityOps-Demo-2026" in out and "curl" in out
 
@@ -33,8 +42,9 @@ def test_chairman_signs_in_and_sees_himself(stack):
 
 
 def test_a_wrong_password_gets_no_token(stack):
-    reply = requests.post(stack.url("/local/token"),
-                          json={"username": "chairman", "password": "wrong"}, timeout=30)
+    reply = requests.post(
+        stack.url("/local/token"), json={"username": "chairman", "password": "wrong"}, timeout=30
+    )
     assert reply.status_code == 401
 
 
@@ -45,15 +55,17 @@ def _pool_key():
     from moto.utilities.utils import load_resource
 
     return jwt.algorithms.RSAAlgorithm.from_jwk(
-        json.dumps(load_resource("cognitoidp/resources/jwks-private.json")))
+        json.dumps(load_resource("cognitoidp/resources/jwks-private.json"))
+    )
 
 
 def _forge(claims: dict, key) -> str:
     return jwt.encode(claims, key, algorithm="RS256", headers={"kid": "dummy"})
 
 
-@pytest.mark.parametrize("case", ["missing", "garbage", "forged", "expired", "wrong_issuer",
-                                  "wrong_audience"])
+@pytest.mark.parametrize(
+    "case", ["missing", "garbage", "forged", "expired", "wrong_issuer", "wrong_audience"]
+)
 def test_the_gateway_refuses_bad_tokens_with_401(stack, case):
     from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -86,17 +98,20 @@ def test_a_token_signed_with_the_pools_key_and_good_claims_is_accepted(stack):
     passes, so each refusal is caused by the claim it changed."""
     key = _pool_key()
     good = jwt.decode(stack.token("chairman"), options={"verify_signature": False})
-    reply = requests.get(stack.url("/v1/me"), headers={"Authorization": f"Bearer "
-                                                       f"{_forge(good, key)}"}, timeout=30)
+    reply = requests.get(
+        stack.url("/v1/me"), headers={"Authorization": f"Bearer {_forge(good, key)}"}, timeout=30
+    )
     assert reply.status_code == 200
 
 
 def test_the_clock_moves_and_comes_back(stack, reset_clock):
-    reply = requests.put(stack.url("/local/clock"), json={"now": "2027-02-01T08:00:00+07:00"},
-                         timeout=30)
+    reply = requests.put(
+        stack.url("/local/clock"), json={"now": "2027-02-01T08:00:00+07:00"}, timeout=30
+    )
     assert reply.status_code == 200 and reply.json()["now"].startswith("2027-02-01T01:00")
-    assert requests.put(stack.url("/local/clock"), json={"now": "soon"},
-                        timeout=30).status_code == 400
+    assert (
+        requests.put(stack.url("/local/clock"), json={"now": "soon"}, timeout=30).status_code == 400
+    )
 
 
 def test_unknown_schedules_are_not_found(stack):
@@ -111,22 +126,42 @@ def test_the_outbox_starts_with_lists_of_mail_and_sms(stack):
 def test_an_admin_creates_a_unit_over_http(stack):
     admin = stack.as_user("admin")
     root = admin.get("/v1/units", params={"limit": 1}).json()["items"][0]
-    reply = admin.post("/v1/units", json={"code": "E2E-UNIT", "name": "Đơn vị thử",
-                                          "kind": "division", "parent_id": root["id"]},
-                       headers={"Idempotency-Key": "e2e-unit-1"})
+    reply = admin.post(
+        "/v1/units",
+        json={
+            "code": "E2E-UNIT",
+            "name": "Đơn vị thử",
+            "kind": "division",
+            "parent_id": root["id"],
+        },
+        headers={"Idempotency-Key": "e2e-unit-1"},
+    )
     assert reply.status_code == 201 and reply.headers["ETag"] == '"1"'
-    again = admin.post("/v1/units", json={"code": "E2E-UNIT", "name": "Đơn vị thử",
-                                          "kind": "division", "parent_id": root["id"]},
-                       headers={"Idempotency-Key": "e2e-unit-1"})
+    again = admin.post(
+        "/v1/units",
+        json={
+            "code": "E2E-UNIT",
+            "name": "Đơn vị thử",
+            "kind": "division",
+            "parent_id": root["id"],
+        },
+        headers={"Idempotency-Key": "e2e-unit-1"},
+    )
     assert again.status_code == 201 and again.json()["id"] == reply.json()["id"]
     officer = stack.as_user("sotc.officer")
     assert officer.get(f"/v1/units/{reply.json()['id']}").status_code == 200
-    assert officer.post("/v1/units", json={"code": "E2E-2", "name": "x", "kind": "division",
-                                           "parent_id": root["id"]}).status_code == 403
+    assert (
+        officer.post(
+            "/v1/units",
+            json={"code": "E2E-2", "name": "x", "kind": "division", "parent_id": root["id"]},
+        ).status_code
+        == 403
+    )
 
 
 def test_malformed_json_over_http_is_a_problem(stack):
-    reply = stack.as_user("admin").post("/v1/units", data="{not json",
-                                        headers={"content-type": "application/json"})
+    reply = stack.as_user("admin").post(
+        "/v1/units", data="{not json", headers={"content-type": "application/json"}
+    )
     assert reply.status_code == 422
     assert reply.headers["content-type"] == "application/problem+json"

@@ -16,8 +16,13 @@ def officer(seeded, principal):
 
 
 def new_unit(seeded, **overrides):
-    return {"code": "SO-TEST", "name": "Sở Thử nghiệm", "kind": "department",
-            "parent_id": seeded["UBND-HN"]["id"], **overrides}
+    return {
+        "code": "SO-TEST",
+        "name": "Sở Thử nghiệm",
+        "kind": "department",
+        "parent_id": seeded["UBND-HN"]["id"],
+        **overrides,
+    }
 
 
 def units_count(call, who):
@@ -46,8 +51,9 @@ def test_units_are_listed_in_tree_order_and_pages_follow_the_cursor(call, seeded
     seen = [u["code"] for u in first["items"]]
     cursor = first["next_cursor"]
     while cursor:
-        _, _, page = call("directory", "GET", "/v1/units", who=officer,
-                          query={"limit": "5", "cursor": cursor})
+        _, _, page = call(
+            "directory", "GET", "/v1/units", who=officer, query={"limit": "5", "cursor": cursor}
+        )
         seen += [u["code"] for u in page["items"]]
         cursor = page["next_cursor"]
     assert sorted(seen) == sorted(seeded)
@@ -55,23 +61,25 @@ def test_units_are_listed_in_tree_order_and_pages_follow_the_cursor(call, seeded
 
 def test_a_tampered_cursor_is_refused(call, seeded, officer):
     _, _, first = call("directory", "GET", "/v1/units", who=officer, query={"limit": "2"})
-    forged = first["next_cursor"][:-3] + ("AAA" if not first["next_cursor"].endswith("AAA")
-                                          else "BBB")
-    status, _, body = call("directory", "GET", "/v1/units", who=officer,
-                           query={"limit": "2", "cursor": forged})
+    forged = first["next_cursor"][:-3] + (
+        "AAA" if not first["next_cursor"].endswith("AAA") else "BBB"
+    )
+    status, _, body = call(
+        "directory", "GET", "/v1/units", who=officer, query={"limit": "2", "cursor": forged}
+    )
     assert status == 422 and body["errors"][0]["loc"] == ["query", "cursor"]
 
 
 def test_within_lists_a_units_subtree(call, seeded, officer):
-    status, _, body = call("directory", "GET", "/v1/units", who=officer,
-                           query={"within": seeded["SO-TC"]["id"]})
+    status, _, body = call(
+        "directory", "GET", "/v1/units", who=officer, query={"within": seeded["SO-TC"]["id"]}
+    )
     assert status == 200
     assert [u["code"] for u in body["items"]] == ["SO-TC", "SO-TC.NS"]
 
 
 def test_an_admin_creates_a_unit_with_an_etag_and_an_audit_record(call, seeded, admin):
-    status, headers, unit = call("directory", "POST", "/v1/units", who=admin,
-                                 body=new_unit(seeded))
+    status, headers, unit = call("directory", "POST", "/v1/units", who=admin, body=new_unit(seeded))
     assert status == 201 and headers["ETag"] == '"1"'
     assert headers["Location"] == f"/v1/units/{unit['id']}"
     assert unit["path"] == [seeded["UBND-HN"]["id"], unit["id"]]
@@ -84,28 +92,38 @@ def test_an_admin_creates_a_unit_with_an_etag_and_an_audit_record(call, seeded, 
 
 def test_an_officer_may_not_create_a_unit(call, seeded, officer):
     before = units_count(call, officer)
-    status, headers, body = call("directory", "POST", "/v1/units", who=officer,
-                                 body=new_unit(seeded))
+    status, headers, _body = call(
+        "directory", "POST", "/v1/units", who=officer, body=new_unit(seeded)
+    )
     assert status == 403 and headers["Content-Type"] == "application/problem+json"
     assert units_count(call, officer) == before
 
 
 def test_a_unit_code_is_unique(call, seeded, admin):
-    status, _, body = call("directory", "POST", "/v1/units", who=admin,
-                           body=new_unit(seeded, code="SO-TC"))
+    status, _, body = call(
+        "directory", "POST", "/v1/units", who=admin, body=new_unit(seeded, code="SO-TC")
+    )
     assert status == 409 and "SO-TC" in body["detail"]
 
 
 def test_the_same_idempotency_key_and_body_returns_the_first_unit(call, seeded, admin):
     headers = {"idempotency-key": "create-test-unit-1"}
-    first = call("directory", "POST", "/v1/units", who=admin, body=new_unit(seeded),
-                 headers=headers)
-    again = call("directory", "POST", "/v1/units", who=admin, body=new_unit(seeded),
-                 headers=headers)
+    first = call(
+        "directory", "POST", "/v1/units", who=admin, body=new_unit(seeded), headers=headers
+    )
+    again = call(
+        "directory", "POST", "/v1/units", who=admin, body=new_unit(seeded), headers=headers
+    )
     assert first[0] == again[0] == 201
     assert first[2]["id"] == again[2]["id"]
-    other = call("directory", "POST", "/v1/units", who=admin,
-                 body=new_unit(seeded, name="Khác"), headers=headers)
+    other = call(
+        "directory",
+        "POST",
+        "/v1/units",
+        who=admin,
+        body=new_unit(seeded, name="Khác"),
+        headers=headers,
+    )
     assert other[0] == 422
 
 
@@ -114,44 +132,65 @@ def test_patch_needs_the_current_version_in_if_match(call, seeded, admin):
     path = f"/v1/units/{unit_id}"
     status, _, _ = call("directory", "PATCH", path, who=admin, body={"short_name": "SXD HN"})
     assert status == 428
-    status, headers, unit = call("directory", "PATCH", path, who=admin,
-                                 body={"short_name": "SXD HN"}, headers={"if-match": '"1"'})
+    status, headers, unit = call(
+        "directory",
+        "PATCH",
+        path,
+        who=admin,
+        body={"short_name": "SXD HN"},
+        headers={"if-match": '"1"'},
+    )
     assert status == 200 and unit["short_name"] == "SXD HN" and headers["ETag"] == '"2"'
-    status, _, _ = call("directory", "PATCH", path, who=admin, body={"short_name": "X"},
-                        headers={"if-match": '"1"'})
+    status, _, _ = call(
+        "directory", "PATCH", path, who=admin, body={"short_name": "X"}, headers={"if-match": '"1"'}
+    )
     assert status == 412
     _, _, now = call("directory", "GET", path, who=admin)
     assert now["short_name"] == "SXD HN" and now["version"] == 2
 
 
 def test_a_unit_with_sub_units_cannot_be_moved(call, seeded, admin):
-    status, _, _ = call("directory", "PATCH", f"/v1/units/{seeded['SO-TC']['id']}", who=admin,
-                        body={"parent_id": seeded["SO-XD"]["id"]}, headers={"if-match": '"1"'})
+    status, _, _ = call(
+        "directory",
+        "PATCH",
+        f"/v1/units/{seeded['SO-TC']['id']}",
+        who=admin,
+        body={"parent_id": seeded["SO-XD"]["id"]},
+        headers={"if-match": '"1"'},
+    )
     assert status == 409
 
 
 def test_a_leaf_unit_moves_and_its_path_follows(call, seeded, admin):
-    status, _, unit = call("directory", "PATCH", f"/v1/units/{seeded['SO-TC.NS']['id']}",
-                           who=admin, body={"parent_id": seeded["SO-XD"]["id"]},
-                           headers={"if-match": '"1"'})
+    status, _, unit = call(
+        "directory",
+        "PATCH",
+        f"/v1/units/{seeded['SO-TC.NS']['id']}",
+        who=admin,
+        body={"parent_id": seeded["SO-XD"]["id"]},
+        headers={"if-match": '"1"'},
+    )
     assert status == 200
     assert unit["path"] == [seeded["UBND-HN"]["id"], seeded["SO-XD"]["id"], unit["id"]]
 
 
 def test_history_is_hidden_from_an_officer_as_not_found(call, seeded, officer):
-    status, _, _ = call("directory", "GET", f"/v1/units/{seeded['SO-TC']['id']}/history",
-                        who=officer)
+    status, _, _ = call(
+        "directory", "GET", f"/v1/units/{seeded['SO-TC']['id']}/history", who=officer
+    )
     assert status == 404
 
 
 def test_a_leader_above_a_unit_reads_its_history(call, seeded, principal):
     leader = principal(seeded["SO-TC"], "unit_leader")
-    status, _, _ = call("directory", "GET", f"/v1/units/{seeded['SO-TC.NS']['id']}/history",
-                        who=leader)
+    status, _, _ = call(
+        "directory", "GET", f"/v1/units/{seeded['SO-TC.NS']['id']}/history", who=leader
+    )
     assert status == 200
     other = principal(seeded["SO-XD"], "unit_leader")
-    status, _, _ = call("directory", "GET", f"/v1/units/{seeded['SO-TC.NS']['id']}/history",
-                        who=other)
+    status, _, _ = call(
+        "directory", "GET", f"/v1/units/{seeded['SO-TC.NS']['id']}/history", who=other
+    )
     assert status == 404
 
 
@@ -159,8 +198,10 @@ def test_a_leader_above_a_unit_reads_its_history(call, seeded, principal):
     ("raw", "expected"),
     [
         ('{"code": "SO-X", "name": ', 422),  # malformed JSON
-        ('{"code": "SO-X", "name": "X", "kind": "department", "parent_id": "%s", "extra": 1}',
-         422),  # unknown field
+        (
+            '{"code": "SO-X", "name": "X", "kind": "department", "parent_id": "%s", "extra": 1}',
+            422,
+        ),  # unknown field
         ('{"code": 7, "name": "X", "kind": "department", "parent_id": "%s"}', 422),  # wrong type
         ('{"code": "SO-X", "name": "X", "kind": "castle", "parent_id": "%s"}', 422),  # bad enum
         ('{"code": "so x", "name": "X", "kind": "department", "parent_id": "%s"}', 422),
@@ -209,26 +250,38 @@ def test_the_calendar_lists_holidays_and_admins_enter_days_off(call, seeded, adm
     assert status == 200 and headers["ETag"] == '"0"'
     assert {"2027-04-30", "2027-05-03"} <= {d["date"] for d in year["non_working_days"]}
     change = {"days_off": ["2027-02-11"], "working_days": ["2027-02-20"]}
-    status, _, _ = call("directory", "PUT", "/v1/calendar/2027", who=officer, body=change,
-                        headers={"if-match": '"0"'})
+    status, _, _ = call(
+        "directory",
+        "PUT",
+        "/v1/calendar/2027",
+        who=officer,
+        body=change,
+        headers={"if-match": '"0"'},
+    )
     assert status == 403
-    status, headers, year = call("directory", "PUT", "/v1/calendar/2027", who=admin, body=change,
-                                 headers={"if-match": '"0"'})
+    status, headers, year = call(
+        "directory", "PUT", "/v1/calendar/2027", who=admin, body=change, headers={"if-match": '"0"'}
+    )
     assert status == 200 and headers["ETag"] == '"1"'
     assert "2027-02-11" in {d["date"] for d in year["non_working_days"]}
     assert year["working_days"] == ["2027-02-20"]
-    status, _, _ = call("directory", "PUT", "/v1/calendar/2027", who=admin, body=change,
-                        headers={"if-match": '"0"'})
+    status, _, _ = call(
+        "directory", "PUT", "/v1/calendar/2027", who=admin, body=change, headers={"if-match": '"0"'}
+    )
     assert status == 412
 
 
 def test_calendar_days_must_belong_to_the_year_and_make_sense(call, seeded, admin):
     bad = {"days_off": ["2028-01-03", "2027-05-01"], "working_days": ["2027-03-03"]}
-    status, _, problem = call("directory", "PUT", "/v1/calendar/2027", who=admin, body=bad,
-                              headers={"if-match": '"0"'})
+    status, _, problem = call(
+        "directory", "PUT", "/v1/calendar/2027", who=admin, body=bad, headers={"if-match": '"0"'}
+    )
     assert status == 422
     assert {tuple(e["loc"]) for e in problem["errors"]} == {
-        ("body", "days_off", 0), ("body", "days_off", 1), ("body", "working_days", 0)}
+        ("body", "days_off", 0),
+        ("body", "days_off", 1),
+        ("body", "working_days", 0),
+    }
     _, headers, _ = call("directory", "GET", "/v1/calendar/2027", who=admin)
     assert headers["ETag"] == '"0"'
 

@@ -1,1 +1,1 @@
-"""What every system shares: settings, clock, ids, errors, auth, pages, DynamoDB, audit, calendar."""
+"""What every system shares: settings, clock, ids, errors, auth, pages, DynamoDB, audit."""

@@ -79,9 +79,11 @@ def make_resolver() -> Resolver:
     @app.exception_handler(RequestValidationError)
     def _invalid(exc: RequestValidationError) -> Response:
         errors = _validation_errors(exc)
-        detail = "The request body is not valid JSON." if any(
-            e["type"] == "json_invalid" for e in errors
-        ) else "Some fields are missing or not valid."
+        detail = (
+            "The request body is not valid JSON."
+            if any(e["type"] == "json_invalid" for e in errors)
+            else "Some fields are missing or not valid."
+        )
         return problem_response(InvalidInput(detail, errors=errors))
 
     @app.not_found

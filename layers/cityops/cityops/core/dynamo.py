@@ -85,7 +85,57 @@ class Change:
                 }
             )
         items.extend(self.also)
-        return items
+        return merge_counter_updates(items)
+
+
+_DELTAS = "_counter_deltas"
+
+
+def counter_update(
+    table: str, key: dict[str, str], deltas: dict[str, int], fields: dict[str, Any]
+) -> dict[str, Any]:
+    """A transaction item that adds `deltas` to a counter row (created on first use, with
+    `fields` set). Several of them on one row in one transaction are merged into one."""
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": serialize(key),
+            _DELTAS: dict(deltas),
+            "_fields": dict(fields),
+        }
+    }
+
+
+def merge_counter_updates(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Turn counter updates into real Update items, one per row (DynamoDB refuses two
+    operations on one item in a transaction)."""
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    out: list[dict[str, Any]] = []
+    for item in items:
+        update = item.get("Update")
+        if not update or _DELTAS not in update:
+            out.append(item)
+            continue
+        ident = (update["TableName"], repr(sorted(update["Key"].items())))
+        if ident in merged:
+            for name, delta in update[_DELTAS].items():
+                merged[ident][_DELTAS][name] = merged[ident][_DELTAS].get(name, 0) + delta
+            continue
+        merged[ident] = {**update, _DELTAS: dict(update[_DELTAS])}
+        out.append({"Update": merged[ident]})
+    for item in out:
+        update = item.get("Update")
+        if update and _DELTAS in update:
+            deltas, fields = update.pop(_DELTAS), update.pop("_fields")
+            names = {f"#{n}": n for n in [*deltas, *fields]}
+            values = {f":{n}": v for n, v in deltas.items()}
+            values.update({f":f_{n}": v for n, v in fields.items()})
+            sets = ", ".join(f"#{n} = :f_{n}" for n in fields)
+            adds = ", ".join(f"#{n} :{n}" for n in deltas)
+            update["UpdateExpression"] = f"SET {sets} ADD {adds}" if sets else f"ADD {adds}"
+            update["ExpressionAttributeNames"] = names
+            update["ExpressionAttributeValues"] = serialize(values)
+    return out
 
 
 def write_change(change: Change) -> None:

@@ -27,8 +27,9 @@ def publish(source: str, events: list[tuple[str, Mapping[str, Any]]]) -> None:
         {
             "Source": SOURCE_PREFIX + source,
             "DetailType": detail_type,
-            "Detail": json.dumps({**detail, "occurred_at": clock.iso(clock.now())},
-                                 ensure_ascii=False, default=str),
+            "Detail": json.dumps(
+                {**detail, "occurred_at": clock.iso(clock.now())}, ensure_ascii=False, default=str
+            ),
             "EventBusName": bus,
         }
         for detail_type, detail in events

@@ -4,7 +4,11 @@ An obligation row belongs to an entity (`entity_ref`, e.g. `task#01J...`) and ha
 that names it within the entity (`task.complete`, `task.progress#3`). Services never write
 these rows alone: `open_obligation`, `move_obligation` and `close_obligation` return
 transaction items that go into the same `TransactWriteItems` as the change that causes them
-(see `cityops.core.dynamo.Change.also`).
+(see `cityops.core.dynamo.Change.also`). A service keeps on its entity what it needs to
+rebuild the `Obligation` (unit, due time, ...), and passes it to each of these.
+
+The same items keep the on-time counters (`SCORE#<month>` rows: due, met on time, met late,
+cancelled per unit, system and due day), so the scoreboard reads counters, never the rows.
 
 While open, a row carries `open_shard` and `due_at`, the keys of the sparse `OpenByDue`
 index: the deadline sweep reads only open rows due before a horizon, never the whole table.
@@ -20,7 +24,8 @@ from enum import StrEnum
 from typing import Any
 
 from cityops.core import clock
-from cityops.core.dynamo import serialize
+from cityops.core.calendar import CITY_TZ
+from cityops.core.dynamo import counter_update, serialize
 from cityops.core.settings import get_settings
 
 OPEN_BY_DUE_INDEX = "OpenByDue"
@@ -69,8 +74,33 @@ def _table() -> str:
     return get_settings().obligations_table
 
 
-def open_obligation(obligation: Obligation) -> dict[str, Any]:
-    """The transaction item that opens an obligation (it must not exist yet)."""
+def _row_key(obligation: Obligation) -> dict[str, Any]:
+    return serialize({"pk": obligation.entity_ref, "sk": obligation.key})
+
+
+def _day(moment: datetime) -> str:
+    return moment.astimezone(CITY_TZ).date().isoformat()
+
+
+def counter_key(day: str, unit_id: str, system: str) -> dict[str, str]:
+    """The on-time counters of one unit, system and due day, in the month's partition, so
+    that a window of days for every unit is one Query per month (never a Scan)."""
+    return {"pk": f"SCORE#{day[:7]}", "sk": f"{day}#{unit_id}#{system}"}
+
+
+def _count(obligation: Obligation, due_at: datetime, **deltas: int) -> dict[str, Any]:
+    day = _day(due_at)
+    return counter_update(
+        _table(),
+        counter_key(day, obligation.responsible_unit_id, obligation.system),
+        deltas,
+        {"day": day, "unit_id": obligation.responsible_unit_id, "system": obligation.system},
+    )
+
+
+def open_obligation(obligation: Obligation) -> list[dict[str, Any]]:
+    """The transaction items that open an obligation (it must not exist yet) and count it as
+    due on its day for its unit."""
     row = asdict(obligation)
     row.update(
         pk=obligation.entity_ref,
@@ -81,37 +111,52 @@ def open_obligation(obligation: Obligation) -> dict[str, Any]:
         open_shard=shard_of(obligation.entity_ref, obligation.key),
     )
     del row["entity_ref"], row["key"]
-    return {
+    put = {
         "Put": {
             "TableName": _table(),
             "Item": serialize(row),
             "ConditionExpression": "attribute_not_exists(pk)",
         }
     }
+    return [put, _count(obligation, obligation.due_at, due=1)]
 
 
-def move_obligation(entity_ref: str, key: str, due_at: datetime) -> dict[str, Any]:
-    """The transaction item that moves an open obligation's deadline."""
-    return {
+def move_obligation(obligation: Obligation, new_due_at: datetime) -> list[dict[str, Any]]:
+    """The transaction items that move an open obligation's deadline (`obligation` as it is
+    now, with its current `due_at`)."""
+    update = {
         "Update": {
             "TableName": _table(),
-            "Key": serialize({"pk": entity_ref, "sk": key}),
+            "Key": _row_key(obligation),
             "UpdateExpression": "SET due_at = :due, moved_at = :now",
-            "ConditionExpression": "#status = :open",
+            "ConditionExpression": "#status = :open AND due_at = :was",
             "ExpressionAttributeNames": {"#status": "status"},
             "ExpressionAttributeValues": serialize(
-                {":due": clock.iso(due_at), ":now": clock.iso(clock.now()), ":open": "open"}
+                {
+                    ":due": clock.iso(new_due_at),
+                    ":was": clock.iso(obligation.due_at),
+                    ":now": clock.iso(clock.now()),
+                    ":open": "open",
+                }
             ),
         }
     }
+    if _day(new_due_at) == _day(obligation.due_at):
+        return [update]
+    return [
+        update,
+        _count(obligation, obligation.due_at, due=-1),
+        _count(obligation, new_due_at, due=1),
+    ]
 
 
-def close_obligation(entity_ref: str, key: str, outcome: Outcome) -> dict[str, Any]:
-    """The transaction item that closes an open obligation with its outcome."""
-    return {
+def close_obligation(obligation: Obligation, outcome: Outcome) -> list[dict[str, Any]]:
+    """The transaction items that close an open obligation with its outcome, and count the
+    outcome on the obligation's due day for its unit."""
+    update = {
         "Update": {
             "TableName": _table(),
-            "Key": serialize({"pk": entity_ref, "sk": key}),
+            "Key": _row_key(obligation),
             "UpdateExpression": "SET #status = :closed, outcome = :outcome, closed_at = :now "
             "REMOVE open_shard",
             "ConditionExpression": "#status = :open",
@@ -126,3 +171,4 @@ def close_obligation(entity_ref: str, key: str, outcome: Outcome) -> dict[str, A
             ),
         }
     }
+    return [update, _count(obligation, obligation.due_at, **{outcome.value: 1})]

@@ -129,7 +129,8 @@ def import_units(text: str, who: Principal | None, *, dry_run: bool = False) -> 
     pending = [r for r in rows if not any(e.line == r.line for e in errors)]
     while pending:
         ready = [
-            r for r in pending
+            r
+            for r in pending
             if r.parent_code is None or r.parent_code in placed or r.parent_code not in by_code
         ]
         if not ready:
@@ -177,9 +178,12 @@ def _write_in_transactions(changes: list[Change]) -> None:
     for change in changes:
         items = change.transact_items()
         items = [
-            i for i in items
-            if not ("ConditionCheck" in i and i["ConditionCheck"]["Key"]["pk"]["S"]
-                    .removeprefix("UNIT#") in created_in_batch)
+            i
+            for i in items
+            if not (
+                "ConditionCheck" in i
+                and i["ConditionCheck"]["Key"]["pk"]["S"].removeprefix("UNIT#") in created_in_batch
+            )
         ]
         if len(batch) + len(items) > _ITEMS_PER_TRANSACTION:
             _flush(batch)
@@ -202,4 +206,3 @@ def _flush(items: list[dict[str, Any]]) -> None:
         if exc.response["Error"]["Code"] == "TransactionCanceledException":
             raise Conflict("A unit code was taken while importing; run the import again.") from exc
         raise
-

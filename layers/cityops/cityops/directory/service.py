@@ -197,8 +197,9 @@ def unit_history(who: Principal, unit_id: str, *, limit: int | None, cursor: str
     unit = _load_unit(unit_id)
     if not (who.is_admin or (who.is_leader and who.sees_unit(unit["path"]))):
         raise NotFound("No such unit.")
-    return history_page(store.table(), store.unit_pk(unit_id), limit=check_limit(limit),
-                        cursor=cursor)
+    return history_page(
+        store.table(), store.unit_pk(unit_id), limit=check_limit(limit), cursor=cursor
+    )
 
 
 # --- the calendar --------------------------------------------------------------------------

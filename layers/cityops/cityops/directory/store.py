@@ -151,8 +151,12 @@ def members(unit_id: str) -> list[dict[str, Any]]:
     start = None
     while True:
         page, start = query_page(
-            table(), index=INDEX, key_condition="gsi1pk = :members",
-            values={":members": f"MEMBERS#{unit_id}"}, limit=200, start_key=start,
+            table(),
+            index=INDEX,
+            key_condition="gsi1pk = :members",
+            values={":members": f"MEMBERS#{unit_id}"},
+            limit=200,
+            start_key=start,
         )
         out.extend(page)
         if not start:
