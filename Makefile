@@ -32,8 +32,9 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-check-template: $(VENV)/.installed
+check-template: $(VENV)/.installed $(TOOLS)/.installed
 	$(VENV)/bin/cfn-lint template.yaml
+	$(TOOLS)/bin/python tools/sam_transform.py
 	$(PY) tools/check_template.py
 
 unit: $(VENV)/.installed

@@ -59,7 +59,7 @@ class Route:
 
     @property
     def specificity(self) -> tuple[int, int]:
-        return (-len(self.params), -len(self.path))
+        return (len(self.params), -len(self.path))
 
 
 @dataclass

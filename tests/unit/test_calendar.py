@@ -291,5 +291,5 @@ def test_importing_the_calendar_does_not_import_the_holidays_package() -> None:
     layer = Path(calendar_module.__file__).resolve().parents[2]
     code = "import sys, cityops.core.calendar; sys.exit('holidays' in sys.modules)"
     fresh_python = [sys.executable, "-c", code]  # fixed arguments, no user input
-    result = subprocess.run(fresh_python, env={"PYTHONPATH": str(layer)}, check=False)  # noqa: S603
+    result = subprocess.run(fresh_python, env={"PYTHONPATH": str(layer)}, check=False)
     assert result.returncode == 0

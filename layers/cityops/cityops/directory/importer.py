@@ -172,25 +172,27 @@ def import_units(text: str, who: Principal | None, *, dry_run: bool = False) -> 
 
 def _write_in_transactions(changes: list[Change]) -> None:
     """Each unit with its code and audit record; several units per transaction, parents first.
-    A parent created in the same transaction needs no existence check."""
+    A parent is checked once per transaction, and not at all when created in it."""
     batch: list[dict[str, Any]] = []
-    created_in_batch: set[str] = set()
+    in_batch: set[str] = set()  # units created or checked in this transaction
+
+    def wanted(item: dict[str, Any]) -> bool:
+        check = item.get("ConditionCheck")
+        return not check or check["Key"]["pk"]["S"].removeprefix("UNIT#") not in in_batch
+
     for change in changes:
-        items = change.transact_items()
-        items = [
-            i
-            for i in items
-            if not (
-                "ConditionCheck" in i
-                and i["ConditionCheck"]["Key"]["pk"]["S"].removeprefix("UNIT#") in created_in_batch
-            )
-        ]
+        items = [i for i in change.transact_items() if wanted(i)]
         if len(batch) + len(items) > _ITEMS_PER_TRANSACTION:
             _flush(batch)
-            batch, created_in_batch = [], set()
+            batch, in_batch = [], set()
             items = change.transact_items()
         batch.extend(items)
-        created_in_batch.add(change.item["id"])
+        in_batch.add(change.item["id"])
+        in_batch.update(
+            i["ConditionCheck"]["Key"]["pk"]["S"].removeprefix("UNIT#")
+            for i in items
+            if "ConditionCheck" in i
+        )
     if batch:
         _flush(batch)
 

@@ -1,0 +1,133 @@
+"""The layer's core without AWS: the caller, cursors, ids, the clock, problems."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from cityops.core import clock
+from cityops.core.auth import Principal
+from cityops.core.errors import InvalidInput, NotFound
+from cityops.core.ids import is_ulid, new_id
+from cityops.core.pagination import check_limit, decode_cursor, encode_cursor
+
+CITY, DEPT, DIVISION, OTHER = "C" * 26, "D" * 26, "V" * 26, "O" * 26
+
+
+def who(unit: str, *roles: str) -> Principal:
+    return Principal(sub="u", username="u", name="U", unit_id=unit, roles=frozenset(roles))
+
+
+def test_claims_become_the_caller_with_roles_from_groups():
+    claims = {
+        "sub": "s1",
+        "cognito:username": "sotc.leader",
+        "name": "Giám đốc",
+        "custom:unit_id": DEPT,
+        "cognito:groups": "[unit_leader officer]",
+    }
+    caller = Principal.from_claims(claims)
+    assert caller.sub == "s1" and caller.unit_id == DEPT
+    assert caller.roles == {"unit_leader", "officer"}
+
+
+def test_unknown_groups_are_not_roles():
+    caller = Principal.from_claims({"sub": "s", "cognito:groups": ["admin", "superuser"]})
+    assert caller.roles == {"admin"}
+
+
+def test_an_officer_sees_their_own_unit_only():
+    officer = who(DEPT, "officer")
+    assert officer.sees_unit([CITY, DEPT])
+    assert not officer.sees_unit([CITY, DEPT, DIVISION])
+    assert not officer.sees_unit([CITY, OTHER])
+
+
+def test_a_leader_sees_their_units_subtree_but_not_above_or_beside():
+    leader = who(DEPT, "unit_leader")
+    assert leader.sees_unit([CITY, DEPT, DIVISION])
+    assert not leader.sees_unit([CITY])
+    assert not leader.sees_unit([CITY, OTHER])
+
+
+def test_a_city_leader_sees_every_unit():
+    assert who(CITY, "city_leader").sees_unit([CITY, OTHER, DIVISION])
+
+
+def test_a_caller_without_a_unit_sees_nothing():
+    assert not who("", "officer").sees_unit([CITY, DEPT])
+
+
+def test_a_cursor_round_trips_within_its_list():
+    key = {"pk": "UNIT#1", "sk": "UNIT"}
+    assert decode_cursor(encode_cursor(key, "units:"), "units:") == key
+
+
+def test_no_more_pages_means_no_cursor():
+    assert encode_cursor(None, "units:") is None and decode_cursor(None, "units:") is None
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda c: c[:-2] + ("AA" if not c.endswith("AA") else "BB"),  # signature changed
+        lambda c: "eyJrIjp7InBrIjoiVU5JVCMyIn0sInMiOiJ1bml0czoifQ." + c.split(".")[1],  # body
+        lambda c: c.replace(".", ""),
+        lambda c: "%%%",
+    ],
+)
+def test_a_tampered_cursor_is_invalid_input(mangle):
+    cursor = encode_cursor({"pk": "UNIT#1", "sk": "UNIT"}, "units:")
+    with pytest.raises(InvalidInput):
+        decode_cursor(mangle(cursor), "units:")
+
+
+def test_a_cursor_from_another_list_is_refused():
+    cursor = encode_cursor({"pk": "UNIT#1", "sk": "UNIT"}, "history:UNIT#1")
+    with pytest.raises(InvalidInput):
+        decode_cursor(cursor, "history:UNIT#2")
+
+
+def test_limits_default_to_50_and_stop_at_200():
+    assert check_limit(None) == 50 and check_limit(200) == 200
+    for bad in (0, 201, -1):
+        with pytest.raises(InvalidInput):
+            check_limit(bad)
+
+
+def test_ids_are_ulids_sortable_by_creation_time():
+    clock.set_now(datetime(2026, 1, 1, tzinfo=UTC))
+    first = new_id()
+    clock.set_now(datetime(2026, 1, 1, 0, 0, 1, tzinfo=UTC))
+    second = new_id()
+    clock.reset()
+    assert is_ulid(first) and is_ulid(second) and first < second
+    assert not is_ulid("not-an-id") and not is_ulid("8" + first[1:])
+
+
+def test_the_clock_can_be_frozen_moved_and_reset():
+    moment = datetime(2027, 2, 1, 8, 0, tzinfo=timezone(timedelta(hours=7)))
+    clock.set_now(moment)
+    assert clock.now() == moment and clock.now().tzinfo is UTC
+    clock.set_now(moment, frozen=False)
+    assert timedelta(0) <= clock.now() - moment < timedelta(seconds=5)
+    clock.reset()
+    assert abs(clock.now() - datetime.now(UTC)) < timedelta(seconds=5)
+    with pytest.raises(ValueError):
+        clock.set_now(datetime(2027, 1, 1))
+
+
+def test_stored_times_sort_as_text_in_time_order():
+    early = datetime(2026, 12, 31, 23, 0, tzinfo=timezone(timedelta(hours=-5)))
+    late = datetime(2027, 1, 1, 3, 0, tzinfo=timezone(timedelta(hours=7)))
+    assert late < early and clock.iso(late) < clock.iso(early)
+
+
+def test_problems_are_rfc9457_shaped():
+    body = NotFound("No such unit.").problem()
+    assert body == {
+        "type": "https://cityops.example/problems/not-found",
+        "title": "Not found",
+        "status": 404,
+        "detail": "No such unit.",
+    }
