@@ -113,7 +113,7 @@ def stack(tmp_path_factory) -> Stack:
         os.killpg(process.pid, signal.SIGKILL)
         pytest.fail("make run did not answer in time:\n" + stack.output())
     yield stack
-    os.killpg(process.pid, signal.SIGINT)
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C, as a user stops it
     try:
         process.wait(timeout=30)
     except subprocess.TimeoutExpired:
@@ -121,6 +121,7 @@ def stack(tmp_path_factory) -> Stack:
         raise
     finally:
         handle.close()
+    assert "Stopped." in stack.output(), "make run did not stop cleanly on Ctrl-C"
 
 
 @pytest.fixture

@@ -1,0 +1,53 @@
+"""The other commands a user runs: `make build` (sam build with no Docker) and `make bench`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SAM = ROOT / ".venv-tools" / "bin" / "sam"
+
+
+def test_sam_build_packages_the_layer_for_arm64_python313_without_docker(tmp_path):
+    assert SAM.exists(), "make test installs .venv-tools first (make check-template)"
+    build = tmp_path / "build"
+    result = subprocess.run(
+        [str(SAM), "build", "--template", "template.yaml", "--build-dir", str(build)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    layer = next(build.glob("CityOpsLayer*")) / "python"
+    assert (layer / "cityops" / "core" / "api.py").exists()
+    cores = list(layer.glob("pydantic_core/_pydantic_core.cpython-313-aarch64-linux-gnu.so"))
+    assert cores, "pydantic_core must be the arm64 / CPython 3.13 wheel"
+    assert (build / "DirectoryFunction" / "app.py").exists()
+    assert not (build / "DirectoryFunction" / "Makefile").exists()
+
+
+def test_bench_writes_its_figures_and_the_ratio_to_the_floor(tmp_path):
+    env = {**os.environ, "BENCH_RUNS": "1", "BENCH_RESULTS": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "bench/run.py"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    figures = json.loads((tmp_path / "cold_start.json").read_text())
+    assert figures["floor_seconds"] > 0
+    directory = figures["functions"]["directory"]
+    assert directory["ratio_to_floor"] == round(
+        directory["total_seconds"] / figures["floor_seconds"], 2
+    )
+    assert "x the floor" in result.stdout
