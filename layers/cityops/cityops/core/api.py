@@ -4,7 +4,6 @@ If-Match, ETags, body limits and idempotent creates. Functions hold only their r
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -134,11 +133,6 @@ def reply(
     if location:
         headers["Location"] = location
     return Response(status, "application/json", data, headers=headers)
-
-
-def nfc(text: str) -> str:
-    """Strip and NFC-normalise text: Vietnamese has composed and decomposed forms of letters."""
-    return unicodedata.normalize("NFC", text).strip()
 
 
 @cache

@@ -7,6 +7,11 @@ import unicodedata
 from pydantic import BaseModel, ConfigDict, field_validator
 
 
+def nfc(text: str) -> str:
+    """NFC-normalise text: Vietnamese has composed and decomposed forms of the same letters."""
+    return unicodedata.normalize("NFC", text)
+
+
 class Request(BaseModel):
     """A request body: unknown fields are refused, text is stripped and NFC-normalised."""
 
@@ -16,7 +21,7 @@ class Request(BaseModel):
     @classmethod
     def _nfc(cls, value: object) -> object:
         if isinstance(value, str):
-            return unicodedata.normalize("NFC", value)
+            return nfc(value)
         return value
 
 
