@@ -1,0 +1,230 @@
+"""Reading a compiled list of voter petitions (bản tổng hợp ý kiến, kiến nghị cử tri).
+
+The deputies' groups compile the voters' petitions after each session (NQLT 72/2025 Art. 25,
+37–38); the office receiving the list imports it at once. Columns (header row, any order):
+
+    summary          the petition, in a line or a paragraph (required)
+    session          the session it was compiled for (required unless given for the file)
+    deputies_group   the deputies' group that compiled it (required unless given for the file)
+    received_on      the date received, YYYY-MM-DD (required unless given for the file)
+
+CSV (UTF-8, comma-separated, a BOM is allowed) and XLSX (the first sheet; read with the
+standard library, no extra dependency) are accepted. Every bad row is reported with its line
+(the header is line 1); the caller writes nothing unless every row is good.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+MAX_ROWS = 500
+COLUMNS = ("summary", "session", "deputies_group", "received_on")
+LIMITS = {"summary": 2000, "session": 200, "deputies_group": 200}
+_XLSX_MAX_BYTES = 5_000_000  # uncompressed parts we are willing to read
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+class ImportError_(ValueError):  # a trailing _: not the builtin ImportError
+    """The file cannot be read at all (not a row problem)."""
+
+
+@dataclass(frozen=True)
+class PetitionRow:
+    line: int
+    summary: str
+    session: str
+    deputies_group: str
+    received_on: date
+
+
+def _nfc(value: Any) -> str:
+    return unicodedata.normalize("NFC", str(value if value is not None else "")).strip()
+
+
+def read_table(fmt: str, content: str) -> list[tuple[int, list[str]]]:
+    """The rows of the file as (line, cells), header first."""
+    if fmt == "csv":
+        text = content.removeprefix("\ufeff")
+        reader = csv.reader(io.StringIO(text, newline=""))
+        rows = []
+        try:
+            for cells in reader:
+                rows.append((reader.line_num, [_nfc(c) for c in cells]))
+        except csv.Error as exc:
+            raise ImportError_(f"The CSV cannot be read: {exc}.") from exc
+        return rows
+    try:
+        data = base64.b64decode(content, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ImportError_("An XLSX file must be sent in base64.") from exc
+    return _read_xlsx(data)
+
+
+def parse_petitions(
+    rows: list[tuple[int, list[str]]],
+    *,
+    session: str | None,
+    deputies_group: str | None,
+    received_on: date | None,
+    today: date,
+) -> tuple[list[PetitionRow], list[dict[str, Any]]]:
+    """Good rows and the errors of the bad ones ({loc: [body, content, line, column], msg})."""
+    rows = [(line, cells) for line, cells in rows if any(cells)]
+    if not rows:
+        raise ImportError_("The file is empty.")
+    (_, header), body = rows[0], rows[1:]
+    names = [h.strip().lower() for h in header]
+    errors: list[dict[str, Any]] = []
+    unknown = [n for n in names if n not in COLUMNS]
+    if unknown:
+        errors.append(_error(1, "header", f"unknown columns: {', '.join(unknown)}"))
+    defaults = {"session": session, "deputies_group": deputies_group, "received_on": received_on}
+    for column in COLUMNS:
+        if column not in names and (column == "summary" or defaults[column] is None):
+            errors.append(_error(1, "header", f"the column {column} is missing"))
+    if errors:
+        return [], errors
+    if not body:
+        raise ImportError_("The file has a header and no petition.")
+    if len(body) > MAX_ROWS:
+        raise ImportError_(f"At most {MAX_ROWS} petitions per file; split it.")
+    good: list[PetitionRow] = []
+    for line, cells in body:
+        values = {n: (cells[i] if i < len(cells) else "") for i, n in enumerate(names)}
+        if len(cells) > len(names) and any(cells[len(names) :]):
+            errors.append(_error(line, "row", "more cells than columns"))
+            continue
+        row_errors: list[dict[str, Any]] = []
+        text: dict[str, str] = {}
+        for column in ("summary", "session", "deputies_group"):
+            value = values.get(column) or (defaults.get(column) or "")
+            if not value:
+                row_errors.append(_error(line, column, "required"))
+            elif len(value) > LIMITS[column]:
+                row_errors.append(_error(line, column, f"at most {LIMITS[column]} characters"))
+            text[column] = str(value)
+        day = received_on
+        raw = values.get("received_on")
+        if raw:
+            try:
+                day = _date(raw)
+            except ValueError:
+                row_errors.append(_error(line, "received_on", "not a date (YYYY-MM-DD)"))
+                day = None
+        if day is None and not any(e["loc"][3] == "received_on" for e in row_errors):
+            row_errors.append(_error(line, "received_on", "required"))
+        elif day is not None and day > today:
+            row_errors.append(_error(line, "received_on", "in the future"))
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        if day is None:  # reported above
+            continue
+        good.append(
+            PetitionRow(line, text["summary"], text["session"], text["deputies_group"], day)
+        )
+    return good, errors
+
+
+def _error(line: int, column: str, msg: str) -> dict[str, Any]:
+    return {"loc": ["body", "content", line, column], "msg": msg, "type": "import_row"}
+
+
+def _date(raw: str) -> date:
+    raw = raw.strip()
+    if re.fullmatch(r"\d+(\.0+)?", raw):  # an Excel serial day number
+        serial = int(float(raw))
+        if not 1 <= serial <= 2958465:
+            raise ValueError(raw)
+        return date(1899, 12, 30) + timedelta(days=serial)
+    return date.fromisoformat(raw[:10] if "T" in raw else raw)
+
+
+# --- XLSX, with the standard library --------------------------------------------------------
+
+
+def _xml(archive: zipfile.ZipFile, name: str) -> Any:
+    from xml.etree import ElementTree
+
+    data = archive.read(name)
+    if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
+        raise ImportError_("The XLSX file has a DTD, which is not allowed.")
+    # No DTD means no entity expansion: what remains is plain XML from the sheet.
+    return ElementTree.fromstring(data)  # noqa: S314
+
+
+def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise ImportError_("The file is not an XLSX workbook.") from exc
+    with archive:
+        if sum(info.file_size for info in archive.infolist()) > _XLSX_MAX_BYTES:
+            raise ImportError_("The XLSX workbook is too large once unpacked.")
+        try:
+            shared = _shared_strings(archive)
+            sheet = _first_sheet(archive)
+            root = _xml(archive, sheet)
+        except KeyError as exc:
+            raise ImportError_("The XLSX workbook is missing a part.") from exc
+        except Exception as exc:  # a malformed part: ParseError and the like
+            if isinstance(exc, ImportError_):
+                raise
+            raise ImportError_("The XLSX workbook cannot be read.") from exc
+    rows: list[tuple[int, list[str]]] = []
+    for row in root.iterfind(".//m:sheetData/m:row", _NS):
+        line = int(row.get("r") or len(rows) + 1)
+        cells: dict[int, str] = {}
+        for cell in row.iterfind("m:c", _NS):
+            column = _column(cell.get("r") or "")
+            kind = cell.get("t")
+            if kind == "inlineStr":
+                value = "".join(t.text or "" for t in cell.iterfind(".//m:t", _NS))
+            else:
+                raw = cell.findtext("m:v", default="", namespaces=_NS)
+                value = shared[int(raw)] if kind == "s" and raw else raw
+            cells[column if column >= 0 else len(cells)] = _nfc(value)
+        width = max(cells) + 1 if cells else 0
+        rows.append((line, [cells.get(i, "") for i in range(width)]))
+    return rows
+
+
+def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
+    if "xl/sharedStrings.xml" not in archive.namelist():
+        return []
+    root = _xml(archive, "xl/sharedStrings.xml")
+    return ["".join(t.text or "" for t in si.iterfind(".//m:t", _NS)) for si in root]
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str:
+    workbook = _xml(archive, "xl/workbook.xml")
+    first = workbook.find("m:sheets/m:sheet", _NS)
+    if first is None:
+        raise ImportError_("The XLSX workbook has no sheet.")
+    rel_id = first.get(_REL)
+    rels = _xml(archive, "xl/_rels/workbook.xml.rels")
+    for rel in rels:
+        if rel.get("Id") == rel_id:
+            target = rel.get("Target", "").lstrip("/")
+            return target if target.startswith("xl/") else f"xl/{target}"
+    raise ImportError_("The XLSX workbook's first sheet cannot be found.")
+
+
+def _column(ref: str) -> int:
+    letters = re.match(r"[A-Z]+", ref)
+    if not letters:
+        return -1
+    index = 0
+    for char in letters.group(0):
+        index = index * 26 + (ord(char) - 64)
+    return index - 1

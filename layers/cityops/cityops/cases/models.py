@@ -1,0 +1,562 @@
+"""Cases models: voter petitions (kiến nghị cử tri), complaints (khiếu nại) and denunciations
+(tố cáo), the requests that change them and the replies that show them.
+
+No reply model has a field for the identity of a denunciator or complainant: it lives in the
+IdentityVault only (`cityops.cases.vault`), and `CaseIdentityOut` is the one model that shows it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import Field, model_validator
+
+from cityops.core.ids import ULID_PATTERN
+from cityops.core.models import Reply, Request
+
+
+class CaseKind(StrEnum):
+    VOTER_PETITION = "voter_petition"  # kiến nghị cử tri
+    COMPLAINT = "complaint"  # khiếu nại
+    DENUNCIATION = "denunciation"  # tố cáo
+
+
+class ComplaintRound(StrEnum):
+    FIRST_TIME = "first_time"  # khiếu nại lần đầu
+    SECOND_TIME = "second_time"  # khiếu nại lần hai
+
+
+class CaseChannel(StrEnum):
+    RECEPTION = "reception"  # tiếp công dân
+    POST = "post"  # bưu chính
+    ONLINE = "online"  # trực tuyến
+    DEPUTIES_COMPILATION = "deputies_compilation"  # tổng hợp của Tổ đại biểu
+
+
+class CaseStatus(StrEnum):
+    RECEIVED = "received"
+    FORWARDING = "forwarding"  # not competent: to be forwarded (chuyển đơn)
+    ACCEPTED = "accepted"  # thụ lý
+    VERIFYING = "verifying"  # xác minh
+    DIALOGUE = "dialogue"  # đối thoại (complaints)
+    DECIDED = "decided"  # quyết định giải quyết khiếu nại
+    CONCLUDED = "concluded"  # kết luận nội dung tố cáo
+    PUBLISHED = "published"  # công khai
+    REFUSED = "refused"  # không thụ lý
+    WITHDRAWN = "withdrawn"  # rút đơn
+    SUSPENDED = "suspended"  # tạm đình chỉ
+    NOT_HANDLED = "not_handled"  # anonymous or duplicate: not handled as a case
+    RESOLVED = "resolved"  # voter petition: đã giải quyết
+    BEING_RESOLVED = "being_resolved"  # đang giải quyết (with a roadmap)
+    EXPLAINED = "explained"  # đã giải trình, thông tin
+
+
+class CaseComplexity(StrEnum):
+    NORMAL = "normal"
+    COMPLEX = "complex"  # phức tạp
+    ESPECIALLY_COMPLEX = "especially_complex"  # đặc biệt phức tạp
+
+
+class RefusalGround(StrEnum):
+    """Grounds for not accepting (không thụ lý): Law on Complaints 2011 Art. 11; Law on
+    Denunciations 2018 Art. 27."""
+
+    NOT_ADMINISTRATIVE_ACT = "not_administrative_act"
+    NO_DIRECT_INTEREST = "no_direct_interest"
+    NO_CAPACITY = "no_capacity"
+    UNLAWFUL_REPRESENTATIVE = "unlawful_representative"
+    UNSIGNED = "unsigned"
+    TIME_BARRED = "time_barred"
+    ALREADY_DECIDED_SECOND_TIME = "already_decided_second_time"
+    BEFORE_COURT = "before_court"
+    ALREADY_RESOLVED_NO_NEW_INFORMATION = "already_resolved_no_new_information"
+    NO_BASIS_TO_VERIFY = "no_basis_to_verify"
+    DENUNCIATOR_LACKS_CAPACITY = "denunciator_lacks_capacity"
+
+
+REFUSAL_GROUNDS: dict[str, frozenset[RefusalGround]] = {
+    "complaint": frozenset(
+        {
+            RefusalGround.NOT_ADMINISTRATIVE_ACT,
+            RefusalGround.NO_DIRECT_INTEREST,
+            RefusalGround.NO_CAPACITY,
+            RefusalGround.UNLAWFUL_REPRESENTATIVE,
+            RefusalGround.UNSIGNED,
+            RefusalGround.TIME_BARRED,
+            RefusalGround.ALREADY_DECIDED_SECOND_TIME,
+            RefusalGround.BEFORE_COURT,
+        }
+    ),
+    "denunciation": frozenset(
+        {
+            RefusalGround.ALREADY_RESOLVED_NO_NEW_INFORMATION,
+            RefusalGround.NO_BASIS_TO_VERIFY,
+            RefusalGround.DENUNCIATOR_LACKS_CAPACITY,
+            RefusalGround.UNSIGNED,
+        }
+    ),
+}
+
+
+class ClassifyDecision(StrEnum):
+    COMPETENT = "competent"  # thuộc thẩm quyền
+    TRANSFER = "transfer"  # không thuộc thẩm quyền: chuyển đơn
+    DUPLICATE = "duplicate"  # đơn trùng
+    ANONYMOUS = "anonymous"  # tố cáo nặc danh (Art. 25)
+
+
+class ComplaintResult(StrEnum):
+    UPHELD = "upheld"  # khiếu nại đúng
+    PARTLY_UPHELD = "partly_upheld"  # đúng một phần
+    REJECTED = "rejected"  # sai
+
+
+class DenunciationResult(StrEnum):
+    FOUNDED = "founded"  # tố cáo đúng
+    PARTLY_FOUNDED = "partly_founded"  # đúng một phần
+    UNFOUNDED = "unfounded"  # sai
+
+
+class PetitionResult(StrEnum):
+    RESOLVED = "resolved"
+    BEING_RESOLVED = "being_resolved"
+    EXPLAINED = "explained"
+
+
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+LongText = Annotated[str, Field(min_length=1, max_length=4000)]
+Note = Annotated[str, Field(min_length=1, max_length=2000)]
+Ulid = Annotated[str, Field(pattern=ULID_PATTERN)]
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+# --- identity ------------------------------------------------------------------------------
+
+
+class CaseIdentity(Request):
+    """The person's details: they go to the IdentityVault, encrypted, never to the case."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    address: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    phone: Annotated[str, Field(pattern=r"^\+?[0-9 .()-]{6,20}$")] | None = None
+    email: Annotated[str, Field(pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}$")] | None = None
+    id_number: Annotated[str, Field(pattern=r"^[0-9A-Z]{6,20}$")] | None = None
+
+
+class CaseIdentityOut(Reply):
+    """What the identity endpoint shows: the inspector assigned and the resolver only."""
+
+    case_id: str
+    name: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    id_number: str | None = None
+    original_text: str | None = None
+
+
+# --- intake --------------------------------------------------------------------------------
+
+
+class CaseCreate(Request):
+    """A case entered by staff (clerks, officers) as received."""
+
+    kind: CaseKind
+    complaint_round: ComplaintRound | None = None
+    channel: CaseChannel
+    received_on: date
+    summary: Annotated[str, Field(min_length=1, max_length=2000)] = Field(
+        description="Staff's summary without the person's identity (trích yếu)"
+    )
+    denounced: Annotated[str, Field(min_length=1, max_length=500)] | None = Field(
+        default=None, description="The denounced person or body (người bị tố cáo)"
+    )
+    identity: CaseIdentity | None = None
+    original_text: Annotated[str, Field(min_length=1, max_length=16000)] | None = Field(
+        default=None, description="The petition's text as written: kept in the vault only"
+    )
+    several_sites: bool = False
+    remote_area: bool = False
+    learned_on: date | None = Field(
+        default=None, description="Complaints: when the complainant learned of the act (Art. 9)"
+    )
+    session: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    deputies_group: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+
+    @model_validator(mode="after")
+    def _by_kind(self) -> CaseCreate:
+        return check_kind_fields(self)
+
+
+def check_kind_fields(data: Any) -> Any:
+    kind = data.kind
+    if kind == CaseKind.COMPLAINT and data.complaint_round is None:
+        raise ValueError("complaint_round is required for a complaint")
+    if kind != CaseKind.COMPLAINT and data.complaint_round is not None:
+        raise ValueError("complaint_round is only for complaints")
+    if getattr(data, "several_sites", False) and kind != CaseKind.DENUNCIATION:
+        raise ValueError("several_sites is only for denunciations")
+    if getattr(data, "remote_area", False) and kind != CaseKind.COMPLAINT:
+        raise ValueError("remote_area is only for complaints")
+    if getattr(data, "learned_on", None) is not None and kind != CaseKind.COMPLAINT:
+        raise ValueError("learned_on is only for complaints")
+    if data.denounced is not None and kind != CaseKind.DENUNCIATION:
+        raise ValueError("denounced is only for denunciations")
+    channel = getattr(data, "channel", None)
+    if channel == CaseChannel.DEPUTIES_COMPILATION and kind != CaseKind.VOTER_PETITION:
+        raise ValueError("the deputies' compilation channel is only for voter petitions")
+    if channel == CaseChannel.DEPUTIES_COMPILATION and not (data.session and data.deputies_group):
+        raise ValueError("a compiled voter petition needs its session and deputies_group")
+    if kind != CaseKind.VOTER_PETITION and (
+        getattr(data, "session", None) or getattr(data, "deputies_group", None)
+    ):
+        raise ValueError("session and deputies_group are only for voter petitions")
+    return data
+
+
+class PublicCaseCreate(Request):
+    """What a citizen submits without an account (POST /v1/public/cases)."""
+
+    kind: CaseKind
+    complaint_round: ComplaintRound | None = None
+    subject: Annotated[str, Field(min_length=1, max_length=300)] = Field(
+        description="What the case is about, in a line; do not put your name here"
+    )
+    content: Annotated[str, Field(min_length=1, max_length=16000)] = Field(
+        description="The full text: kept encrypted, read only by the inspector and resolver"
+    )
+    denounced: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    address: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    phone: Annotated[str, Field(pattern=r"^\+?[0-9 .()-]{6,20}$")] | None = None
+    email: Annotated[str, Field(pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}$")] | None = None
+    id_number: Annotated[str, Field(pattern=r"^[0-9A-Z]{6,20}$")] | None = None
+
+    @model_validator(mode="after")
+    def _by_kind(self) -> PublicCaseCreate:
+        return check_kind_fields(self)
+
+
+class PublicCaseReceipt(Reply):
+    tracking_code: str
+    secret: str = Field(description="Shown once: keep it to follow the case")
+    kind: CaseKind
+    status: str
+    received_on: date
+
+
+class CaseMilestone(Reply):
+    name: str
+    on: date
+
+
+class PublicCaseStatus(Reply):
+    """What the public sees with the tracking code and secret: status and milestones only."""
+
+    tracking_code: str
+    kind: CaseKind
+    status: str
+    milestones: list[CaseMilestone]
+
+
+# --- actions -------------------------------------------------------------------------------
+
+
+class CaseClassify(Request):
+    decision: ClassifyDecision
+    to_unit_id: Ulid | None = None
+    duplicate_of: Ulid | None = None
+    several_sites: bool | None = None
+    summary: Annotated[str, Field(min_length=1, max_length=2000)] | None = None
+    note: Note | None = None
+
+    @model_validator(mode="after")
+    def _fields(self) -> CaseClassify:
+        if (self.decision == ClassifyDecision.TRANSFER) != (self.to_unit_id is not None):
+            raise ValueError("to_unit_id is required for a transfer, and only for one")
+        if (self.decision == ClassifyDecision.DUPLICATE) != (self.duplicate_of is not None):
+            raise ValueError("duplicate_of is required for a duplicate, and only for one")
+        return self
+
+
+class CaseNote(Request):
+    note: Note | None = None
+
+
+class CaseAccept(Request):
+    complexity: CaseComplexity = CaseComplexity.NORMAL
+    remote_area: bool | None = None
+    note: Note | None = None
+
+
+class CaseRefuse(Request):
+    ground: RefusalGround
+    note: Note
+
+
+class CaseAssign(Request):
+    handler_id: Annotated[str, Field(min_length=1, max_length=128)]
+    note: Note | None = None
+
+
+class CaseDialogue(Request):
+    held_on: date
+    note: Note | None = None
+
+
+class ComplexityCriterion(StrEnum):
+    """What makes a denunciation complex (Decree 31/2019/NĐ-CP Art. 3): one criterion makes it
+    complex (phức tạp), two or more especially complex (đặc biệt phức tạp)."""
+
+    SEVERAL_SITES = "several_sites"  # nhiều địa điểm
+    SEVERAL_CONTENTS = "several_contents"  # nhiều nội dung
+    MANY_DENUNCIATORS = "many_denunciators"  # nhiều người tố cáo
+    FOREIGN_ELEMENT = "foreign_element"  # có yếu tố nước ngoài
+    SEVERAL_AGENCIES = "several_agencies"  # liên quan trách nhiệm của nhiều cơ quan
+    AGENCIES_DISAGREE = "agencies_disagree"  # các cơ quan còn ý kiến khác nhau
+    CONTRADICTORY_EVIDENCE = "contradictory_evidence"  # tài liệu, chứng cứ mâu thuẫn
+
+
+class CaseExtend(Request):
+    """A written decision to extend a denunciation's resolution (Art. 30), with the criteria
+    that make it complex."""
+
+    criteria: Annotated[list[ComplexityCriterion], Field(min_length=1, max_length=7)]
+    days: Annotated[int, Field(ge=1, le=365)]
+    reason: Text
+    decision_number: Annotated[str, Field(min_length=1, max_length=60)]
+
+    @model_validator(mode="after")
+    def _distinct(self) -> CaseExtend:
+        if len(set(self.criteria)) != len(self.criteria):
+            raise ValueError("each criterion once")
+        return self
+
+    @property
+    def complexity(self) -> CaseComplexity:
+        if len(self.criteria) >= 2:
+            return CaseComplexity.ESPECIALLY_COMPLEX
+        return CaseComplexity.COMPLEX
+
+
+class CaseDecide(Request):
+    result: ComplaintResult
+    decision_number: Annotated[str, Field(min_length=1, max_length=60)]
+    summary: LongText
+
+
+class CaseConclude(Request):
+    result: DenunciationResult
+    conclusion_number: Annotated[str, Field(min_length=1, max_length=60)]
+    summary: LongText
+
+
+class CaseAnswer(Request):
+    result: PetitionResult
+    answer: LongText
+    roadmap_date: date | None = None
+
+    @model_validator(mode="after")
+    def _roadmap(self) -> CaseAnswer:
+        if (self.result == PetitionResult.BEING_RESOLVED) != (self.roadmap_date is not None):
+            raise ValueError("roadmap_date is required when being resolved, and only then")
+        return self
+
+
+class CaseWithdraw(Request):
+    reason: Text
+
+
+class CaseSuspend(Request):
+    reason: Text
+    related_matter: Text
+
+
+class TimeLimitChange(Request):
+    """A new version of a rule (or a replacement of the version with the same date)."""
+
+    length: Annotated[int, Field(ge=1, le=365)]
+    unit: Annotated[str, Field(pattern=r"^(working_days|days)$")]
+    effective_from: date
+    source: Annotated[str, Field(min_length=1, max_length=500)]
+    note: Note | None = None
+
+
+class PetitionImport(Request):
+    """A compiled list of voter petitions (CSV text, or an XLSX file in base64)."""
+
+    format: Annotated[str, Field(pattern=r"^(csv|xlsx)$")] = "csv"
+    content: Annotated[str, Field(min_length=1, max_length=60000)]
+    session: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    deputies_group: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    received_on: date | None = None
+
+
+# --- replies -------------------------------------------------------------------------------
+
+
+class CaseDeadline(Reply):
+    key: str
+    kind: str
+    rule: str | None = None
+    due_at: str
+    status: str
+    outcome: str | None = None
+    responsible_unit_id: str
+
+
+class CaseExtension(Reply):
+    number: int
+    days: int
+    complexity: str
+    criteria: list[str] = Field(default_factory=list)
+    reason: str
+    decision_number: str
+    decided_by: str
+    decided_on: date
+    from_due_at: str
+    to_due_at: str
+
+
+class CaseTransfer(Reply):
+    from_unit_id: str
+    to_unit_id: str
+    on: date
+
+
+class Case(Reply):
+    """A case as staff who may see it see it: no identity, only the pseudonym."""
+
+    id: str
+    reference: str
+    kind: CaseKind
+    complaint_round: ComplaintRound | None = None
+    channel: CaseChannel
+    status: CaseStatus
+    pseudonym: str
+    anonymous: bool
+    summary: str | None = None
+    denounced: str | None = None
+    received_on: date
+    first_received_on: date
+    receiving_unit_id: str
+    handling_unit_id: str
+    transfer_to_unit_id: str | None = None
+    transfers: list[CaseTransfer] = Field(default_factory=list)
+    handler_id: str | None = None
+    handler_name: str | None = None
+    resolver_id: str | None = None
+    competent: bool | None = None
+    several_sites: bool = False
+    remote_area: bool = False
+    complexity: CaseComplexity = CaseComplexity.NORMAL
+    complexity_criteria: list[str] = Field(default_factory=list)
+    learned_on: date | None = None
+    time_barred: bool | None = None
+    session: str | None = None
+    deputies_group: str | None = None
+    duplicate_of: str | None = None
+    not_handled_reason: str | None = None
+    refusal_ground: RefusalGround | None = None
+    result: str | None = None
+    result_number: str | None = None
+    result_summary: str | None = None
+    roadmap_date: date | None = None
+    published_on: date | None = None
+    suspended_on: date | None = None
+    suspension_reason: str | None = None
+    extensions: list[CaseExtension] = Field(default_factory=list)
+    deadlines: list[CaseDeadline] = Field(default_factory=list)
+    due_at: str | None = None
+    tracking_code: str | None = None
+    version: int
+    created_at: str
+    updated_at: str
+
+
+class CaseListItem(Reply):
+    id: str
+    reference: str
+    kind: CaseKind
+    status: CaseStatus
+    pseudonym: str
+    summary: str | None = None
+    handling_unit_id: str
+    handler_id: str | None = None
+    received_on: date
+    due_at: str | None = None
+    tracking_code: str | None = None
+    version: int
+
+
+class CasePage(Reply):
+    items: list[CaseListItem]
+    next_cursor: str | None = None
+
+
+class CaseHistoryEntry(Reply):
+    id: str
+    at: str
+    actor_id: str
+    actor_name: str | None = None
+    action: str
+    changes: dict[str, Any] = Field(default_factory=dict)
+    note: str | None = None
+
+
+class CaseHistoryPage(Reply):
+    items: list[CaseHistoryEntry]
+    next_cursor: str | None = None
+
+
+class CaseStatsRow(Reply):
+    unit_id: str
+    unit_code: str | None = None
+    unit_name: str | None = None
+    kind: CaseKind
+    received: int = 0
+    transferred_out: int = 0
+    accepted: int = 0
+    refused: int = 0
+    resolved_on_time: int = 0
+    resolved_late: int = 0
+    withdrawn: int = 0
+    open: int = 0
+    overdue: int = 0
+
+
+class CaseStats(Reply):
+    from_date: date
+    to_date: date
+    items: list[CaseStatsRow]
+
+
+class TimeLimitVersion(Reply):
+    length: int
+    unit: str
+    runs_from: str
+    effective_from: date
+    source: str
+    verified: bool
+    note: str | None = None
+    origin: str
+
+
+class TimeLimitRule(Reply):
+    rule: str
+    kind: str
+    in_force: TimeLimitVersion
+    versions: list[TimeLimitVersion]
+    version: int
+
+
+class TimeLimitList(Reply):
+    items: list[TimeLimitRule]
+
+
+class PetitionImportResult(Reply):
+    imported: int
+    already_imported: int
+    case_ids: list[str]

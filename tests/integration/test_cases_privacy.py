@@ -1,0 +1,163 @@
+"""The denunciator's identity never leaves the IdentityVault except through the identity
+endpoint: not in lists, reads, history, events on the bus, obligations (whose titles go into
+notices), statistics, the public tracking, nor in a log line. And the vault holds it
+encrypted, bound to its case."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+
+from tests.integration.test_cases_support import (
+    DENUNCIATOR,
+    SECRET_WORDS,
+    bus_fixture,  # noqa: F401 (the bus fixture)
+    logs_fixture,  # noqa: F401 (the logs fixture)
+    obligation_rows,
+    set_day,
+    world_fixture,  # noqa: F401 (the world fixture)
+)
+
+
+def leaks(text: str) -> list[str]:
+    return [word for word in SECRET_WORDS if word.lower() in text.lower()]
+
+
+def test_a_denunciation_from_intake_to_publication_shows_the_identity_only_where_allowed(
+    world, logs, bus
+):
+    seen: list[str] = []  # every reply other than the identity endpoint's
+
+    def keep(result):
+        seen.append(str(result))
+        return result
+
+    receipt = keep(world.submit())
+    _, _, page = keep(world.get("vp_clerk", "/v1/cases"))
+    case_id = page["items"][0]["id"]
+    keep(
+        world.act(
+            "vp_clerk",
+            case_id,
+            "classify",
+            {"decision": "transfer", "to_unit_id": world.unit("TTR-HN")},
+        )
+    )
+    keep(world.act("vp_clerk", case_id, "forward", {}))
+    set_day("2027-02-03")
+    keep(world.act("inspector", case_id, "assign", {"handler_id": "sub-inspector"}))
+    keep(world.act("inspector", case_id, "accept", {}))
+    status, _, identity = world.get("inspector", f"/v1/cases/{case_id}/identity")
+    assert status == 200 and identity["name"] == DENUNCIATOR["name"]  # the one place it shows
+    keep(world.act("inspector", case_id, "verify", {}))
+    keep(
+        world.act(
+            "inspector",
+            case_id,
+            "extend",
+            {
+                "criteria": ["several_contents"],
+                "days": 20,
+                "reason": "Phức tạp",
+                "decision_number": "9/QĐ",
+            },
+        )
+    )
+    keep(
+        world.act(
+            "inspector",
+            case_id,
+            "conclude",
+            {"result": "founded", "conclusion_number": "1/KL", "summary": "Tố cáo đúng"},
+        )
+    )
+    keep(world.act("inspector", case_id, "publish", {}))
+    keep(world.get("inspector", f"/v1/cases/{case_id}"))
+    keep(world.get("inspector", f"/v1/cases/{case_id}/history", query={"limit": "200"}))
+    keep(world.get("inspector", "/v1/cases", query={"kind": "denunciation"}))
+    keep(world.get("chairman", "/v1/cases", query={"unit_id": "all", "due_to": "2027-12-31"}))
+    keep(world.get("chairman", "/v1/cases/stats", query={"from": "2027-02-01", "to": "2027-02-28"}))
+    keep(world.track(receipt["tracking_code"], receipt["secret"]))
+
+    assert all(not leaks(reply) for reply in seen), [leaks(r) for r in seen]
+    titles = [row["title"] for row in obligation_rows(case_id)]
+    assert titles and not leaks(str(obligation_rows(case_id)))
+    events = bus()
+    assert {e["detail-type"] for e in events} == {
+        "CaseReceived",
+        "CaseTransferred",
+        "CaseAccepted",
+        "CaseExtended",
+        "CaseResolved",
+    }
+    assert not leaks(str(events))
+    log = logs.getvalue()
+    assert case_id in log and "identity read" in log  # the logs were captured
+    assert not leaks(log)
+
+
+def test_the_case_holds_a_pseudonym_and_what_the_citizen_typed_is_redacted(world):
+    world.submit(
+        subject=f"Tôi là {DENUNCIATOR['name']} ({DENUNCIATOR['phone']}), tố cáo cán bộ X",
+        denounced=f"Cán bộ X, hàng xóm của {DENUNCIATOR['name']}",
+    )
+    _, _, page = world.get("vp_clerk", "/v1/cases")
+    case = world.case("vp_clerk", page["items"][0]["id"])
+    assert case["pseudonym"].startswith("Người tố cáo ")
+    assert case["summary"] == "Tôi là […] ([…]), tố cáo cán bộ X"
+    assert case["denounced"] == "Cán bộ X, hàng xóm của […]"
+    assert not leaks(str(case))
+
+
+def test_the_vault_holds_the_identity_encrypted_and_nothing_readable(world):
+    case = world.create("ttr_clerk")
+    table = world.tpl.functions()["CasesFunction"].environment["IDENTITY_VAULT_TABLE"]
+    item = boto3.client("dynamodb").get_item(
+        TableName=table, Key={"pk": {"S": f"CASE#{case['id']}"}, "sk": {"S": "IDENTITY"}}
+    )["Item"]
+    raw = repr(item).encode()
+    blobs = b"".join(part["B"] for part in item["parts"]["L"])
+    for word in SECRET_WORDS:
+        assert word.encode() not in raw and word.encode() not in blobs
+    cases_table = world.tpl.functions()["CasesFunction"].environment["CASES_TABLE"]
+    stored = boto3.client("dynamodb").get_item(
+        TableName=cases_table, Key={"pk": {"S": f"CASE#{case['id']}"}, "sk": {"S": "CASE"}}
+    )["Item"]
+    assert not leaks(repr(stored))
+
+
+def test_a_sealed_identity_moved_to_another_case_does_not_open(world):
+    from botocore.exceptions import ClientError
+    from cityops.cases import vault
+
+    first = world.create("ttr_clerk")
+    second = world.create("ttr_clerk", identity=None, original_text=None)
+    assert vault.unseal(second["id"]) is None
+    assert vault.unseal(first["id"])["name"] == DENUNCIATOR["name"]
+    table = vault.table()
+    dynamodb = boto3.client("dynamodb")
+    item = dynamodb.get_item(
+        TableName=table, Key={"pk": {"S": f"CASE#{first['id']}"}, "sk": {"S": "IDENTITY"}}
+    )["Item"]
+    dynamodb.put_item(TableName=table, Item={**item, "pk": {"S": f"CASE#{second['id']}"}})
+    with pytest.raises(ClientError):  # the encryption context binds it to the first case
+        vault.unseal(second["id"])
+
+
+def test_an_error_while_handling_logs_no_identity(world, logs, monkeypatch):
+    from cityops.cases import vault
+
+    def broken(case_id, identity):
+        raise RuntimeError("kms is down")
+
+    monkeypatch.setattr(vault, "seal", broken)
+    status, _, problem = world.request("POST", "/v1/public/cases", None, body=_public())
+    assert status == 500 and not leaks(str(problem))
+    log = logs.getvalue()
+    assert "kms is down" in log and not leaks(log)
+
+
+def _public():
+    from tests.integration.test_cases_support import public_case
+
+    return public_case()
