@@ -1,0 +1,223 @@
+"""The on-time record (kết quả thực hiện đúng hạn) of every unit, across the four systems.
+
+It reads the counters that `cityops.core.obligations` keeps in the same transaction as every
+obligation it opens, moves or closes: rows `SCORE#<YYYY-MM>` / `<YYYY-MM-DD>#<unit>#<system>`
+with `due`, `met_on_time`, `met_late` and `cancelled`, counted on the obligation's due day.
+A window is one Query per month it touches (`pk = SCORE#<month> AND sk BETWEEN <first day>#
+AND <last day>#~`), never a Scan, and never the obligation rows themselves.
+
+Per unit and system, for the obligations due in the window:
+- `due`: not cancelled; `met_on_time`, `met_late`: closed with that outcome;
+- `missed`: still open, and their due day is before today (Asia/Ho_Chi_Minh);
+- `still_open`: still open, due today or later (not yet late);
+- `on_time_rate` = met_on_time / (met_on_time + met_late + missed); null when nothing is
+  judged yet. A missed obligation met later moves from missed to met_late.
+
+A unit's record is its own obligations (not its sub-units'; they are listed on their own).
+Who sees what: a unit's members see their unit; leaders their unit's subtree; city leaders
+and administrators every unit, and city leaders the ranking. Asking for a unit one may not
+see is 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from cityops.core.auth import Principal
+from cityops.core.dynamo import query_page
+from cityops.core.errors import InvalidInput, NotFound
+from cityops.core.ids import is_ulid
+from cityops.core.obligations import SYSTEMS
+from cityops.core.settings import get_settings
+from cityops.obligations.models import RankEntry, Record, Scoreboard, UnitRecord
+
+MAX_WINDOW_DAYS = 366
+_COUNTS = ("due", "met_on_time", "met_late", "cancelled")
+
+
+def months(start: date, end: date) -> list[tuple[str, date, date]]:
+    """The months a window touches, each with the window's first and last day in it."""
+    out = []
+    first = start
+    while first <= end:
+        following = (first.replace(day=1) + timedelta(days=32)).replace(day=1)
+        last = min(end, following - timedelta(days=1))
+        out.append((first.strftime("%Y-%m"), first, last))
+        first = following
+    return out
+
+
+def read_counters(start: date, end: date) -> list[dict[str, Any]]:
+    """Every counter row of the window: one Query per month (and per 1 MB page)."""
+    rows: list[dict[str, Any]] = []
+    table = get_settings().obligations_table
+    for month, first, last in months(start, end):
+        start_key = None
+        while True:
+            page, start_key = query_page(
+                table,
+                key_condition="pk = :pk AND sk BETWEEN :first AND :last",
+                values={
+                    ":pk": f"SCORE#{month}",
+                    ":first": f"{first.isoformat()}#",
+                    ":last": f"{last.isoformat()}#~",
+                },
+                limit=1000,
+                start_key=start_key,
+            )
+            rows.extend(page)
+            if start_key is None:
+                break
+    return rows
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.due = self.met_on_time = self.met_late = self.missed = self.still_open = 0
+        self.cancelled = 0
+
+    def add(self, row: dict[str, Any], today: date) -> None:
+        counts = {name: int(row.get(name) or 0) for name in _COUNTS}
+        open_ = max(0, counts["due"] - counts["met_on_time"] - counts["met_late"])
+        open_ = max(0, open_ - counts["cancelled"])
+        self.due += max(0, counts["due"] - counts["cancelled"])
+        self.met_on_time += counts["met_on_time"]
+        self.met_late += counts["met_late"]
+        self.cancelled += counts["cancelled"]
+        if date.fromisoformat(row["day"]) < today:
+            self.missed += open_
+        else:
+            self.still_open += open_
+
+    def merge(self, others: Iterable[_Tally]) -> _Tally:
+        for other in others:
+            for name in ("due", "met_on_time", "met_late", "missed", "still_open", "cancelled"):
+                setattr(self, name, getattr(self, name) + getattr(other, name))
+        return self
+
+    @property
+    def judged(self) -> int:
+        return self.met_on_time + self.met_late + self.missed
+
+    def record(self) -> Record:
+        rate = round(self.met_on_time / self.judged, 4) if self.judged else None
+        return Record(
+            due=self.due,
+            met_on_time=self.met_on_time,
+            met_late=self.met_late,
+            missed=self.missed,
+            still_open=self.still_open,
+            cancelled=self.cancelled,
+            on_time_rate=rate,
+        )
+
+
+def parse_window(start: str | None, end: str | None, today: date) -> tuple[date, date]:
+    """The window's days; by default the current month."""
+    errors = []
+    parsed: dict[str, date] = {}
+    for name, text in (("from", start), ("to", end)):
+        if text is None:
+            continue
+        try:
+            parsed[name] = date.fromisoformat(text)
+        except ValueError:
+            errors.append({"loc": ["query", name], "msg": "must be a date YYYY-MM-DD"})
+    if errors:
+        raise InvalidInput("The window's dates are not valid.", errors=errors)
+    first = parsed.get("from") or today.replace(day=1)
+    following = (first.replace(day=1) + timedelta(days=32)).replace(day=1)
+    last = parsed.get("to") or (following - timedelta(days=1))
+    if last < first:
+        raise InvalidInput(
+            "The window ends before it starts.",
+            errors=[{"loc": ["query", "to"], "msg": "must be on or after from"}],
+        )
+    if (last - first).days >= MAX_WINDOW_DAYS:
+        raise InvalidInput(
+            f"The window is at most {MAX_WINDOW_DAYS} days.",
+            errors=[{"loc": ["query", "to"], "msg": f"at most {MAX_WINDOW_DAYS} days after from"}],
+        )
+    return first, last
+
+
+def _units(unit_ids: list[str]) -> dict[str, dict[str, Any]]:
+    from cityops.directory import store as directory
+
+    found: dict[str, dict[str, Any]] = {}
+    ids = list(dict.fromkeys(unit_ids))
+    for start in range(0, len(ids), 100):  # BatchGetItem takes 100 keys
+        found.update(directory.get_units(ids[start : start + 100]))
+    return found
+
+
+def scoreboard(
+    who: Principal, *, start: str | None, end: str | None, unit_id: str | None, today: date
+) -> Scoreboard:
+    first, last = parse_window(start, end, today)
+    anchor: str | None = None
+    if unit_id is not None:
+        units = _units([unit_id]) if is_ulid(unit_id) else {}
+        if unit_id not in units or not who.sees_unit(units[unit_id]["path"]):
+            raise NotFound("No such unit.")
+        anchor = unit_id
+    elif not (who.is_city_leader or who.is_admin):
+        anchor = who.unit_id or None
+
+    tallies: dict[str, dict[str, _Tally]] = {}
+    for row in read_counters(first, last):
+        if row.get("system") not in SYSTEMS:
+            continue
+        per_unit = tallies.setdefault(row["unit_id"], {})
+        per_unit.setdefault(row["system"], _Tally()).add(row, today)
+    if anchor:
+        tallies.setdefault(anchor, {})
+    units = _units(list(tallies))
+
+    def in_scope(uid: str) -> bool:
+        unit = units.get(uid)
+        if unit is None or not who.sees_unit(unit["path"]):
+            return False
+        return anchor is None or anchor in unit["path"]
+
+    records: list[UnitRecord] = []
+    totals: list[_Tally] = []
+    for uid in sorted((u for u in tallies if in_scope(u)), key=lambda u: units[u]["code"]):
+        per_system = tallies[uid]
+        unit_total = _Tally().merge(per_system.values())
+        totals.append(unit_total)
+        records.append(
+            UnitRecord(
+                unit_id=uid,
+                code=units[uid]["code"],
+                name=units[uid]["name"],
+                systems={s: (per_system.get(s) or _Tally()).record() for s in SYSTEMS},
+                total=unit_total.record(),
+            )
+        )
+    ranking = None
+    if who.is_city_leader:
+        judged = [r for r in records if r.total.on_time_rate is not None]
+        judged.sort(key=lambda r: (-(r.total.on_time_rate or 0), -r.total.met_on_time, r.code))
+        ranking = [
+            RankEntry(
+                rank=i,
+                unit_id=r.unit_id,
+                code=r.code,
+                name=r.name,
+                on_time_rate=r.total.on_time_rate or 0.0,
+                judged=r.total.met_on_time + r.total.met_late + r.total.missed,
+                met_on_time=r.total.met_on_time,
+            )
+            for i, r in enumerate(judged, start=1)
+        ]
+    return Scoreboard(
+        from_date=first.isoformat(),
+        to_date=last.isoformat(),
+        as_of=today.isoformat(),
+        units=records,
+        total=_Tally().merge(totals).record(),
+        ranking=ranking,
+    )

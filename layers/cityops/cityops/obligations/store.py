@@ -1,0 +1,173 @@
+"""The notices table: the only code that speaks DynamoDB for notices and notification
+settings.
+
+Table `NoticesTable` (pk, sk), its name in `NOTICES_TABLE`:
+- a notice:            USER#<user_id> / NOTICE#<notice_id>
+    gsi1pk INBOX#<user_id>, gsi1sk `unread#<created_at>#<notice_id>` or
+    `read#<created_at>#<notice_id>`; `expires_at` (TTL) 180 days on.
+- notification settings: USER#<user_id> / PREFS (versioned; audit records EVENT#<ulid>)
+Index `Inbox` (gsi1pk, gsi1sk), read newest first: "unread#" sorts after "read#", so one
+Query in descending order gives the unread notices first, each group newest first.
+
+The notice id is a digest of (user, day, obligation, key, level): one user's notice for an
+obligation, level and day has one key, and the notifier creates it with
+`attribute_not_exists(pk)`: that conditional write is what makes a notice exactly-once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from cityops.core.aws import client
+from cityops.core.dynamo import get_item, query_page, serialize
+
+INBOX_INDEX = "Inbox"
+CHANNELS = ("email", "sms")
+RETENTION_DAYS = 180
+
+
+def table() -> str:
+    return os.environ.get("NOTICES_TABLE", "NoticesTable")
+
+
+def user_pk(user_id: str) -> str:
+    return f"USER#{user_id}"
+
+
+def notice_id(user_id: str, day: str, entity_ref: str, key: str, level: str) -> str:
+    """The id of one user's notice for this obligation, level and day: the same however many
+    times it is delivered, and different for every recipient."""
+    text = f"{user_id}|{day}|{entity_ref}|{key}|{level}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def inbox_sort_key(read: bool, created_at: str, nid: str) -> str:
+    return f"{'read' if read else 'unread'}#{created_at}#{nid}"
+
+
+def _conditional(call: Any, **params: Any) -> bool:
+    """Run a conditional write; False when its condition did not hold."""
+    try:
+        call(**params)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def create_notice(notice: dict[str, Any]) -> bool:
+    """Write a new notice; False if this user already has it (it was created before)."""
+    item = {
+        **notice,
+        "pk": user_pk(notice["user_id"]),
+        "sk": f"NOTICE#{notice['id']}",
+        "gsi1pk": f"INBOX#{notice['user_id']}",
+        "gsi1sk": inbox_sort_key(False, notice["created_at"], notice["id"]),
+    }
+    return _conditional(
+        client("dynamodb").put_item,
+        TableName=table(),
+        Item=serialize(item),
+        ConditionExpression="attribute_not_exists(pk)",
+    )
+
+
+def get_notice(user_id: str, nid: str) -> dict[str, Any] | None:
+    return get_item(table(), user_pk(user_id), f"NOTICE#{nid}")
+
+
+def _key(user_id: str, nid: str) -> dict[str, Any]:
+    return serialize({"pk": user_pk(user_id), "sk": f"NOTICE#{nid}"})
+
+
+def lease_channel(user_id: str, nid: str, channel: str, now: str, until: str) -> bool:
+    """Take the right to send this notice on `channel` until `until`: only while the channel
+    is still pending and no one else holds an unexpired lease on it."""
+    return _conditional(
+        client("dynamodb").update_item,
+        TableName=table(),
+        Key=_key(user_id, nid),
+        UpdateExpression="SET #lease = :until",
+        ConditionExpression="contains(pending, :channel) AND "
+        "(attribute_not_exists(#lease) OR #lease < :now)",
+        ExpressionAttributeNames={"#lease": f"lease_{channel}"},
+        ExpressionAttributeValues=serialize({":until": until, ":now": now, ":channel": channel}),
+    )
+
+
+def channel_sent(user_id: str, nid: str, channel: str, now: str) -> None:
+    """The channel was delivered: no longer pending, never sent again."""
+    client("dynamodb").update_item(
+        TableName=table(),
+        Key=_key(user_id, nid),
+        UpdateExpression="DELETE pending :channels REMOVE #lease SET #sent = :now",
+        ExpressionAttributeNames={"#lease": f"lease_{channel}", "#sent": f"{channel}_sent_at"},
+        ExpressionAttributeValues={":channels": {"SS": [channel]}, ":now": {"S": now}},
+    )
+
+
+def release_channel(user_id: str, nid: str, channel: str, error: str) -> None:
+    """Sending failed: give the lease back so that a retry may send it."""
+    client("dynamodb").update_item(
+        TableName=table(),
+        Key=_key(user_id, nid),
+        UpdateExpression="REMOVE #lease SET #error = :error",
+        ExpressionAttributeNames={"#lease": f"lease_{channel}", "#error": f"{channel}_error"},
+        ExpressionAttributeValues={":error": {"S": error[:500]}},
+    )
+
+
+def inbox_page(
+    user_id: str, *, limit: int, start_key: dict[str, Any] | None
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """One page of a user's inbox: unread first, newest first within each (one Query)."""
+    return query_page(
+        table(),
+        index=INBOX_INDEX,
+        key_condition="gsi1pk = :inbox",
+        values={":inbox": f"INBOX#{user_id}"},
+        limit=limit,
+        start_key=start_key,
+        forward=False,
+    )
+
+
+def mark_read(user_id: str, nid: str, created_at: str, now: str) -> bool:
+    """Mark a notice read (once); False if it does not exist or was already read."""
+    return _conditional(
+        client("dynamodb").update_item,
+        TableName=table(),
+        Key=_key(user_id, nid),
+        UpdateExpression="SET read_at = :now, gsi1sk = :sk",
+        ConditionExpression="attribute_exists(pk) AND attribute_not_exists(read_at)",
+        ExpressionAttributeValues=serialize(
+            {":now": now, ":sk": inbox_sort_key(True, created_at, nid)}
+        ),
+    )
+
+
+def get_preferences(user_id: str) -> dict[str, Any] | None:
+    return get_item(table(), user_pk(user_id), "PREFS")
+
+
+def preferences_many(user_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Several users' settings in BatchGetItem calls (100 keys each)."""
+    from cityops.core.dynamo import deserialize
+
+    ids = list(dict.fromkeys(user_ids))
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), 100):
+        keys = [serialize({"pk": user_pk(i), "sk": "PREFS"}) for i in ids[start : start + 100]]
+        request: dict[str, Any] = {table(): {"Keys": keys}}
+        while request:
+            reply = client("dynamodb").batch_get_item(RequestItems=request)
+            for raw in reply["Responses"].get(table(), []):
+                item = deserialize(raw)
+                found[item["pk"].removeprefix("USER#")] = item
+            request = reply.get("UnprocessedKeys") or {}
+    return found
