@@ -12,8 +12,9 @@ from template import Template
 LOCAL_AUTH_FLOWS = ["ALLOW_ADMIN_USER_PASSWORD_AUTH"]
 
 
-def create_all(tpl: Template) -> None:
-    """Create every supported resource; record what Ref and GetAtt give for each."""
+def create_all(tpl: Template, *, skip: tuple[str, ...] = ()) -> None:
+    """Create every supported resource (but the types in `skip`); record what Ref and GetAtt
+    give for each."""
     order = [
         "AWS::Cognito::UserPool",
         "AWS::Cognito::UserPoolClient",
@@ -27,6 +28,8 @@ def create_all(tpl: Template) -> None:
         "AWS::KMS::Key",
     ]
     for kind in order:
+        if kind in skip:
+            continue
         for name, res in tpl.of_type(kind).items():
             _CREATORS[kind](tpl, name, tpl.resolve(res.get("Properties", {})))
     for name in tpl.of_type("AWS::Serverless::HttpApi"):
