@@ -161,3 +161,15 @@ def _public():
     from tests.integration.test_cases_support import public_case
 
     return public_case()
+
+
+def test_a_clerk_assigned_as_handler_may_not_read_the_identity(world):
+    """Only the assigned *inspector* and the resolver read it (Law on Denunciations Art. 8(3),
+    47): a clerk or officer handling the case works from the copy without the identity."""
+    case = world.create("ttr_clerk")
+    assert world.act("inspector", case["id"], "assign", {"handler_id": "sub-ttr_clerk"})[0] == 200
+    status, _, body = world.get("ttr_clerk", f"/v1/cases/{case['id']}/identity")
+    assert status == 403 and DENUNCIATOR["name"] not in str(body)
+    world.act("inspector", case["id"], "assign", {"handler_id": "sub-inspector"})
+    status, _, identity = world.get("inspector", f"/v1/cases/{case['id']}/identity")
+    assert status == 200 and identity["name"] == DENUNCIATOR["name"]

@@ -643,3 +643,24 @@ def test_a_finished_task_cannot_be_split(city):
     parent = city.assign()
     city.complete(parent["id"])
     assert subtask(city, parent, lead_unit_id=city.unit("SO-TC.NS"))[0] == 409
+
+
+def test_a_bus_outage_after_the_write_neither_fails_the_assignment_nor_repeats_it(
+    city, monkeypatch
+):
+    """The change stands when its event cannot be published; a client retrying with the same
+    Idempotency-Key gets the first task back, not a second one."""
+    from cityops.core import events
+
+    def bus_down(*_args, **_kwargs):
+        raise RuntimeError("EventBridge is unavailable")
+
+    monkeypatch.setattr(events, "publish", bus_down)
+    key = {"idempotency-key": "assign-during-outage"}
+    body = city.new_task()
+    first = city.call("POST", "/v1/tasks", "chairman", body=body, headers=key)
+    again = city.call("POST", "/v1/tasks", "chairman", body=body, headers=key)
+    assert first[0] == again[0] == 201
+    assert first[2]["id"] == again[2]["id"]
+    listed = city.call("GET", "/v1/tasks", "chairman", query={"unit_id": city.unit("SO-TC")})
+    assert [t["id"] for t in listed[2]["items"]] == [first[2]["id"]]

@@ -349,10 +349,7 @@ def _commit(work: _Work) -> Case:
         extra={"case_id": case["id"], "action": action, "status": case["status"]},
     )
     if work.events:
-        try:
-            events.publish(SYSTEM, work.events)
-        except Exception:  # the change is saved; a lost event must not undo or hide it
-            logger.exception("case events were not published", extra={"case_id": case["id"]})
+        events.publish_after_commit(SYSTEM, work.events)
     return _reply(case)
 
 
@@ -806,8 +803,8 @@ def read_identity(who: Principal, case_id: str) -> CaseIdentityOut:
     is decrypted."""
     case = _load_visible(who, case_id)
     reader = None
-    if _is_handler(who, case):
-        reader = "the assigned handler"
+    if _is_handler(who, case) and who.has_role("inspector"):
+        reader = "the assigned inspector"
     elif _is_member(who, case) and case.get("resolver_id") == who.sub:
         reader = "the resolver"
     if reader is None:

@@ -38,3 +38,15 @@ def publish(source: str, events: list[tuple[str, Mapping[str, Any]]]) -> None:
         reply = client("events").put_events(Entries=entries[start : start + _BATCH])
         if reply.get("FailedEntryCount"):
             raise RuntimeError(f"{reply['FailedEntryCount']} events were not accepted by the bus")
+
+
+def publish_after_commit(source: str, events: list[tuple[str, Mapping[str, Any]]]) -> None:
+    """Publish the events of a change that is already written. A failure is logged, not
+    raised: the change stands (and a retried create must not run again because its event was
+    lost), and the daily sweep still chases every deadline from the obligation rows."""
+    try:
+        publish(source, events)
+    except Exception:
+        from aws_lambda_powertools import Logger
+
+        Logger().exception("events were not published", extra={"types": [t for t, _ in events]})

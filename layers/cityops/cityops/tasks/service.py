@@ -19,7 +19,7 @@ from cityops.core.auth import Principal
 from cityops.core.calendar import CITY_TZ
 from cityops.core.dynamo import Change, retry_on_version_conflict, write_change
 from cityops.core.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
-from cityops.core.events import publish
+from cityops.core.events import publish_after_commit
 from cityops.core.ids import is_ulid, new_id
 from cityops.core.obligations import (
     Obligation,
@@ -584,7 +584,7 @@ def create_task(who: Principal, data: TaskCreate) -> dict[str, Any]:
     )
     obligations = _opening_obligations(task)
     written = _write(who, "task.assigned", None, task, obligations)
-    publish(SYSTEM, [("TaskAssigned", _event_detail(written))])
+    publish_after_commit(SYSTEM, [("TaskAssigned", _event_detail(written))])
     return task_reply(written, [])
 
 
@@ -641,7 +641,7 @@ def create_subtask(who: Principal, parent_id: str, data: SubtaskCreate) -> dict[
     )
     also = [store.parent_in_progress_check(parent_id), *_opening_obligations(task)]
     written = _write(who, "task.assigned", None, task, also, note=f"sub-task of {parent_id}")
-    publish(SYSTEM, [("TaskAssigned", _event_detail(written))])
+    publish_after_commit(SYSTEM, [("TaskAssigned", _event_detail(written))])
     return task_reply(written, [])
 
 
@@ -1034,7 +1034,7 @@ def report_progress(who: Principal, task_id: str, data: ProgressReportCreate) ->
         return written, report
 
     written, report = retry_on_version_conflict(attempt, attempts=PROGRESS_RETRIES)
-    publish(
+    publish_after_commit(
         SYSTEM,
         [
             (
@@ -1085,7 +1085,7 @@ def request_extension(
     after["extensions"] = [*extensions, extension]
     also = open_obligation(_decision_obligation(after, extension))
     written = _write(who, "task.extension_requested", before, after, also)
-    publish(
+    publish_after_commit(
         SYSTEM,
         [
             (
@@ -1140,7 +1140,7 @@ def decide_extension(
         after["deadline"] = clock.iso(_end_of_day(new_due))
         after["extension_count"] = int(before.get("extension_count") or 0) + 1
     written = _write(who, "task.extension_decided", before, after, also, note=data.decision)
-    publish(
+    publish_after_commit(
         SYSTEM,
         [
             (
@@ -1176,7 +1176,9 @@ def report_completion(
     also = _close_progress(after)  # the completion report is the last progress report
     also += _withdraw_pending(after, who, "completion reported")
     written = _write(who, "task.completion_reported", before, after, also)
-    publish(SYSTEM, [("TaskCompletionReported", _event_detail(written, reported_at=at))])
+    publish_after_commit(
+        SYSTEM, [("TaskCompletionReported", _event_detail(written, reported_at=at))]
+    )
     return task_reply(written, children)
 
 
@@ -1201,7 +1203,7 @@ def confirm_completion(
         outcome = outcome_for(judged_deadline(before, policy), reported)
         also = close_obligation(_complete_obligation(before), outcome)
     written = _write(who, "task.completed", before, after, also, note=data.note)
-    publish(
+    publish_after_commit(
         SYSTEM,
         [
             (
@@ -1246,7 +1248,7 @@ def return_task(
     after["completion_reported_at"] = None
     also = _open_next_progress(after)
     written = _write(who, "task.returned", before, after, also, note=data.reason)
-    publish(SYSTEM, [("TaskReturned", _event_detail(written, reason=data.reason))])
+    publish_after_commit(SYSTEM, [("TaskReturned", _event_detail(written, reason=data.reason))])
     return task_reply(written, children)
 
 
@@ -1267,5 +1269,5 @@ def cancel_task(
     also += _close_progress(after, Outcome.CANCELLED)
     also += _withdraw_pending(after, who, "task cancelled")
     written = _write(who, "task.cancelled", before, after, also, note=data.reason)
-    publish(SYSTEM, [("TaskCancelled", _event_detail(written, reason=data.reason))])
+    publish_after_commit(SYSTEM, [("TaskCancelled", _event_detail(written, reason=data.reason))])
     return task_reply(written, children)
