@@ -26,7 +26,7 @@ run: $(VENV)/.installed
 
 ## test: install, lint, check the template, and run every test
 test: lint check-template
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadfile
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -6,6 +6,7 @@ from __future__ import annotations
 from tests.integration.test_cases_support import (
     closed_obligations,
     complaint,
+    obligation_rows,
     open_obligations,
     petition,
     set_day,
@@ -247,6 +248,9 @@ def test_suspension_pauses_the_clock_and_resuming_moves_each_deadline_in_its_own
     )
     assert suspended["status"] == "suspended" and suspended["suspended_on"] == "2027-02-03"
     assert suspended["due_at"] == "2027-02-17T16:59:59.999999Z"  # unchanged while paused
+    # Nothing is chased while suspended: the rows leave the sweep's index of open deadlines.
+    rows = obligation_rows(case["id"])
+    assert rows and all(r["status"] != "open" and "open_shard" not in r for r in rows)
     set_day("2027-02-12")
     resumed = world.ok("inspector", case, "resume", {})
     assert resumed["status"] == "accepted" and resumed["suspended_on"] is None
@@ -406,3 +410,12 @@ def test_a_voter_petition_cannot_be_accepted_or_withdrawn(world):
     case = world.create("vp_clerk", **petition())
     assert world.act("vp_leader", case, "accept", {})[0] == 409
     assert world.act("vp_leader", case, "withdraw", {"reason": "x"})[0] == 409
+
+
+def test_reassigning_the_handler_sends_the_reminders_to_the_new_one(world):
+    case = accepted_denunciation(world)
+    rows = [r for r in obligation_rows(case["id"]) if r["status"] == "open"]
+    assert rows and {r["responsible_user_id"] for r in rows} == {"sub-inspector"}
+    world.ok("inspector", case, "assign", {"handler_id": "sub-inspector2"})
+    rows = [r for r in obligation_rows(case["id"]) if r["status"] == "open"]
+    assert rows and {r["responsible_user_id"] for r in rows} == {"sub-inspector2"}

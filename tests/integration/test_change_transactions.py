@@ -28,6 +28,8 @@ from cityops.core.obligations import (
     move_obligation,
     open_obligation,
     outcome_for,
+    pause_obligation,
+    resume_obligation,
 )
 from cityops.core.settings import get_settings
 
@@ -164,3 +166,26 @@ def test_done_at_the_deadline_is_on_time_and_a_second_later_is_late():
     due = NOW
     assert outcome_for(due, due) is Outcome.MET_ON_TIME
     assert outcome_for(due, due + timedelta(seconds=1)) is Outcome.MET_LATE
+
+
+def test_a_paused_obligation_is_neither_swept_nor_counted_until_it_resumes(table):
+    ob = obligation(NOW + timedelta(days=3))
+    write_change(Change(table, entity(1), None, also=open_obligation(ob)))
+    write_change(Change(table, entity(2), 1, also=pause_obligation(ob)))
+    assert open_rows() == [] and counters("2026-03-05")["due"] == 0
+    later = NOW + timedelta(days=10)
+    write_change(Change(table, entity(3), 2, also=resume_obligation(ob, later)))
+    assert [r["due_at"][:10] for r in open_rows()] == ["2026-03-12"]
+    assert counters("2026-03-12")["due"] == 1 and counters("2026-03-05")["due"] == 0
+
+
+def test_closing_a_paused_obligation_counts_it_due_and_met(table):
+    ob = obligation(NOW + timedelta(days=3))
+    write_change(Change(table, entity(1), None, also=open_obligation(ob)))
+    write_change(Change(table, entity(2), 1, also=pause_obligation(ob)))
+    with pytest.raises(Conflict):  # it is not open: the plain close does not apply
+        write_change(Change(table, entity(3), 2, also=close_obligation(ob, Outcome.MET_LATE)))
+    closing = close_obligation(ob, Outcome.MET_ON_TIME, paused=True)
+    write_change(Change(table, entity(3), 2, also=closing))
+    assert open_rows() == []
+    assert counters("2026-03-05")["due"] == 1 and counters("2026-03-05")["met_on_time"] == 1

@@ -664,3 +664,21 @@ def test_a_bus_outage_after_the_write_neither_fails_the_assignment_nor_repeats_i
     assert first[2]["id"] == again[2]["id"]
     listed = city.call("GET", "/v1/tasks", "chairman", query={"unit_id": city.unit("SO-TC")})
     assert [t["id"] for t in listed[2]["items"]] == [first[2]["id"]]
+
+
+def test_a_completion_awaiting_confirmation_is_not_chased_and_a_return_chases_it_again(city):
+    task = city.assign()
+    status, _, _ = city.act(task["id"], "completion", "sotc.officer", {"result": "Đã xong"})
+    assert status == 200
+    assert city.obligations(task["id"])["task.complete"]["status"] == "paused"
+    assert "open_shard" not in city.obligations(task["id"])["task.complete"]
+    status, _, _ = city.act(task["id"], "return", "chairman", {"reason": "Bổ sung số liệu"})
+    assert status == 200
+    row = city.obligations(task["id"])["task.complete"]
+    assert row["status"] == "open" and row["open_shard"].startswith("OPEN#")
+    city.act(task["id"], "completion", "sotc.officer", {"result": "Đã bổ sung"})
+    city.act(task["id"], "confirmation", "chairman", {})
+    row = city.obligations(task["id"])["task.complete"]
+    assert row["status"] == "closed" and row["outcome"] == "met_on_time"
+    day = row["due_at"][:10]
+    assert city.counters(day)["due"] == 1 and city.counters(day)["met_on_time"] == 1

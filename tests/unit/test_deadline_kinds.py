@@ -23,7 +23,16 @@ def test_flash_and_urgent_documents_are_urgent(kind):
     assert settings.escalate_after_working_days == 1
 
 
-@pytest.mark.parametrize("kind", ["complaint.accept", "denunciation.accept", "denunciation.verify"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "complaint.accept",
+        "denunciation.accept",
+        "denunciation.verify",
+        "denunciation.notify",
+        "case.forward",
+    ],
+)
 def test_acceptance_limits_of_a_few_days_are_urgent(kind):
     settings = kind_table().for_kind(kind)
     assert settings == KindSettings(2, 1, True)

@@ -80,6 +80,9 @@ from cityops.core.obligations import (
     move_obligation,
     open_obligation,
     outcome_for,
+    pause_obligation,
+    reassign_obligation,
+    resume_obligation,
 )
 from cityops.core.pagination import check_limit, decode_cursor, encode_cursor
 
@@ -430,7 +433,8 @@ def _close_deadline(work: _Work, key: str, outcome: Outcome | None = None) -> Ou
     """Close an open obligation: met on time or late by now, or cancelled."""
     record = work.case["deadlines"][key]
     outcome = outcome or outcome_for(_parse(record["due_at"]), _now())
-    work.also += close_obligation(_obligation(work.case, record), outcome)
+    paused = bool(work.case.get("suspended_on"))  # its rows are paused while suspended
+    work.also += close_obligation(_obligation(work.case, record), outcome, paused=paused)
     record.update(status="closed", outcome=outcome.value, closed_at=clock.iso(_now()))
     return outcome
 
@@ -1217,6 +1221,10 @@ def assign(who: Principal, case_id: str, body: CaseAssign, expected_version: int
         )
     work.note = body.note
     case.update(handler_id=profile["id"], handler_name=profile.get("name"))
+    for key in _open_keys(case):  # reminders follow the work to its new handler
+        record = case["deadlines"][key]
+        work.also += reassign_obligation(_obligation(case, record), profile["id"])
+        record["responsible_user_id"] = profile["id"]
     return _commit(work)
 
 
@@ -1435,6 +1443,8 @@ def suspend(who: Principal, case_id: str, body: CaseSuspend, expected_version: i
     work = _begin(who, case_id, expected_version, "suspend")
     case = work.case
     work.note = body.reason
+    for key in _open_keys(case):  # not chased, reminded nor counted missed while suspended
+        work.also += pause_obligation(_obligation(case, case["deadlines"][key]))
     case.update(
         suspended_from=case["status"],
         status=workflow.next_status("suspend", case["kind"], case["status"]),
@@ -1463,7 +1473,9 @@ def resume(who: Principal, case_id: str, body: CaseNote, expected_version: int) 
             new_day = calendar.add_working_days(old_day, paused_working)
         else:
             new_day = calendar.add_days(old_day, paused_days)
-        _move_deadline(work, key, calendar.due_end_of_day(new_day))
+        new_due = calendar.due_end_of_day(new_day)
+        work.also += resume_obligation(_obligation(case, record), new_due)
+        record["due_at"] = clock.iso(new_due)
     case["status"] = workflow.next_status(
         "resume", case["kind"], case["status"], previous=case.get("suspended_from")
     )

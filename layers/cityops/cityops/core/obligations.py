@@ -150,25 +150,101 @@ def move_obligation(obligation: Obligation, new_due_at: datetime) -> list[dict[s
     ]
 
 
-def close_obligation(obligation: Obligation, outcome: Outcome) -> list[dict[str, Any]]:
-    """The transaction items that close an open obligation with its outcome, and count the
-    outcome on the obligation's due day for its unit."""
+def close_obligation(
+    obligation: Obligation, outcome: Outcome, *, paused: bool = False
+) -> list[dict[str, Any]]:
+    """The transaction items that close an obligation with its outcome, and count the outcome
+    on the obligation's due day for its unit. `paused`: it was paused (see
+    `pause_obligation`), so it is counted as due again as it closes."""
     update = {
         "Update": {
             "TableName": _table(),
             "Key": _row_key(obligation),
             "UpdateExpression": "SET #status = :closed, outcome = :outcome, closed_at = :now "
-            "REMOVE open_shard",
-            "ConditionExpression": "#status = :open",
+            "REMOVE open_shard, paused_at",
+            "ConditionExpression": "#status = :expected",
             "ExpressionAttributeNames": {"#status": "status"},
             "ExpressionAttributeValues": serialize(
                 {
                     ":closed": "closed",
                     ":outcome": outcome.value,
                     ":now": clock.iso(clock.now()),
-                    ":open": "open",
+                    ":expected": "paused" if paused else "open",
                 }
             ),
         }
     }
-    return [update, _count(obligation, obligation.due_at, **{outcome.value: 1})]
+    counts = {outcome.value: 1, **({"due": 1} if paused else {})}
+    return [update, _count(obligation, obligation.due_at, **counts)]
+
+
+def pause_obligation(obligation: Obligation) -> list[dict[str, Any]]:
+    """Stop chasing an open obligation while the work waits on someone else (a completion
+    awaiting the assigning side's confirmation, a case suspended while a related matter is
+    decided): it leaves the open index, so no sweep reminds or escalates it, and its day's
+    due count, so the scoreboard does not count it missed. `resume_obligation` or
+    `close_obligation(..., paused=True)` end the pause."""
+    update = {
+        "Update": {
+            "TableName": _table(),
+            "Key": _row_key(obligation),
+            "UpdateExpression": "SET #status = :paused, paused_at = :now REMOVE open_shard",
+            "ConditionExpression": "#status = :open AND due_at = :due",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": serialize(
+                {
+                    ":paused": "paused",
+                    ":open": "open",
+                    ":due": clock.iso(obligation.due_at),
+                    ":now": clock.iso(clock.now()),
+                }
+            ),
+        }
+    }
+    return [update, _count(obligation, obligation.due_at, due=-1)]
+
+
+def resume_obligation(
+    obligation: Obligation, new_due_at: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Chase a paused obligation again, due at `new_due_at` (e.g. moved by the paused time)
+    or at its own deadline."""
+    due_at = new_due_at or obligation.due_at
+    update = {
+        "Update": {
+            "TableName": _table(),
+            "Key": _row_key(obligation),
+            "UpdateExpression": "SET #status = :open, open_shard = :shard, due_at = :due "
+            "REMOVE paused_at",
+            "ConditionExpression": "#status = :paused",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": serialize(
+                {
+                    ":open": "open",
+                    ":paused": "paused",
+                    ":shard": shard_of(obligation.entity_ref, obligation.key),
+                    ":due": clock.iso(due_at),
+                }
+            ),
+        }
+    }
+    return [update, _count(obligation, due_at, due=1)]
+
+
+def reassign_obligation(obligation: Obligation, user_id: str | None) -> list[dict[str, Any]]:
+    """The transaction item that gives an open (or paused) obligation a new responsible
+    person, so that reminders follow the work to its new handler."""
+    return [
+        {
+            "Update": {
+                "TableName": _table(),
+                "Key": _row_key(obligation),
+                "UpdateExpression": "SET responsible_user_id = :user",
+                "ConditionExpression": "#status IN (:open, :paused)",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": serialize(
+                    {":user": user_id or "", ":open": "open", ":paused": "paused"}
+                ),
+            }
+        }
+    ]

@@ -38,19 +38,20 @@ def get_unit(unit_id: str) -> dict[str, Any] | None:
 
 
 def get_units(unit_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """Several units in one BatchGetItem (paths are short: a handful of ids)."""
+    """Several units by id: one BatchGetItem per hundred."""
     ids = list(dict.fromkeys(unit_ids))
     if not ids:
         return {}
-    keys = [serialize({"pk": unit_pk(i), "sk": "UNIT"}) for i in ids]
     found: dict[str, dict[str, Any]] = {}
-    request: dict[str, Any] = {table(): {"Keys": keys}}
-    while request:
-        reply = client("dynamodb").batch_get_item(RequestItems=request)
-        for raw in reply["Responses"].get(table(), []):
-            item = deserialize(raw)
-            found[item["id"]] = item
-        request = reply.get("UnprocessedKeys") or {}
+    for start in range(0, len(ids), 100):  # BatchGetItem takes at most 100 keys
+        keys = [serialize({"pk": unit_pk(i), "sk": "UNIT"}) for i in ids[start : start + 100]]
+        request: dict[str, Any] = {table(): {"Keys": keys}}
+        while request:
+            reply = client("dynamodb").batch_get_item(RequestItems=request)
+            for raw in reply["Responses"].get(table(), []):
+                item = deserialize(raw)
+                found[item["id"]] = item
+            request = reply.get("UnprocessedKeys") or {}
     return found
 
 

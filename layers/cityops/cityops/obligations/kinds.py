@@ -47,6 +47,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
                 "*.verify",
                 "*.forward",
                 "*.notify_acceptance",
+                "*.notify",  # the denunciation acceptance notice (5 working days)
             ],
             "horizon_working_days": 2,
             "escalate_after_working_days": 1,

@@ -28,6 +28,8 @@ from cityops.core.obligations import (
     move_obligation,
     open_obligation,
     outcome_for,
+    pause_obligation,
+    resume_obligation,
 )
 from cityops.core.pagination import check_limit, decode_cursor, encode_cursor
 from cityops.directory import store as directory
@@ -1175,6 +1177,8 @@ def report_completion(
     after["completion_reported_at"] = at
     also = _close_progress(after)  # the completion report is the last progress report
     also += _withdraw_pending(after, who, "completion reported")
+    if before.get("deadline"):  # nothing to chase while the assigning side decides
+        also += pause_obligation(_complete_obligation(before))
     written = _write(who, "task.completion_reported", before, after, also)
     publish_after_commit(
         SYSTEM, [("TaskCompletionReported", _event_detail(written, reported_at=at))]
@@ -1201,7 +1205,7 @@ def confirm_completion(
     outcome = None
     if before.get("deadline"):
         outcome = outcome_for(judged_deadline(before, policy), reported)
-        also = close_obligation(_complete_obligation(before), outcome)
+        also = close_obligation(_complete_obligation(before), outcome, paused=True)
     written = _write(who, "task.completed", before, after, also, note=data.note)
     publish_after_commit(
         SYSTEM,
@@ -1247,6 +1251,8 @@ def return_task(
     after["completion"] = None
     after["completion_reported_at"] = None
     also = _open_next_progress(after)
+    if before.get("deadline"):  # chased again, against the same deadline
+        also += resume_obligation(_complete_obligation(before))
     written = _write(who, "task.returned", before, after, also, note=data.reason)
     publish_after_commit(SYSTEM, [("TaskReturned", _event_detail(written, reason=data.reason))])
     return task_reply(written, children)
@@ -1265,7 +1271,8 @@ def cancel_task(
     after["cancellation"] = {"at": _now_iso(), "by": _person(who), "reason": data.reason}
     also: list[dict[str, Any]] = []
     if before.get("deadline"):
-        also += close_obligation(_complete_obligation(before), Outcome.CANCELLED)
+        awaiting = before["status"] == TaskStatus.AWAITING_CONFIRMATION.value
+        also += close_obligation(_complete_obligation(before), Outcome.CANCELLED, paused=awaiting)
     also += _close_progress(after, Outcome.CANCELLED)
     also += _withdraw_pending(after, who, "task cancelled")
     written = _write(who, "task.cancelled", before, after, also, note=data.reason)
