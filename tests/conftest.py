@@ -44,6 +44,7 @@ make_dynamodb_writes_atomic()
 def aws():
     from cityops.core import clock
     from cityops.core.aws import reset_clients
+    from cityops.core.settings import get_settings
     from cityops.directory import service
     from moto import mock_aws
 
@@ -65,6 +66,7 @@ def aws():
         env = next(iter(tpl.functions().values())).environment
         for key in ("DIRECTORY_TABLE", "OBLIGATIONS_TABLE", "IDEMPOTENCY_TABLE", "EVENT_BUS_NAME"):
             os.environ[key] = env[key]
+        get_settings.cache_clear()  # a test without AWS may have read the settings first
         service.forget_calendar()
         yield tpl
         reset_clients()

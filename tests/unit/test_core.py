@@ -131,3 +131,10 @@ def test_problems_are_rfc9457_shaped():
         "status": 404,
         "detail": "No such unit.",
     }
+
+
+def test_ids_made_in_the_same_millisecond_still_sort_in_the_order_they_were_made():
+    clock.set_now(datetime(2026, 1, 1, tzinfo=UTC))
+    ids = [new_id() for _ in range(1000)]
+    clock.reset()
+    assert ids == sorted(ids) and len(set(ids)) == 1000

@@ -807,8 +807,11 @@ def read_identity(who: Principal, case_id: str) -> CaseIdentityOut:
     is decrypted."""
     case = _load_visible(who, case_id)
     reader = None
-    if _is_handler(who, case) and who.has_role("inspector"):
-        reader = "the assigned inspector"
+    # A denunciator's identity only for an inspector among handlers (Law on Denunciations
+    # Art. 8(3), 47: verifiers work from a copy without it); a complainant's for the handler.
+    inspector_only = case["kind"] == "denunciation"
+    if _is_handler(who, case) and (who.has_role("inspector") or not inspector_only):
+        reader = "the assigned handler"
     elif _is_member(who, case) and case.get("resolver_id") == who.sub:
         reader = "the resolver"
     if reader is None:
