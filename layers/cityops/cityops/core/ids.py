@@ -25,7 +25,7 @@ def new_id() -> str:
     millis = int(clock.now().timestamp() * 1000)
     with _lock:
         last_millis, last_random = _last
-        if millis <= last_millis and last_random < (1 << 80) - 1:
+        if millis == last_millis and last_random < (1 << 80) - 1:
             millis, rand = last_millis, last_random + 1
         else:
             rand = int.from_bytes(os.urandom(10), "big")
