@@ -16,7 +16,6 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from cityops.core import clock
 from cityops.core.api import caller, if_match, make_resolver, reply
-from cityops.core.calendar import CITY_TZ
 from cityops.obligations import inbox, scoreboard
 from cityops.obligations.models import (
     InboxPage,
@@ -68,7 +67,7 @@ def get_scoreboard(
     to: Day = None,
     unit_id: Annotated[str | None, Query(max_length=26, description="A unit's id")] = None,
 ) -> Response[Scoreboard]:
-    today = clock.now().astimezone(CITY_TZ).date()
+    today = clock.today()
     board = scoreboard.scoreboard(caller(app), start=from_, end=to, unit_id=unit_id, today=today)
     return reply(board)
 

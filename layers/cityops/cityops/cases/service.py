@@ -139,7 +139,7 @@ def _now() -> datetime:
 
 
 def _today() -> date:
-    return _now().astimezone(CITY_TZ).date()
+    return clock.today()
 
 
 def _calendar() -> WorkingCalendar:

@@ -6,7 +6,9 @@ Tests set a fixed time with `set_now`; the local stack moves time for every func
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+
+from cityops.core.calendar import CITY_TZ
 
 _offset = timedelta(0)
 _frozen: datetime | None = None
@@ -17,6 +19,11 @@ def now() -> datetime:
     if _frozen is not None:
         return _frozen
     return datetime.now(UTC) + _offset
+
+
+def today() -> date:
+    """Today's date in the city (Asia/Ho_Chi_Minh)."""
+    return now().astimezone(CITY_TZ).date()
 
 
 def set_now(moment: datetime, *, frozen: bool = True) -> None:

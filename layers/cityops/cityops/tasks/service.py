@@ -123,7 +123,7 @@ def _now_iso() -> str:
 
 
 def _today() -> date:
-    return clock.now().astimezone(CITY_TZ).date()
+    return clock.today()
 
 
 def _person(who: Principal) -> dict[str, str]:
