@@ -138,3 +138,35 @@ def test_ids_made_in_the_same_millisecond_still_sort_in_the_order_they_were_made
     ids = [new_id() for _ in range(1000)]
     clock.reset()
     assert ids == sorted(ids) and len(set(ids)) == 1000
+
+
+def test_clients_are_made_once_even_when_threads_ask_at_the_same_time(monkeypatch):
+    import threading
+    import time
+
+    import boto3
+    from cityops.core import aws
+
+    made = []
+    barrier = threading.Barrier(8)
+
+    def slow_client(service):
+        made.append(service)
+        time.sleep(0.01)  # a real client takes milliseconds to make: time for a race
+        return object()
+
+    monkeypatch.setattr(boto3, "client", slow_client)
+    aws.reset_clients()
+    got = []
+
+    def ask():
+        barrier.wait()
+        got.append(aws.client("events"))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    aws.reset_clients()
+    assert made == ["events"] and len({id(c) for c in got}) == 1
