@@ -91,3 +91,14 @@ def test_the_admin_command_reports_bad_rows_and_exits_non_zero(seeded, tmp_path,
     assert "SO-MOI" not in all_codes()
     assert import_units.main([str(good)]) == 0
     assert "SO-MOI" in all_codes()
+
+
+def test_more_than_a_hundred_units_are_read_in_one_call_of_the_store(seeded):
+    """BatchGetItem takes 100 keys: a city leader's statistics ask for every unit at once."""
+    rows = [f"MANY-{i:03d},Đơn vị {i},,division,SO-XD" for i in range(110)]
+    result = importer.import_units(
+        "code,name,short_name,kind,parent_code\n" + "\n".join(rows), None
+    )
+    ids = [u["id"] for u in result.created] + [u["id"] for u in seeded.values()]
+    found = store.get_units([*ids, ids[0]])
+    assert set(found) == set(ids) and len(ids) > 100

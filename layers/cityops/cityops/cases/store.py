@@ -24,7 +24,7 @@ import os
 from typing import Any
 
 from cityops.core.aws import client
-from cityops.core.dynamo import deserialize, get_item, query_page, serialize
+from cityops.core.dynamo import batch_get, get_item, query_page, serialize
 
 BY_UNIT = "ByUnit"
 BY_UNIT_DUE = "ByUnitDue"
@@ -117,19 +117,9 @@ def rule_pk(rule: str) -> str:
 
 
 def get_rule_items(rules: list[str]) -> dict[str, dict[str, Any]]:
-    """The stored versions of these rules, in one consistent BatchGetItem."""
-    found: dict[str, dict[str, Any]] = {}
-    names = list(dict.fromkeys(rules))
-    for start in range(0, len(names), 100):
-        keys = [serialize({"pk": rule_pk(n), "sk": "RULE"}) for n in names[start : start + 100]]
-        request: dict[str, Any] = {table(): {"Keys": keys, "ConsistentRead": True}}
-        while request:
-            reply = client("dynamodb").batch_get_item(RequestItems=request)
-            for raw in reply["Responses"].get(table(), []):
-                item = deserialize(raw)
-                found[item["rule"]] = item
-            request = reply.get("UnprocessedKeys") or {}
-    return found
+    """The stored versions of these rules, read consistently."""
+    keys = [{"pk": rule_pk(n), "sk": "RULE"} for n in rules]
+    return {item["rule"]: item for item in batch_get(table(), keys, consistent=True)}
 
 
 # --- lists -------------------------------------------------------------------------------------

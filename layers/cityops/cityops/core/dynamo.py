@@ -179,6 +179,27 @@ def get_item(table: str, pk: str, sk: str, *, consistent: bool = True) -> dict[s
     return deserialize(reply["Item"]) if "Item" in reply else None
 
 
+def batch_get(
+    table: str, keys: list[dict[str, str]], *, consistent: bool = False
+) -> list[dict[str, Any]]:
+    """The items at these keys (pk, sk), in BatchGetItem calls of at most 100 keys, asking
+    again for what DynamoDB leaves unprocessed. Missing items are simply absent."""
+    unique = list({(k["pk"], k["sk"]): k for k in keys}.values())
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(unique), 100):
+        request: dict[str, Any] = {
+            table: {
+                "Keys": [serialize(k) for k in unique[start : start + 100]],
+                "ConsistentRead": consistent,
+            }
+        }
+        while request:
+            reply = client("dynamodb").batch_get_item(RequestItems=request)
+            found += [deserialize(raw) for raw in reply["Responses"].get(table, [])]
+            request = reply.get("UnprocessedKeys") or {}
+    return found
+
+
 def query_page(
     table: str,
     *,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from cityops.core.aws import client
-from cityops.core.dynamo import deserialize, get_item, query_page, serialize
+from cityops.core.dynamo import batch_get, get_item, query_page, serialize
 from cityops.core.settings import get_settings
 
 INDEX = "GSI1"
@@ -38,21 +38,9 @@ def get_unit(unit_id: str) -> dict[str, Any] | None:
 
 
 def get_units(unit_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """Several units by id: one BatchGetItem per hundred."""
-    ids = list(dict.fromkeys(unit_ids))
-    if not ids:
-        return {}
-    found: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(ids), 100):  # BatchGetItem takes at most 100 keys
-        keys = [serialize({"pk": unit_pk(i), "sk": "UNIT"}) for i in ids[start : start + 100]]
-        request: dict[str, Any] = {table(): {"Keys": keys}}
-        while request:
-            reply = client("dynamodb").batch_get_item(RequestItems=request)
-            for raw in reply["Responses"].get(table(), []):
-                item = deserialize(raw)
-                found[item["id"]] = item
-            request = reply.get("UnprocessedKeys") or {}
-    return found
+    """Several units by id, by id."""
+    keys = [{"pk": unit_pk(i), "sk": "UNIT"} for i in unit_ids]
+    return {item["id"]: item for item in batch_get(table(), keys)}
 
 
 def find_unit_by_code(code: str) -> dict[str, Any] | None:

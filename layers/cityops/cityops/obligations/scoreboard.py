@@ -146,11 +146,7 @@ def parse_window(start: str | None, end: str | None, today: date) -> tuple[date,
 def _units(unit_ids: list[str]) -> dict[str, dict[str, Any]]:
     from cityops.directory import store as directory
 
-    found: dict[str, dict[str, Any]] = {}
-    ids = list(dict.fromkeys(unit_ids))
-    for start in range(0, len(ids), 100):  # BatchGetItem takes 100 keys
-        found.update(directory.get_units(ids[start : start + 100]))
-    return found
+    return directory.get_units(unit_ids)
 
 
 def scoreboard(

@@ -156,18 +156,8 @@ def get_preferences(user_id: str) -> dict[str, Any] | None:
 
 
 def preferences_many(user_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """Several users' settings in BatchGetItem calls (100 keys each)."""
-    from cityops.core.dynamo import deserialize
+    """Several users' settings, by user id."""
+    from cityops.core.dynamo import batch_get
 
-    ids = list(dict.fromkeys(user_ids))
-    found: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(ids), 100):
-        keys = [serialize({"pk": user_pk(i), "sk": "PREFS"}) for i in ids[start : start + 100]]
-        request: dict[str, Any] = {table(): {"Keys": keys}}
-        while request:
-            reply = client("dynamodb").batch_get_item(RequestItems=request)
-            for raw in reply["Responses"].get(table(), []):
-                item = deserialize(raw)
-                found[item["pk"].removeprefix("USER#")] = item
-            request = reply.get("UnprocessedKeys") or {}
-    return found
+    keys = [{"pk": user_pk(i), "sk": "PREFS"} for i in user_ids]
+    return {item["pk"].removeprefix("USER#"): item for item in batch_get(table(), keys)}
