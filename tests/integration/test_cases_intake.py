@@ -195,6 +195,33 @@ def test_five_wrong_secrets_in_an_hour_lock_the_code_until_the_next_hour(world):
     assert world.track(code, secret)[0] == 200
 
 
+def test_parallel_guesses_cannot_pass_the_hours_limit_together(world):
+    """Each attempt is counted before the secret is checked, in one conditional write."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cityops.cases import service
+    from cityops.core.errors import DomainError
+
+    code = world.submit()["tracking_code"]
+
+    def guess(n: int) -> int:
+        try:
+            service.public_status(code, f"guess-{n}")
+        except DomainError as exc:
+            return exc.status
+        return 200
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(guess, range(20)))
+    assert statuses.count(404) == 5 and statuses.count(429) == 15
+
+
+def test_right_secrets_do_not_use_up_the_attempts(world):
+    receipt = world.submit()
+    for _ in range(8):
+        assert world.track(receipt["tracking_code"], receipt["secret"])[0] == 200
+
+
 def test_wrong_secrets_for_one_code_do_not_lock_another(world):
     first, second = world.submit(), world.submit()
     for _ in range(5):

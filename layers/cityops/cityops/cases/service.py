@@ -695,16 +695,16 @@ def public_status(code: str, secret: str | None) -> PublicCaseStatus:
     well_formed = bool(TRACKING_PATTERN.match(code))
     now = _now()
     hour = now.strftime("%Y%m%d%H")
-    if well_formed and store.failures(code, hour) >= max_failures_per_hour():
+    expires_at = int(now.timestamp()) + 2 * 3600
+    if well_formed and not store.reserve_attempt(code, hour, max_failures_per_hour(), expires_at):
         raise TooManyAttempts("Too many wrong attempts for this tracking code; try next hour.")
     tracking = store.get_tracking(code) if well_formed else None
     salt = tracking["salt"] if tracking else _DUMMY_SALT
     expected = tracking["hash"] if tracking else _DUMMY_HASH
     digest = _secret_hash(secret or "", salt)
     if not (hmac.compare_digest(digest, expected) and tracking is not None):
-        if well_formed:
-            store.count_failure(code, hour, int(now.timestamp()) + 2 * 3600)
-        raise NotFound("No case with this tracking code and secret.")
+        raise NotFound("No case with this tracking code and secret.")  # the attempt counts
+    store.release_attempt(code, hour)
     case = store.get_case(tracking["case_id"])
     if case is None:  # pragma: no cover - written in one transaction with the tracking item
         raise NotFound("No case with this tracking code and secret.")

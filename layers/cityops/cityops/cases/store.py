@@ -23,6 +23,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from cityops.core.aws import client
 from cityops.core.dynamo import batch_get, get_item, query_page, serialize
 
@@ -91,17 +93,32 @@ def get_tracking(code: str) -> dict[str, Any] | None:
     return {**item, "salt": _bytes(item["salt"]), "hash": _bytes(item["hash"])}
 
 
-def failures(code: str, hour: str) -> int:
-    item = get_item(table(), f"TRACK#{code}", f"FAIL#{hour}")
-    return int(item["failures"]) if item else 0
+def reserve_attempt(code: str, hour: str, limit: int, expires_at: int) -> bool:
+    """Count an attempt at a tracking code before its secret is checked, unless the hour's
+    count has reached `limit` (then False). One conditional update: parallel guesses cannot
+    pass the limit together."""
+    try:
+        client("dynamodb").update_item(
+            TableName=table(),
+            Key=serialize({"pk": f"TRACK#{code}", "sk": f"FAIL#{hour}"}),
+            UpdateExpression="ADD failures :one SET expires_at = :exp",
+            ConditionExpression="attribute_not_exists(failures) OR failures < :limit",
+            ExpressionAttributeValues=serialize({":one": 1, ":exp": expires_at, ":limit": limit}),
+        )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
 
 
-def count_failure(code: str, hour: str, expires_at: int) -> None:
+def release_attempt(code: str, hour: str) -> None:
+    """The secret was right: the attempt does not count as a failure."""
     client("dynamodb").update_item(
         TableName=table(),
         Key=serialize({"pk": f"TRACK#{code}", "sk": f"FAIL#{hour}"}),
-        UpdateExpression="ADD failures :one SET expires_at = :exp",
-        ExpressionAttributeValues=serialize({":one": 1, ":exp": expires_at}),
+        UpdateExpression="ADD failures :minus_one",
+        ExpressionAttributeValues=serialize({":minus_one": -1}),
     )
 
 
