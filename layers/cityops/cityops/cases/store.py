@@ -26,7 +26,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from cityops.core.aws import client
-from cityops.core.dynamo import batch_get, get_item, query_page, serialize
+from cityops.core.dynamo import batch_get, get_item, query_all, query_page, serialize
 
 BY_UNIT = "ByUnit"
 BY_UNIT_DUE = "ByUnitDue"
@@ -245,13 +245,7 @@ def open_count_key(unit_id: str, kind: str) -> dict[str, str]:
 
 
 def _all(**query: Any) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    start = None
-    while True:
-        page, start = query_page(table(), limit=500, start_key=start, **query)
-        items.extend(page)
-        if not start:
-            return items
+    return query_all(table(), **query)
 
 
 def window_counters(month: str, first_day: str, last_day: str) -> list[dict[str, Any]]:

@@ -233,6 +233,17 @@ def query_page(
     return [deserialize(i) for i in reply.get("Items", [])], (deserialize(last) if last else None)
 
 
+def query_all(table: str, *, page_size: int = 500, **query: Any) -> list[dict[str, Any]]:
+    """Every item of one Query, page after page (for partitions known to be small)."""
+    items: list[dict[str, Any]] = []
+    start = None
+    while True:
+        page, start = query_page(table, limit=page_size, start_key=start, **query)
+        items.extend(page)
+        if not start:
+            return items
+
+
 def strip_keys(item: dict[str, Any], keys: Iterable[str] = ("pk", "sk")) -> dict[str, Any]:
     drop = set(keys)
     return {k: v for k, v in item.items() if k not in drop and not k.startswith("gsi")}

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from cityops.core.aws import client
-from cityops.core.dynamo import batch_get, get_item, query_page, serialize
+from cityops.core.dynamo import batch_get, get_item, query_all, query_page, serialize
 from cityops.core.settings import get_settings
 
 INDEX = "GSI1"
@@ -103,19 +103,11 @@ def get_calendar_year(year: int) -> dict[str, Any] | None:
 
 def all_calendar_years() -> list[dict[str, Any]]:
     """Every year's announced changes: one small partition, one Query."""
-    items: list[dict[str, Any]] = []
-    start = None
-    while True:
-        page, start = query_page(
-            table(),
-            key_condition="pk = :pk AND sk BETWEEN :first AND :last",  # not its EVENT# records
-            values={":pk": "CALENDAR", ":first": "2000", ":last": "2100"},
-            limit=100,
-            start_key=start,
-        )
-        items.extend(page)
-        if not start:
-            return items
+    return query_all(
+        table(),
+        key_condition="pk = :pk AND sk BETWEEN :first AND :last",  # not its EVENT# records
+        values={":pk": "CALENDAR", ":first": "2000", ":last": "2100"},
+    )
 
 
 def put_user(profile: dict[str, Any]) -> None:
@@ -136,17 +128,9 @@ def get_user(user_id: str) -> dict[str, Any] | None:
 
 def members(unit_id: str) -> list[dict[str, Any]]:
     """The users of a unit (one Query; units have tens of users, not thousands)."""
-    out: list[dict[str, Any]] = []
-    start = None
-    while True:
-        page, start = query_page(
-            table(),
-            index=INDEX,
-            key_condition="gsi1pk = :members",
-            values={":members": f"MEMBERS#{unit_id}"},
-            limit=200,
-            start_key=start,
-        )
-        out.extend(page)
-        if not start:
-            return out
+    return query_all(
+        table(),
+        index=INDEX,
+        key_condition="gsi1pk = :members",
+        values={":members": f"MEMBERS#{unit_id}"},
+    )

@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from cityops.core.auth import Principal
-from cityops.core.dynamo import query_page
+from cityops.core.dynamo import query_all
 from cityops.core.errors import InvalidInput, NotFound
 from cityops.core.ids import is_ulid
 from cityops.core.obligations import SYSTEMS
@@ -54,22 +54,16 @@ def read_counters(start: date, end: date) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     table = get_settings().obligations_table
     for month, first, last in months(start, end):
-        start_key = None
-        while True:
-            page, start_key = query_page(
-                table,
-                key_condition="pk = :pk AND sk BETWEEN :first AND :last",
-                values={
-                    ":pk": f"SCORE#{month}",
-                    ":first": f"{first.isoformat()}#",
-                    ":last": f"{last.isoformat()}#~",
-                },
-                limit=1000,
-                start_key=start_key,
-            )
-            rows.extend(page)
-            if start_key is None:
-                break
+        rows += query_all(
+            table,
+            page_size=1000,
+            key_condition="pk = :pk AND sk BETWEEN :first AND :last",
+            values={
+                ":pk": f"SCORE#{month}",
+                ":first": f"{first.isoformat()}#",
+                ":last": f"{last.isoformat()}#~",
+            },
+        )
     return rows
 
 
