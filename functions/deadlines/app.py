@@ -16,6 +16,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from cityops.core import clock
 from cityops.core.api import caller, if_match, make_resolver, reply
+from cityops.core.params import Cursor, Limit
 from cityops.obligations import inbox, scoreboard
 from cityops.obligations.models import (
     InboxPage,
@@ -28,8 +29,6 @@ from cityops.obligations.models import (
 logger = Logger()
 app = make_resolver()
 
-Limit = Annotated[int | None, Query(ge=1, le=200)]
-Cursor = Annotated[str | None, Query(max_length=2048)]
 Day = Annotated[str | None, Query(max_length=10, description="A date, YYYY-MM-DD")]
 
 

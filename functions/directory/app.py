@@ -15,6 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from cityops import __version__
 from cityops.core.api import caller, idempotent, if_match, make_resolver, reply
 from cityops.core.ids import ULID_PATTERN
+from cityops.core.params import Cursor, Limit
 from cityops.directory import service
 from cityops.directory.models import (
     CalendarChange,
@@ -31,8 +32,6 @@ app = make_resolver()
 
 UnitId = Annotated[str, Path(pattern=ULID_PATTERN, description="The unit's id (a ULID)")]
 Year = Annotated[int, Path(ge=2000, le=2100)]
-Limit = Annotated[int | None, Query(ge=1, le=200)]
-Cursor = Annotated[str | None, Query(max_length=2048)]
 
 
 @app.get("/v1/health")

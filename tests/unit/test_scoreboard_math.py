@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from cityops.core.counters import months
 from cityops.core.errors import InvalidInput
-from cityops.obligations.scoreboard import _Tally, months, parse_window
+from cityops.obligations.scoreboard import _Tally, parse_window
 
 TODAY = date(2026, 11, 27)
 

@@ -29,7 +29,8 @@ logger = Logger()
 
 
 def problem_response(error: DomainError) -> Response:
-    return Response(error.status, PROBLEM, json.dumps(error.problem(), ensure_ascii=False))
+    body = json.dumps(error.problem(), ensure_ascii=False)
+    return Response(error.status, PROBLEM, body, headers=error.headers() or None)
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
@@ -104,10 +105,14 @@ def caller(app: APIGatewayHttpResolver) -> Principal:
     return Principal.from_claims(claims)
 
 
-def if_match(app: APIGatewayHttpResolver) -> int:
-    """The version the client last read, from `If-Match: "3"` (weak or strong)."""
+def if_match(app: APIGatewayHttpResolver, *, required: bool = True) -> int | None:
+    """The version the client last read, from `If-Match: "3"` (weak or strong). Routes whose
+    change runs through the pipeline pass `required=False`: the pipeline answers a missing
+    one with 428 in its place in the order of checks (after 404 and 403)."""
     raw = app.current_event.headers.get("if-match")
     if not raw:
+        if not required:
+            return None
         raise PreconditionRequired("Send If-Match with the ETag you last read.")
     text = raw.strip().removeprefix("W/").strip('"')
     if not text.isdigit():

@@ -49,16 +49,8 @@ class Principal:
         return bool(self.roles & LEADER_ROLES)
 
     def sees_unit(self, unit_path: Iterable[str]) -> bool:
-        """May the caller see what belongs to the unit at `unit_path` (root first, itself last)?
+        """May the caller see what belongs to the unit at `unit_path`? The one access rule
+        (`cityops.core.access.sees_unit`) under its default policy."""
+        from cityops.core.access import sees_unit
 
-        City leaders and admins see every unit; a leader sees their unit's whole subtree;
-        anyone else sees their own unit only.
-        """
-        path = list(unit_path)
-        if self.is_city_leader or self.is_admin:
-            return True
-        if not path or not self.unit_id:
-            return False
-        if path[-1] == self.unit_id:
-            return True
-        return self.is_leader and self.unit_id in path
+        return sees_unit(self, unit_path)

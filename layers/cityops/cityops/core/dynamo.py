@@ -16,15 +16,12 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from cityops.core.aws import client
-from cityops.core.errors import Conflict, PreconditionFailed
+from cityops.core.errors import Conflict, VersionConflict
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 T = TypeVar("T")
-
-
-class VersionConflict(PreconditionFailed):
-    """The entity changed between our read and our write (someone else wrote first)."""
+__all__ = ["VersionConflict"]  # raised by write_change; defined with the other domain errors
 
 
 def _to_dynamo(value: Any) -> Any:

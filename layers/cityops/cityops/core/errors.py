@@ -24,6 +24,10 @@ class DomainError(Exception):
     def problem(self) -> dict[str, Any]:
         return problem(self.status, self.slug, self.title, self.detail, self.errors)
 
+    def headers(self) -> dict[str, str]:
+        """Headers the reply carries (e.g. Retry-After)."""
+        return {}
+
 
 class InvalidInput(DomainError):
     status, slug, title = 422, "invalid-input", "The request is not valid"
@@ -47,6 +51,10 @@ class Conflict(DomainError):
 
 class PreconditionFailed(DomainError):
     status, slug, title = 412, "precondition-failed", "The object has changed"
+
+
+class VersionConflict(PreconditionFailed):
+    """The entity changed between our read and our write (someone else wrote first)."""
 
 
 class PreconditionRequired(DomainError):

@@ -3,8 +3,29 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer, field_validator
+
+
+def _aware(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("a time needs its offset")
+    return moment
+
+
+def _stored(moment: datetime) -> str:
+    from cityops.core.clock import iso
+
+    return iso(moment)
+
+
+# An instant on a domain object: timezone-aware, stored and shown as `clock.iso` gives it
+# (UTC, microseconds, so that stored times sort as text).
+Instant = Annotated[
+    datetime, AfterValidator(_aware), PlainSerializer(_stored, return_type=str, when_used="json")
+]
 
 
 def nfc(text: str) -> str:

@@ -23,9 +23,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from cityops.core import clock
+from cityops.core import clock, counters
 from cityops.core.calendar import CITY_TZ
-from cityops.core.dynamo import counter_update, serialize
+from cityops.core.dynamo import serialize
 from cityops.core.settings import get_settings
 
 OPEN_BY_DUE_INDEX = "OpenByDue"
@@ -82,20 +82,20 @@ def _day(moment: datetime) -> str:
     return moment.astimezone(CITY_TZ).date().isoformat()
 
 
+SCORE = "SCORE"  # the counters family of the on-time record (`cityops.core.counters`)
+
+
 def counter_key(day: str, unit_id: str, system: str) -> dict[str, str]:
     """The on-time counters of one unit, system and due day, in the month's partition, so
     that a window of days for every unit is one Query per month (never a Scan)."""
-    return {"pk": f"SCORE#{day[:7]}", "sk": f"{day}#{unit_id}#{system}"}
+    return counters.counter_key(SCORE, day, unit_id, system)
 
 
 def _count(obligation: Obligation, due_at: datetime, **deltas: int) -> dict[str, Any]:
-    day = _day(due_at)
-    return counter_update(
-        _table(),
-        counter_key(day, obligation.responsible_unit_id, obligation.system),
-        deltas,
-        {"day": day, "unit_id": obligation.responsible_unit_id, "system": obligation.system},
-    )
+    unit, system = obligation.responsible_unit_id, obligation.system
+    return counters.Count(
+        _table(), SCORE, _day(due_at), (unit, system), deltas, {"unit_id": unit, "system": system}
+    ).transaction_item()
 
 
 def open_obligation(obligation: Obligation) -> list[dict[str, Any]]:

@@ -25,11 +25,11 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
+from cityops.core import counters
 from cityops.core.auth import Principal
-from cityops.core.dynamo import query_all
 from cityops.core.errors import InvalidInput, NotFound
 from cityops.core.ids import is_ulid
-from cityops.core.obligations import SYSTEMS
+from cityops.core.obligations import SCORE, SYSTEMS
 from cityops.core.settings import get_settings
 from cityops.obligations.models import RankEntry, Record, Scoreboard, UnitRecord
 
@@ -37,34 +37,9 @@ MAX_WINDOW_DAYS = 366
 _COUNTS = ("due", "met_on_time", "met_late", "cancelled")
 
 
-def months(start: date, end: date) -> list[tuple[str, date, date]]:
-    """The months a window touches, each with the window's first and last day in it."""
-    out = []
-    first = start
-    while first <= end:
-        following = (first.replace(day=1) + timedelta(days=32)).replace(day=1)
-        last = min(end, following - timedelta(days=1))
-        out.append((first.strftime("%Y-%m"), first, last))
-        first = following
-    return out
-
-
 def read_counters(start: date, end: date) -> list[dict[str, Any]]:
     """Every counter row of the window: one Query per month (and per 1 MB page)."""
-    rows: list[dict[str, Any]] = []
-    table = get_settings().obligations_table
-    for month, first, last in months(start, end):
-        rows += query_all(
-            table,
-            page_size=1000,
-            key_condition="pk = :pk AND sk BETWEEN :first AND :last",
-            values={
-                ":pk": f"SCORE#{month}",
-                ":first": f"{first.isoformat()}#",
-                ":last": f"{last.isoformat()}#~",
-            },
-        )
-    return rows
+    return counters.read_window(get_settings().obligations_table, SCORE, start, end)
 
 
 class _Tally:

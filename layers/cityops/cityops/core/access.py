@@ -1,0 +1,72 @@
+"""The one access rule: who sees what belongs to a unit.
+
+Every system asks the same question ("may this caller see what the unit at this path owns?")
+and gets its answer from `sees_unit`. What differs between systems is declared as an
+`AccessPolicy` beside the rule, never written as separate code:
+
+- the directory and the scoreboard: the default policy;
+- tasks: administrators run the system but are not in the chain of command of a task (an
+  administrator is not city-wide there);
+- cases: only staff roles see cases, and the city Inspectorate sees every case.
+
+The rule: whoever the policy makes city-wide sees every unit; a leader sees their unit's
+whole subtree; anyone else sees their own unit only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from cityops.core.auth import LEADER_ROLES, Principal
+
+
+@dataclass(frozen=True)
+class AccessPolicy:
+    """How a system reads the rule.
+
+    `roles`: the roles that may see anything at all (None: every caller; others see nothing);
+    `city_wide_roles`: roles that see every unit;
+    `city_wide`: a further test that makes a caller city-wide (e.g. a member of the city
+    Inspectorate, for cases), asked only of callers with one of `roles`.
+    """
+
+    name: str
+    roles: frozenset[str] | None = None
+    city_wide_roles: frozenset[str] = frozenset({"city_leader", "admin"})
+    city_wide: Callable[[Principal], bool] | None = None
+
+    def admits(self, who: Principal) -> bool:
+        return self.roles is None or bool(who.roles & self.roles)
+
+    def is_city_wide(self, who: Principal) -> bool:
+        if not self.admits(who):
+            return False
+        if who.roles & self.city_wide_roles:
+            return True
+        return bool(self.city_wide and self.city_wide(who))
+
+
+DEFAULT = AccessPolicy("default")
+TASKS = AccessPolicy("tasks", city_wide_roles=frozenset({"city_leader"}))
+
+
+def sees_unit(who: Principal, unit_path: Iterable[str], policy: AccessPolicy = DEFAULT) -> bool:
+    """May the caller see what belongs to the unit at `unit_path` (root first, itself last)?"""
+    path = list(unit_path)
+    if not policy.admits(who):
+        return False
+    if policy.is_city_wide(who):
+        return True
+    if not path or not who.unit_id:
+        return False
+    if path[-1] == who.unit_id:
+        return True
+    return bool(who.roles & LEADER_ROLES) and who.unit_id in path
+
+
+def escalation_chain(unit_path: Iterable[str]) -> list[str]:
+    """The one escalation-chain convention of every obligation: the units above the
+    responsible unit (the last of `unit_path`), nearest first, up to the city."""
+    path = list(unit_path)
+    return list(reversed(path[:-1]))
