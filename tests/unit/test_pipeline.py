@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
 import pytest
-from pydantic import Field
 from cityops.core import clock
 from cityops.core.auth import Principal
 from cityops.core.errors import (
@@ -23,6 +22,7 @@ from cityops.core.memory import MemoryStore
 from cityops.core.obligations import Outcome
 from cityops.core.pipeline import Busy, Entity, Permission, Pipeline
 from cityops.core.statemachine import InvalidTransition, StateMachine, t
+from pydantic import Field
 
 NOW = datetime(2027, 3, 1, 2, 0, tzinfo=UTC)
 
