@@ -40,6 +40,32 @@ from atomic import make_dynamodb_writes_atomic  # noqa: E402
 make_dynamodb_writes_atomic()
 
 
+@pytest.fixture(autouse=True)
+def fresh_settings():
+    """Settings are read once per process (`get_settings`); each test starts from the
+    environment as it is, and `setting(name, value)` changes one for the rest of the test."""
+    from cityops.core.settings import get_settings
+
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def setting(monkeypatch):
+    """Set (or with None, remove) an environment setting and read the settings again."""
+    from cityops.core.settings import get_settings
+
+    def change(name: str, value: str | None) -> None:
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+
+    return change
+
+
 @pytest.fixture
 def aws():
     from cityops.core import clock

@@ -63,11 +63,11 @@ def test_the_sweep_reads_as_far_as_the_longest_horizon_of_the_kinds_it_sweeps():
     assert table.max_horizon(urgent_only=True) == 1
 
 
-def test_an_administrator_replaces_the_table_through_the_environment(monkeypatch):
+def test_an_administrator_replaces_the_table_through_the_environment(setting):
     data = {"default": {"horizon_working_days": 7, "escalate_after_working_days": 3}}
-    monkeypatch.setenv(ENV_VAR, json.dumps(data))
+    setting(ENV_VAR, json.dumps(data))
     assert kind_table().for_kind("task.complete") == KindSettings(7, 3, False)
-    monkeypatch.delenv(ENV_VAR)
+    setting(ENV_VAR, None)
     assert kind_table().for_kind("task.complete") == KindSettings(3, 2, False)
 
 

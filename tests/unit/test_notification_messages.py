@@ -76,8 +76,8 @@ def test_the_sms_is_short_and_carries_the_link():
     assert len(text) < 200
 
 
-def test_the_link_points_into_the_web_app(monkeypatch):
-    monkeypatch.setenv("APP_BASE_URL", "https://cityops.hanoi.gov.vn/")
+def test_the_link_points_into_the_web_app(setting):
+    setting("APP_BASE_URL", "https://cityops.hanoi.gov.vn/")
     assert link_for("task#01JTASK") == "https://cityops.hanoi.gov.vn/tasks/01JTASK"
     assert link_for("case#01JCASE") == "https://cityops.hanoi.gov.vn/cases/01JCASE"
 

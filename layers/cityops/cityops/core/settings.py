@@ -1,4 +1,6 @@
-"""Settings read from the environment that template.yaml gives each function."""
+"""Settings read from the environment that template.yaml gives each function: every
+system's, in this one place (no service reads `os.environ`). Read once per process; tests
+that change the environment call `get_settings.cache_clear()`."""
 
 from __future__ import annotations
 
@@ -18,6 +20,21 @@ class Settings:
     cursor_secret_arn: str
     cursor_secret: str
     max_body_bytes: int
+    # tasks
+    tasks_table: str
+    task_ontime_policy: str  # "extended" or "original" (checked by cityops.tasks.settings)
+    task_extension_decision_working_days: str
+    # cases
+    cases_table: str
+    identity_vault_table: str
+    identity_key_id: str
+    tracking_max_failures: int
+    public_intake_unit_code: str
+    # deadlines and notices
+    notices_table: str
+    obligation_kinds: str  # JSON overrides of the obligation kinds' settings
+    app_base_url: str
+    notice_sender: str
 
     @property
     def is_local(self) -> bool:
@@ -37,4 +54,16 @@ def get_settings() -> Settings:
         cursor_secret_arn=env("CURSOR_SECRET_ARN", ""),
         cursor_secret=env("CURSOR_SECRET", ""),
         max_body_bytes=int(env("MAX_BODY_BYTES", "65536")),
+        tasks_table=env("TASKS_TABLE", "TasksTable"),
+        task_ontime_policy=env("TASK_ONTIME_POLICY", "").strip(),
+        task_extension_decision_working_days=env("TASK_EXTENSION_DECISION_WORKING_DAYS", ""),
+        cases_table=env("CASES_TABLE", "CasesTable"),
+        identity_vault_table=env("IDENTITY_VAULT_TABLE", "IdentityVaultTable"),
+        identity_key_id=env("IDENTITY_KEY_ID", ""),
+        tracking_max_failures=int(env("TRACKING_MAX_FAILURES", "5")),
+        public_intake_unit_code=env("CASES_PUBLIC_INTAKE_UNIT", "VP-UBND"),
+        notices_table=env("NOTICES_TABLE", "NoticesTable"),
+        obligation_kinds=env("OBLIGATION_KINDS", ""),
+        app_base_url=env("APP_BASE_URL", "http://localhost:5173").rstrip("/"),
+        notice_sender=env("NOTICE_SENDER", "thongbao@cityops.example"),
     )

@@ -18,11 +18,12 @@ JSON), so an administrator changes a horizon without changing code.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import Any
+
+from cityops.core.settings import get_settings
 
 ENV_VAR = "OBLIGATION_KINDS"
 
@@ -136,4 +137,4 @@ def _parse(text: str | None) -> KindTable:
 
 def kind_table() -> KindTable:
     """The table in force: `OBLIGATION_KINDS` (JSON) if set, else `DEFAULT_SETTINGS`."""
-    return _parse(os.environ.get(ENV_VAR) or None)
+    return _parse(get_settings().obligation_kinds or None)

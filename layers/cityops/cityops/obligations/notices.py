@@ -17,7 +17,6 @@ the entity, and never a denunciator's identity, which no obligation row carries.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,6 +26,7 @@ from cityops.core import clock
 from cityops.core.aws import client
 from cityops.core.calendar import CITY_TZ
 from cityops.core.obligations import SYSTEMS
+from cityops.core.settings import get_settings
 from cityops.obligations import store
 from cityops.obligations.levels import LATE_LEVELS, LEVEL_OF_DETAIL_TYPE, Level
 
@@ -99,7 +99,7 @@ def parse_event(event: Mapping[str, Any]) -> tuple[Level, dict[str, Any]]:
 
 
 def app_base_url() -> str:
-    return os.environ.get("APP_BASE_URL", "http://localhost:5173").rstrip("/")
+    return get_settings().app_base_url
 
 
 def link_for(entity_ref: str) -> str:
@@ -186,7 +186,7 @@ def channels_for(
 
 
 def _ses_sender() -> str:
-    return os.environ.get("NOTICE_SENDER", "thongbao@cityops.example")
+    return get_settings().notice_sender
 
 
 def send_mail(address: str, subject: str, body: str) -> None:
@@ -205,7 +205,7 @@ def send_mail(address: str, subject: str, body: str) -> None:
     try:
         ses.send_email(**params)
     except ClientError as exc:
-        local = os.environ.get("CITYOPS_ENV") in ("local", "test")
+        local = get_settings().environment in ("local", "test")
         if not (local and exc.response["Error"]["Code"] == "MessageRejected"):
             raise
         # The local stack and tests run on moto, which wants the sender verified first; on

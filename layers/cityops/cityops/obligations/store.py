@@ -17,13 +17,13 @@ obligation, level and day has one key, and the notifier creates it with
 from __future__ import annotations
 
 import hashlib
-import os
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from cityops.core.aws import client
 from cityops.core.dynamo import get_item, query_page, serialize
+from cityops.core.settings import get_settings
 
 INBOX_INDEX = "Inbox"
 CHANNELS = ("email", "sms")
@@ -31,7 +31,7 @@ RETENTION_DAYS = 180
 
 
 def table() -> str:
-    return os.environ.get("NOTICES_TABLE", "NoticesTable")
+    return get_settings().notices_table
 
 
 def user_pk(user_id: str) -> str:
