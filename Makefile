@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 3000
 MOTO_PORT ?= 5005
 
-.PHONY: run test lint check-template unit integration e2e bench build deploy openapi import-units clean
+.PHONY: run test lint check-template unit integration e2e bench build deploy openapi diagrams import-units clean
 
 $(VENV)/.installed: pyproject.toml layers/cityops/requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ e2e: $(VENV)/.installed
 ## openapi: regenerate docs/openapi.json from the code
 openapi: $(VENV)/.installed
 	$(PY) tools/openapi.py --write
+
+## diagrams: redraw docs/workflows.md from the state machine tables
+diagrams: $(VENV)/.installed
+	$(PY) tools/diagrams.py --write
 
 ## bench: cold-start and per-operation figures, written to bench/results/
 bench: $(VENV)/.installed

@@ -3,7 +3,8 @@
 - every HttpApi route of a function is a route of that function's resolver, and the other way
   round (no route in code that the API does not expose);
 - every folder under functions/ is a function of the template;
-- the committed OpenAPI document (docs/openapi.json) is what the code generates.
+- the committed OpenAPI document (docs/openapi.json) is what the code generates, and the state
+  diagrams (docs/workflows.md) what the workflow tables draw.
 Exits non-zero with one line per problem."""
 
 from __future__ import annotations
@@ -81,6 +82,11 @@ def main() -> int:
     committed = ROOT / "docs" / "openapi.json"
     if not committed.exists() or json.loads(committed.read_text()) != openapi.build():
         problems.append("docs/openapi.json is not what the code generates: run `make openapi`")
+    import diagrams
+
+    drawn = ROOT / "docs" / "workflows.md"
+    if not drawn.exists() or drawn.read_text(encoding="utf-8") != diagrams.build():
+        problems.append("docs/workflows.md is not what the code draws: run `make diagrams`")
     for problem in problems:
         print(problem, file=sys.stderr)
     if not problems:
