@@ -73,7 +73,7 @@ def get_unit(unit_id: UnitId) -> Response[Unit]:
 
 @app.patch("/v1/units/<unit_id>")
 def update_unit(unit_id: UnitId, patch: Annotated[UnitPatch, Body()]) -> Response[Unit]:
-    unit = service.update_unit(caller(app), unit_id, patch, if_match(app))
+    unit = service.update_unit(caller(app), unit_id, patch, if_match(app, required=False))
     return reply(unit, version=unit.version)
 
 
@@ -91,7 +91,7 @@ def get_calendar(year: Year) -> Response[CalendarYear]:
 
 @app.put("/v1/calendar/<year>")
 def put_calendar(year: Year, change: Annotated[CalendarChange, Body()]) -> Response[CalendarYear]:
-    calendar = service.put_calendar(caller(app), year, change, if_match(app))
+    calendar = service.put_calendar(caller(app), year, change, if_match(app, required=False))
     return reply(calendar, version=calendar.version)
 
 

@@ -48,9 +48,10 @@ class MemoryStore(Generic[E]):
         if self.fail_next:
             self.fail_next -= 1
             raise VersionConflict("It was changed by someone else; read it again.")
-        if work.before is None and current is not None:
+        creating = work.before is None or work.before.version == 0
+        if creating and current is not None:
             raise Conflict("It already exists.")
-        if work.before is not None and (current is None or current.version != work.before.version):
+        if not creating and (current is None or current.version != work.before.version):
             raise VersionConflict("It was changed by someone else; read it again.")
         rows = {k: dict(v) for k, v in self.obligations.items()}
         for op in entity.deadlines.ops():

@@ -151,6 +151,7 @@ class Pipeline(Generic[E]):
     not_found: str = "Not found."
     kind_of: Callable[[E], str] | None = None  # which machine: None for the only one
     changed_message: str = "It has changed since you read it; read it again."
+    valid_id: Callable[[str], bool] = is_ulid  # an id that cannot exist is 404 without a read
     sleep: Callable[[float], None] = time.sleep
 
     def __post_init__(self) -> None:
@@ -163,7 +164,7 @@ class Pipeline(Generic[E]):
 
     def load_visible(self, who: Principal, entity_id: str) -> E:
         """Step 1: the entity, or 404 when it is missing or not visible to the caller."""
-        entity = self.store.load(entity_id) if is_ulid(entity_id) else None
+        entity = self.store.load(entity_id) if self.valid_id(entity_id) else None
         if entity is None or not self.sees(who, entity):
             raise NotFound(self.not_found)
         return entity
@@ -250,18 +251,36 @@ class Pipeline(Generic[E]):
         note: str | None = None,
     ) -> E:
         """Write a new entity (its rule opens its first deadlines, counts and events)."""
+        return self.commit(self.new_work(who, entity, action, rule, command=command, note=note))
+
+    def new_work(
+        self,
+        who: Principal | None,
+        entity: E,
+        action: str,
+        rule: Rule | None = None,
+        *,
+        command: Any = None,
+        note: str | None = None,
+    ) -> Work[E]:
+        """The work of creating `entity`, its rule applied, ready to commit (`create` commits
+        it; a bulk import may write several in one transaction with `store.change_of`)."""
         entity.version = 0
         work: Work[E] = Work(who=who, action=action, before=None, entity=entity,
                              command=command, note=note)  # fmt: skip
         if rule is not None:
             rule(work)
-        return self.commit(work)
+        return self.stamp(work)
+
+    def stamp(self, work: Work[E]) -> Work[E]:
+        """The new version and time of the entity, as the commit writes them."""
+        work.entity.version = (work.before.version if work.before else 0) + 1
+        work.entity.updated_at = clock.now()
+        return work
 
     def commit(self, work: Work[E]) -> E:
         """Steps 6 and 7: one transaction, then the events."""
-        entity = work.entity
-        entity.version = (work.before.version if work.before else 0) + 1
-        entity.updated_at = clock.now()
+        entity = self.stamp(work).entity
         self.store.commit(work)
         entity.deadlines.clear_ops()
         if work.events:

@@ -62,6 +62,11 @@ class DynamoStore(Generic[E]):
         return self.from_item(item) if item else None
 
     def commit(self, work: Work[E]) -> None:
+        write_change(self.change_of(work))
+
+    def change_of(self, work: Work[E]) -> Change:
+        """The one transaction of a change (`commit` writes it; a bulk import may put several
+        in one TransactWriteItems)."""
         entity = work.entity
         item = self.to_item(entity)
         before = work.before.model_dump(mode="json") if work.before else None
@@ -72,8 +77,10 @@ class DynamoStore(Generic[E]):
             *counters.transaction_items(work.counts),
         ]
         audit = audit_record(item["pk"], work.who, work.action, before, after, note=work.note)
-        expected = work.before.version if work.before else None
-        write_change(Change(self.table(), item, expected, audit=audit, also=also))
+        # Version 0 is an entity that a store offers before it exists (a calendar year):
+        # writing it is a create.
+        expected = work.before.version if work.before and work.before.version else None
+        return Change(self.table(), item, expected, audit=audit, also=also)
 
     def publish(self, changes: list[tuple[str, dict[str, Any]]]) -> None:
         events.publish_after_commit(self.system, changes)

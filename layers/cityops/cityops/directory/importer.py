@@ -20,7 +20,7 @@ from cityops.core.dynamo import Change
 from cityops.core.errors import Conflict
 from cityops.directory import store
 from cityops.directory.models import UnitCreate
-from cityops.directory.service import new_unit_change
+from cityops.directory.service import UNITS, new_unit_work
 
 COLUMNS = ("code", "name", "short_name", "kind", "parent_code")
 MAX_ROWS = 5000
@@ -162,7 +162,7 @@ def import_units(text: str, who: Principal | None, *, dry_run: bool = False) -> 
             kind=row.data["kind"],
             parent_id=parent_path[-1] if parent_path else "0" * 26,
         )
-        change = new_unit_change(who, data, parent_path, action="unit.imported")
+        change = UNITS.store.change_of(new_unit_work(who, data, parent_path, "unit.imported"))
         paths[row.code] = change.item["path"]
         changes.append(change)
         result.created.append(change.item)

@@ -7,14 +7,16 @@ from datetime import date
 from typing import Any
 
 from cityops.core import clock
-from cityops.core.audit import audit_record, history_page
+from cityops.core.audit import history_page
 from cityops.core.auth import Principal
 from cityops.core.calendar import WorkingCalendar
-from cityops.core.dynamo import Change, strip_keys, write_change
-from cityops.core.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
+from cityops.core.dynamo import strip_keys
+from cityops.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from cityops.core.ids import is_ulid, new_id
 from cityops.core.pagination import check_limit, decode_cursor, encode_cursor
+from cityops.core.pipeline import Permission, Pipeline, Work
 from cityops.directory import store
+from cityops.directory.domain import CalendarYearRecord, UnitRecord
 from cityops.directory.models import (
     CalendarChange,
     CalendarYear,
@@ -26,6 +28,7 @@ from cityops.directory.models import (
     UnitPatch,
     UnitRef,
 )
+from cityops.directory.workflow import CALENDAR_YEAR, UNIT
 
 
 def _require_admin(who: Principal) -> None:
@@ -91,44 +94,51 @@ def list_units(who: Principal, *, within: str | None, limit: int | None, cursor:
     return UnitPage(items=[_unit(i) for i in items], next_cursor=encode_cursor(last, scope))
 
 
-def _unit_item(unit: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **unit,
-        "pk": store.unit_pk(unit["id"]),
-        "sk": "UNIT",
-        "gsi1pk": "UNITS",
-        "gsi1sk": store.tree_key(unit["path"]),
-    }
+def _is_admin(who: Principal, _entity: object) -> bool:
+    return who.is_admin
 
 
-def new_unit_change(
+_ADMIN = Permission(_is_admin, "Only an administrator may change the directory.")
+UNITS: Pipeline[UnitRecord] = Pipeline(
+    store=store.UnitStore(),
+    machines={"unit": UNIT},
+    sees=lambda _who, _unit: True,  # the organisation chart is open to every signed-in user
+    permissions={"admin": _ADMIN},
+    not_found="No such unit.",
+    changed_message="The unit has changed since you read it; read it again.",
+)
+CALENDAR: Pipeline[CalendarYearRecord] = Pipeline(
+    store=store.CalendarStore(),
+    machines={"calendar_year": CALENDAR_YEAR},
+    sees=lambda _who, _year: True,
+    permissions={"admin": _ADMIN},
+    changed_message="The calendar has changed since you read it; read it again.",
+    valid_id=lambda year: year.isdigit() and 2000 <= int(year) <= 2100,
+)
+
+
+def _reply(unit: UnitRecord) -> Unit:
+    return Unit.model_validate(unit.model_dump(mode="json"))
+
+
+def new_unit_work(
     who: Principal | None, data: UnitCreate, parent_path: list[str], action: str = "unit.created"
-) -> Change:
-    """The change that creates a unit under a parent (used by the API and the CSV import)."""
-    now = clock.iso(clock.now())
+) -> Work[UnitRecord]:
+    """The work of creating a unit under a parent, ready to commit (the API commits one; the
+    CSV import puts several in each transaction)."""
     unit_id = new_id()
-    unit = {
-        "id": unit_id,
-        **data.model_dump(exclude_none=True),
-        "path": [*parent_path, unit_id],
-        "active": True,
-        "version": 1,
-        "created_at": now,
-        "updated_at": now,
-    }
+    fields = data.model_dump(exclude_none=True)
     if not parent_path:
-        unit.pop("parent_id", None)
-    also = [store.code_marker(data.code, unit_id)]
-    if parent_path:
-        also.append(store.unit_exists_check(parent_path[-1]))
-    item = _unit_item(unit)
-    return Change(
-        table=store.table(),
-        item=item,
-        expected_version=None,
-        audit=audit_record(item["pk"], who, action, None, unit),
-        also=also,
-    )
+        fields.pop("parent_id", None)
+    unit = UnitRecord(id=unit_id, **fields, path=[*parent_path, unit_id], status="active",
+                      created_at=clock.now())  # fmt: skip
+
+    def claim(work: Work[UnitRecord]) -> None:
+        work.add(store.CodeClaim(data.code, unit_id))
+        if parent_path:
+            work.add(store.UnitExists(parent_path[-1]))
+
+    return UNITS.new_work(who, unit, action, claim)
 
 
 def create_unit(who: Principal, data: UnitCreate) -> Unit:
@@ -139,57 +149,51 @@ def create_unit(who: Principal, data: UnitCreate) -> Unit:
             "The parent unit does not exist.",
             errors=[{"loc": ["body", "parent_id"], "msg": "no such unit"}],
         )
-    change = new_unit_change(who, data, parent["path"])
     try:
-        write_change(change)
+        unit = UNITS.commit(new_unit_work(who, data, parent["path"]))
     except Conflict as exc:
         raise Conflict(f"The code {data.code} is already used by another unit.") from exc
-    return _unit(change.item)
+    return _reply(unit)
 
 
-def update_unit(who: Principal, unit_id: str, patch: UnitPatch, expected_version: int) -> Unit:
-    _require_admin(who)
-    before = _load_unit(unit_id)
-    if before["version"] != expected_version:
-        raise PreconditionFailed("The unit has changed since you read it; read it again.")
-    after = {k: v for k, v in before.items() if k in Unit.model_fields}
-    changes = patch.model_dump(exclude_unset=True)
-    also: list[dict[str, Any]] = []
-    new_parent = changes.get("parent_id")
-    if new_parent and new_parent != before.get("parent_id"):
-        if len(before["path"]) == 1:
-            raise Conflict("The root unit cannot be moved.")
-        parent = store.get_unit(new_parent) if is_ulid(new_parent) else None
-        if parent is None:
-            raise InvalidInput(
-                "The parent unit does not exist.",
-                errors=[{"loc": ["body", "parent_id"], "msg": "no such unit"}],
-            )
-        if unit_id in parent["path"]:
-            raise Conflict("A unit cannot be moved under itself or its own sub-units.")
-        if store.has_sub_units(before["path"]):
-            raise Conflict("A unit with sub-units cannot be moved; move its sub-units first.")
-        after["path"] = [*parent["path"], unit_id]
-        also.append(store.unit_exists_check(new_parent))
-    elif "parent_id" in changes and changes["parent_id"] is None:
+def _parent_path(unit: UnitRecord, new_parent: str) -> list[str]:
+    """Where the unit goes under a new parent: never the root, never under itself, and only
+    while it has no sub-units (the paths copied onto other systems' records stay true)."""
+    if len(unit.path) == 1:
+        raise Conflict("The root unit cannot be moved.")
+    parent = store.get_unit(new_parent) if is_ulid(new_parent) else None
+    if parent is None:
         raise InvalidInput(
-            "parent_id cannot be removed.",
-            errors=[{"loc": ["body", "parent_id"], "msg": "required"}],
+            "The parent unit does not exist.",
+            errors=[{"loc": ["body", "parent_id"], "msg": "no such unit"}],
         )
-    after.update({k: v for k, v in changes.items() if v is not None or k == "short_name"})
-    after["version"] = expected_version + 1
-    after["updated_at"] = clock.iso(clock.now())
-    item = _unit_item(after)
-    write_change(
-        Change(
-            table=store.table(),
-            item=item,
-            expected_version=expected_version,
-            audit=audit_record(item["pk"], who, "unit.updated", before, after),
-            also=also,
-        )
-    )
-    return _unit(item)
+    if unit.id in parent["path"]:
+        raise Conflict("A unit cannot be moved under itself or its own sub-units.")
+    if store.has_sub_units(unit.path):
+        raise Conflict("A unit with sub-units cannot be moved; move its sub-units first.")
+    return [*parent["path"], unit.id]
+
+
+def update_unit(
+    who: Principal, unit_id: str, patch: UnitPatch, expected_version: int | None
+) -> Unit:
+    """An administrator edits a unit (If-Match); moving it checks the new parent exists."""
+
+    def rule(work: Work[UnitRecord]) -> None:
+        unit, changes = work.entity, patch.model_dump(exclude_unset=True)
+        new_parent, new_path = changes.get("parent_id"), None
+        if "parent_id" in changes and new_parent is None:
+            raise InvalidInput(
+                "parent_id cannot be removed.",
+                errors=[{"loc": ["body", "parent_id"], "msg": "required"}],
+            )
+        if new_parent and new_parent != unit.parent_id:
+            new_path = _parent_path(unit, new_parent)
+            work.add(store.UnitExists(new_parent))
+        unit.edit(changes, new_path)
+
+    edited = UNITS.change(who, unit_id, "edit", rule, if_match=expected_version, command=patch)
+    return _reply(edited)
 
 
 def unit_history(who: Principal, unit_id: str, *, limit: int | None, cursor: str | None):
@@ -253,46 +257,15 @@ def get_calendar(year: int) -> CalendarYear:
 
 
 def put_calendar(
-    who: Principal, year: int, change: CalendarChange, expected_version: int
+    who: Principal, year: int, change: CalendarChange, expected_version: int | None
 ) -> CalendarYear:
-    """Replace the year's announced days off and make-up working days (admin)."""
-    _require_admin(who)
+    """Replace the year's announced days off and make-up working days (admin; If-Match, "0"
+    for a year nothing was announced for yet)."""
     _check_year(year)
-    errors = []
-    base = WorkingCalendar()
-    for field, days in (("days_off", change.days_off), ("working_days", change.working_days)):
-        for i, day in enumerate(days):
-            if day.year != year:
-                errors.append({"loc": ["body", field, i], "msg": f"{day} is not in {year}"})
-            elif field == "days_off" and not base.is_working_day(day):
-                errors.append({"loc": ["body", field, i], "msg": f"{day} is already off"})
-            elif field == "working_days" and base.is_working_day(day):
-                errors.append({"loc": ["body", field, i], "msg": f"{day} is already working"})
-    if errors:
-        raise InvalidInput("Some days cannot be used.", errors=errors)
-    before = store.get_calendar_year(year)
-    version = before["version"] if before else 0
-    if version != expected_version:
-        raise PreconditionFailed("The calendar has changed since you read it; read it again.")
-    after = {
-        "pk": "CALENDAR",
-        "sk": str(year),
-        "year": year,
-        "days_off": sorted({d.isoformat() for d in change.days_off}),
-        "working_days": sorted({d.isoformat() for d in change.working_days}),
-        "version": version + 1,
-        "updated_at": clock.iso(clock.now()),
-    }
-    write_change(
-        Change(
-            table=store.table(),
-            item=after,
-            expected_version=version or None,
-            audit={
-                **audit_record("CALENDAR", who, "calendar.changed", before, after),
-                "year": year,
-            },
-        )
-    )
+
+    def rule(work: Work[CalendarYearRecord]) -> None:
+        work.entity.announce(change.days_off, change.working_days)
+
+    CALENDAR.change(who, str(year), "announce", rule, if_match=expected_version)
     forget_calendar()
     return get_calendar(year)

@@ -12,11 +12,16 @@ members of each unit (for addressing notices).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from cityops.core import clock
 from cityops.core.aws import client
 from cityops.core.dynamo import batch_get, get_item, query_all, query_page, serialize
+from cityops.core.pipeline import Work
 from cityops.core.settings import get_settings
+from cityops.core.store import DynamoStore
+from cityops.directory.domain import CalendarYearRecord, UnitRecord
 
 INDEX = "GSI1"
 
@@ -134,3 +139,69 @@ def members(unit_id: str) -> list[dict[str, Any]]:
         key_condition="gsi1pk = :members",
         values={":members": f"MEMBERS#{unit_id}"},
     )
+
+
+# --- the entity stores of the change pipeline ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CodeClaim:
+    """A unit's code, claimed in the unit's transaction (a taken code fails it)."""
+
+    code: str
+    unit_id: str
+
+
+@dataclass(frozen=True)
+class UnitExists:
+    """The change holds only while this unit exists (a new parent)."""
+
+    unit_id: str
+
+
+class UnitStore(DynamoStore[UnitRecord]):
+    system = "directory"
+    model = UnitRecord
+    sort_key = "UNIT"
+
+    def table(self) -> str:
+        return table()
+
+    def index_keys(self, entity: UnitRecord) -> dict[str, Any]:
+        return {"gsi1pk": "UNITS", "gsi1sk": tree_key(entity.path)}
+
+    def record_items(self, work: Work[UnitRecord]) -> list[dict[str, Any]]:
+        items = []
+        for record in work.records:
+            if isinstance(record, CodeClaim):
+                items.append(code_marker(record.code, record.unit_id))
+            elif isinstance(record, UnitExists):
+                items.append(unit_exists_check(record.unit_id))
+            else:
+                raise TypeError(f"a unit's change cannot write {record!r}")
+        return items
+
+
+class CalendarStore(DynamoStore[CalendarYearRecord]):
+    """Calendar years under `CALENDAR` / `<year>`; a year never written loads as version 0."""
+
+    system = "directory"
+    model = CalendarYearRecord
+    sort_key = "CALENDAR"
+
+    def table(self) -> str:
+        return table()
+
+    def pk(self, entity_id: str) -> str:
+        return "CALENDAR"
+
+    def load(self, entity_id: str) -> CalendarYearRecord | None:
+        item = get_calendar_year(int(entity_id))
+        if item is not None:
+            return self.from_item(item)
+        return CalendarYearRecord(
+            id=entity_id, year=int(entity_id), status="announced", created_at=clock.now()
+        )
+
+    def to_item(self, entity: CalendarYearRecord) -> dict[str, Any]:
+        return {**entity.model_dump(mode="json"), "pk": "CALENDAR", "sk": str(entity.year)}
