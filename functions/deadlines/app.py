@@ -54,7 +54,7 @@ def get_notification_settings() -> Response[NotificationSettings]:
 def put_notification_settings(
     change: Annotated[NotificationSettingsChange, Body()],
 ) -> Response[NotificationSettings]:
-    settings = inbox.put_notification_settings(caller(app), change, if_match(app))
+    settings = inbox.put_notification_settings(caller(app), change, if_match(app, required=False))
     return reply(settings, version=settings.version)
 
 

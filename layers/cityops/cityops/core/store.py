@@ -69,7 +69,8 @@ class DynamoStore(Generic[E]):
         in one TransactWriteItems)."""
         entity = work.entity
         item = self.to_item(entity)
-        before = work.before.model_dump(mode="json") if work.before else None
+        existed = work.before is not None and work.before.version > 0
+        before = work.before.model_dump(mode="json") if existed and work.before else None
         after = entity.model_dump(mode="json")
         also = [
             *self.record_items(work),
@@ -77,9 +78,9 @@ class DynamoStore(Generic[E]):
             *counters.transaction_items(work.counts),
         ]
         audit = audit_record(item["pk"], work.who, work.action, before, after, note=work.note)
-        # Version 0 is an entity that a store offers before it exists (a calendar year):
-        # writing it is a create.
-        expected = work.before.version if work.before and work.before.version else None
+        # Version 0 is an entity that a store offers before it exists (a calendar year, a
+        # user's settings): writing it is a create.
+        expected = work.before.version if existed and work.before else None
         return Change(self.table(), item, expected, audit=audit, also=also)
 
     def publish(self, changes: list[tuple[str, dict[str, Any]]]) -> None:

@@ -7,14 +7,14 @@ user's notice id is simply not found (404), whoever asks.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from cityops.core import clock
-from cityops.core.audit import audit_record
 from cityops.core.auth import Principal
-from cityops.core.dynamo import Change, VersionConflict, write_change
-from cityops.core.errors import Conflict, NotFound, PreconditionFailed
+from cityops.core.errors import Conflict, NotFound, PreconditionFailed, VersionConflict
 from cityops.core.pagination import check_limit, decode_cursor, encode_cursor
+from cityops.core.pipeline import Entity, Permission, Pipeline, Work
+from cityops.core.store import DynamoStore
 from cityops.obligations import store
 from cityops.obligations.models import (
     InboxPage,
@@ -22,6 +22,7 @@ from cityops.obligations.models import (
     NotificationSettings,
     NotificationSettingsChange,
 )
+from cityops.obligations.workflow import PREFERENCES
 
 _NOTICE_ID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -63,33 +64,56 @@ def get_notification_settings(who: Principal) -> NotificationSettings:
     return NotificationSettings.model_validate(item)
 
 
+class NotificationPreferences(Entity):
+    """A user's channels for notices (the in-app inbox is always on); version 0 until the
+    user first sets them."""
+
+    entity_type: ClassVar[str] = "prefs"
+
+    email: bool = True
+    sms: bool = True
+    inbox: bool = True
+
+
+class PreferencesStore(DynamoStore[NotificationPreferences]):
+    system = "directory"
+    model = NotificationPreferences
+    sort_key = "PREFS"
+
+    def table(self) -> str:
+        return store.table()
+
+    def pk(self, entity_id: str) -> str:
+        return store.user_pk(entity_id)
+
+    def load(self, entity_id: str) -> NotificationPreferences | None:
+        item = store.get_preferences(entity_id)
+        if item is not None:
+            return self.from_item({"id": entity_id, "status": "set",
+                                   "created_at": item["updated_at"], **item})  # fmt: skip
+        return NotificationPreferences(id=entity_id, status="set", created_at=clock.now())
+
+
+SETTINGS: Pipeline[NotificationPreferences] = Pipeline(
+    store=PreferencesStore(),
+    machines={"notification_settings": PREFERENCES},
+    sees=lambda who, prefs: who.sub == prefs.id,
+    permissions={"self": Permission(lambda who, prefs: who.sub == prefs.id, "")},
+    changed_message="Your settings have changed since you read them; read again.",
+    valid_id=bool,
+)
+
+
 def put_notification_settings(
-    who: Principal, change: NotificationSettingsChange, expected_version: int
+    who: Principal, change: NotificationSettingsChange, expected_version: int | None
 ) -> NotificationSettings:
     """Set the caller's channels (If-Match: the version read; "0" before the first time)."""
-    user_id = _me(who)
-    before = store.get_preferences(user_id)
-    version = before["version"] if before else 0
-    if version != expected_version:
-        raise PreconditionFailed("Your settings have changed since you read them; read again.")
-    after = {
-        "email": change.email,
-        "sms": change.sms,
-        "inbox": True,
-        "version": version + 1,
-        "updated_at": clock.iso(clock.now()),
-    }
-    pk = store.user_pk(user_id)
-    plain_before = {k: before[k] for k in ("email", "sms", "inbox")} if before else None
+
+    def rule(work: Work[NotificationPreferences]) -> None:
+        work.entity.email, work.entity.sms, work.entity.inbox = change.email, change.sms, True
+
     try:
-        write_change(
-            Change(
-                table=store.table(),
-                item={"pk": pk, "sk": "PREFS", **after},
-                expected_version=version or None,
-                audit=audit_record(pk, who, "notifications.changed", plain_before, after),
-            )
-        )
+        saved = SETTINGS.change(who, _me(who), "set", rule, if_match=expected_version)
     except (VersionConflict, Conflict) as exc:
         raise PreconditionFailed("Your settings changed at the same time; read again.") from exc
-    return NotificationSettings.model_validate(after)
+    return NotificationSettings.model_validate(saved.model_dump(mode="json"))

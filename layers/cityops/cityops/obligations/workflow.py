@@ -1,0 +1,12 @@
+"""The workflow of a user's notification settings, as data: one state, set by the user."""
+
+from __future__ import annotations
+
+from cityops.core.statemachine import StateMachine, t
+
+PREFERENCES = StateMachine(
+    "notification_settings",
+    states=("set",),
+    initial="set",
+    transitions=(t("set", "set", None, "self", past="changed", audit="notifications.changed"),),
+)
