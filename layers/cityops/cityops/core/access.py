@@ -15,10 +15,13 @@ whole subtree; anyone else sees their own unit only.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from cityops.core.auth import LEADER_ROLES, Principal
+from cityops.core.ids import is_ulid
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,56 @@ class AccessPolicy:
         return bool(self.city_wide and self.city_wide(who))
 
 
+@dataclass
+class UnitCache:
+    """Units of the directory by id, kept for `seconds` (what a policy's `city_wide` test
+    reads). `source` reads one unit; None reads the directory's store, imported when first
+    needed (core does not import the directory at module level). Tests put a fake there."""
+
+    seconds: float = 60.0
+    source: Callable[[str], dict[str, Any] | None] | None = None
+    _hits: dict[str, tuple[float, dict[str, Any] | None]] = field(default_factory=dict)
+
+    def get(self, unit_id: str | None) -> dict[str, Any] | None:
+        if not unit_id or not is_ulid(unit_id):
+            return None
+        hit = self._hits.get(unit_id)
+        if hit and time.monotonic() - hit[0] < self.seconds:
+            return hit[1]
+        unit = self._read(unit_id)
+        self._hits[unit_id] = (time.monotonic(), unit)
+        return unit
+
+    def forget(self) -> None:
+        self._hits.clear()
+
+    def _read(self, unit_id: str) -> dict[str, Any] | None:
+        if self.source is not None:
+            return self.source(unit_id)
+        from cityops.directory import store
+
+        return store.get_unit(unit_id)
+
+
+UNITS = UnitCache()
+STAFF_ROLES = frozenset({"city_leader", "unit_leader", "officer", "clerk", "inspector"})
+
+
+def in_city_inspectorate(who: Principal) -> bool:
+    """A member of the city Inspectorate: a unit of kind `inspectorate` directly under the
+    city (a district's inspectorate is not city-wide)."""
+    unit = UNITS.get(who.unit_id)
+    return bool(unit and unit.get("kind") == "inspectorate" and len(unit.get("path", [])) <= 2)
+
+
 DEFAULT = AccessPolicy("default")
 TASKS = AccessPolicy("tasks", city_wide_roles=frozenset({"city_leader"}))
+CASES = AccessPolicy(
+    "cases",
+    roles=STAFF_ROLES,
+    city_wide_roles=frozenset({"city_leader"}),
+    city_wide=in_city_inspectorate,
+)
 
 
 def sees_unit(who: Principal, unit_path: Iterable[str], policy: AccessPolicy = DEFAULT) -> bool:
