@@ -28,6 +28,13 @@ def test_sam_build_packages_the_layer_for_arm64_python313_without_docker(tmp_pat
     assert (layer / "cityops" / "core" / "api.py").exists()
     cores = list(layer.glob("pydantic_core/_pydantic_core.cpython-313-aarch64-linux-gnu.so"))
     assert cores, "pydantic_core must be the arm64 / CPython 3.13 wheel"
+    sources = list(layer.rglob("*.py"))
+    missing = [
+        p for p in sources if not (p.parent / "__pycache__" / f"{p.stem}.cpython-313.pyc").exists()
+    ]
+    assert sources and not missing, f"{len(missing)} modules without a Python 3.13 .pyc"
+    assert not (layer / "holidays").exists(), "the runtime reads the generated holiday table"
+    assert (layer / "cityops" / "core" / "holidays_vn.json").exists()
     assert (build / "DirectoryFunction" / "app.py").exists()
     assert not (build / "DirectoryFunction" / "Makefile").exists()
 

@@ -4,7 +4,9 @@ A working day is Monday to Friday that is not a day off. Days off are:
 
 * Public holidays (ngày nghỉ lễ, tết), Labour Code 2019 Art. 112: 1/1; Tết (five days, which
   ones the Prime Minister fixes); Hùng Kings' day (10/3 lunar); 30/4; 1/5; 2/9 and one day
-  before or after it. They come from the ``holidays`` package's VN calendar, which knows the
+  before or after it. They come from the ``holidays`` package's VN calendar, as a table
+  generated from the pinned package at build time (``holidays_vn.json``, by
+  ``tools/holidays_table.py``, 2000–2100; the runtime does not import the package). It knows the
   lunar dates, also has 24/11 (Vietnam Culture Day, Resolution 80-NQ/TW) from 2026, and knows
   some swaps the government announced (e.g. Monday 31/8/2026 off, Saturday 22/8/2026 worked).
 * In-lieu days (nghỉ bù), Labour Code 2019 Art. 111(3): a holiday on a weekly rest day
@@ -50,15 +52,26 @@ class _PublicYear:
     make_up_days: frozenset[date]  # weekend days the package says are worked
 
 
+@lru_cache(maxsize=1)
+def _table() -> dict[str, dict[str, object]]:
+    """The generated holiday table, read once per process on first use (about 60 KB)."""
+    import json
+    from pathlib import Path
+
+    text = (Path(__file__).with_name("holidays_vn.json")).read_text(encoding="utf-8")
+    return json.loads(text)["years"]
+
+
 @lru_cache(maxsize=32)
 def _public_year(year: int) -> _PublicYear:
-    import holidays  # lazy: import and first year cost ~0.25 s, paid on first use, not at import
-
-    # weekend_workdays also holds swaps across New Year (31/12/2018 off, 5/1/2019 worked).
-    vn = holidays.country_holidays("VN", years=year, observed=True, language="en_US")
+    # make_up_days also holds swaps across New Year (31/12/2018 off, 5/1/2019 worked).
+    row = _table().get(str(year))
+    if row is None:
+        raise ValueError(f"the holiday table covers 2000 to 2100, not {year}")
+    names: dict[str, str] = row["holidays"]  # type: ignore[assignment]
     return _PublicYear(
-        holidays=MappingProxyType({d: name for d, name in vn.items() if d.year == year}),
-        make_up_days=frozenset(d for d in vn.weekend_workdays if d.year == year),
+        holidays=MappingProxyType({date.fromisoformat(d): n for d, n in names.items()}),
+        make_up_days=frozenset(date.fromisoformat(d) for d in row["make_up_days"]),  # type: ignore[union-attr]
     )
 
 
