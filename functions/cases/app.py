@@ -1,7 +1,8 @@
 """The cases function: voter petitions, complaints and denunciations, from intake (staff, the
 public, imported lists) to answer, under the legal time limits.
 
-Routing and translation only; the use cases are in `cityops.cases.service`.
+Routing and translation only, a Router per group of routes; the use cases are the modules of
+`cityops.cases` (intake, tracking, petition_import, reads, stats, time_limits, handling).
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from typing import Annotated
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from cityops.cases import service
+from cityops.cases import handling, intake, petition_import, reads, stats, time_limits, tracking
 from cityops.cases.models import (
-    Case,
     CaseAccept,
     CaseAnswer,
     CaseAssign,
@@ -27,43 +28,51 @@ from cityops.cases.models import (
     CaseDecide,
     CaseDialogue,
     CaseExtend,
-    CaseHistoryPage,
-    CaseIdentityOut,
     CaseKind,
     CaseNote,
-    CasePage,
     CaseRefuse,
-    CaseStats,
     CaseStatus,
     CaseSuspend,
     CaseWithdraw,
     PetitionImport,
-    PetitionImportResult,
     PublicCaseCreate,
+    TimeLimitChange,
+)
+from cityops.cases.replies import (
+    Case,
+    CaseHistoryPage,
+    CaseIdentityOut,
+    CasePage,
+    CaseStats,
+    PetitionImportResult,
     PublicCaseReceipt,
     PublicCaseStatus,
-    TimeLimitChange,
     TimeLimitList,
     TimeLimitRule,
 )
 from cityops.core import clock
 from cityops.core.api import PROBLEM, caller, idempotent, if_match, make_resolver, reply
 from cityops.core.ids import ULID_PATTERN
+from cityops.core.params import Cursor, Limit, ulid_path
 
 logger = Logger()
 app = make_resolver()
+public = Router()
+intake_routes = Router()
+lists = Router()
+rules = Router()
+reading = Router()
+actions = Router()
 
-CaseId = Annotated[str, Path(pattern=ULID_PATTERN, description="The case's id (a ULID)")]
+CaseId = Annotated[str, ulid_path("The case's id (a ULID)")]
 RuleName = Annotated[
     str, Path(pattern=r"^[a-z_]+(\.[a-z_]+){1,3}$", description="e.g. case.forward")
 ]
-Limit = Annotated[int | None, Query(ge=1, le=200)]
-Cursor = Annotated[str | None, Query(max_length=2048)]
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-@app.exception_handler(service.TooManyAttempts)
-def _too_many(exc: service.TooManyAttempts) -> Response:
+@app.exception_handler(tracking.TooManyAttempts)
+def _too_many(exc: tracking.TooManyAttempts) -> Response:
     retry = 3600 - (int(clock.now().timestamp()) % 3600)
     return Response(
         exc.status,
@@ -81,56 +90,56 @@ def _case(case: Case, status: int = 200) -> Response:
 # --- the public ------------------------------------------------------------------------------
 
 
-@app.post("/v1/public/cases")
+@public.post("/v1/public/cases")
 def submit_public_case(case: Annotated[PublicCaseCreate, Body()]) -> Response[PublicCaseReceipt]:
     """Submit a complaint, denunciation or petition without an account: you get a tracking
     code and a secret (shown once)."""
-    receipt = service.submit_public(case)
+    receipt = tracking.submit_public(case)
     return Response(201, "application/json", receipt.model_dump(mode="json"), headers=NO_STORE)
 
 
-@app.get("/v1/public/cases/<tracking_code>")
+@public.get("/v1/public/cases/<tracking_code>")
 def track_public_case(
     tracking_code: Annotated[str, Path(max_length=40)],
 ) -> Response[PublicCaseStatus]:
     """Status and public milestones, with the secret in the `X-Tracking-Secret` header."""
-    secret = app.current_event.headers.get("x-tracking-secret")
-    status = service.public_status(tracking_code, secret)
+    secret = public.current_event.headers.get("x-tracking-secret")
+    status = tracking.public_status(tracking_code, secret)
     return Response(200, "application/json", status.model_dump(mode="json"), headers=NO_STORE)
 
 
 # --- intake by staff -------------------------------------------------------------------------
 
 
-@app.post("/v1/cases")
+@intake_routes.post("/v1/cases")
 def create_case(case: Annotated[CaseCreate, Body()]) -> Response[Case]:
-    who = caller(app)
+    who = caller(intake_routes)
     return idempotent(
-        app,
+        intake_routes,
         "create_case",
         who,
         case.model_dump(mode="json"),
-        lambda: _case(service.create_case(who, case), 201),
+        lambda: _case(intake.create_case(who, case), 201),
     )
 
 
-@app.post("/v1/cases/imports")
+@intake_routes.post("/v1/cases/imports")
 def import_petitions(request: Annotated[PetitionImport, Body()]) -> Response[PetitionImportResult]:
     """Import a compiled list of voter petitions (CSV, or XLSX in base64): all rows or none."""
-    who = caller(app)
+    who = caller(intake_routes)
     return idempotent(
-        app,
+        intake_routes,
         "import_petitions",
         who,
         request.model_dump(mode="json"),
-        lambda: reply(service.import_petitions(who, request), 201),
+        lambda: reply(petition_import.import_petitions(who, request), 201),
     )
 
 
-# --- reads -----------------------------------------------------------------------------------
+# --- lists and statistics ----------------------------------------------------------------------
 
 
-@app.get("/v1/cases")
+@lists.get("/v1/cases")
 def list_cases(
     unit_id: Annotated[str | None, Query(pattern=r"^([0-7][0-9A-HJKMNP-TV-Z]{25}|all)$")] = None,
     kind: Annotated[CaseKind | None, Query()] = None,
@@ -142,8 +151,8 @@ def list_cases(
     limit: Limit = None,
     cursor: Cursor = None,
 ) -> Response[CasePage]:
-    page = service.list_cases(
-        caller(app),
+    page = reads.list_cases(
+        caller(lists),
         unit_id=unit_id,
         kind=kind.value if kind else None,
         status=status.value if status else None,
@@ -157,143 +166,159 @@ def list_cases(
     return reply(page)
 
 
-@app.get("/v1/cases/stats")
+@lists.get("/v1/cases/stats")
 def case_stats(
     from_date: Annotated[date | None, Query(alias="from")] = None,
     to_date: Annotated[date | None, Query(alias="to")] = None,
     unit_id: Annotated[str | None, Query(pattern=ULID_PATTERN)] = None,
     kind: Annotated[CaseKind | None, Query()] = None,
 ) -> Response[CaseStats]:
-    stats = service.case_stats(
-        caller(app),
+    found = stats.case_stats(
+        caller(lists),
         from_date=from_date,
         to_date=to_date,
         unit_id=unit_id,
         kind=kind.value if kind else None,
     )
-    return reply(stats)
+    return reply(found)
 
 
-@app.get("/v1/cases/time-limits")
+# --- the time-limit rules ----------------------------------------------------------------------
+
+
+@rules.get("/v1/cases/time-limits")
 def list_time_limits() -> Response[TimeLimitList]:
-    return reply(service.list_time_limits(caller(app)))
+    return reply(time_limits.list_time_limits(caller(rules)))
 
 
-@app.get("/v1/cases/time-limits/<rule>")
+@rules.get("/v1/cases/time-limits/<rule>")
 def get_time_limit(rule: RuleName) -> Response[TimeLimitRule]:
-    found = service.get_time_limit(caller(app), rule)
+    found = time_limits.get_time_limit(caller(rules), rule)
     return reply(found, version=found.version)
 
 
-@app.put("/v1/cases/time-limits/<rule>")
+@rules.put("/v1/cases/time-limits/<rule>")
 def put_time_limit(
     rule: RuleName, change: Annotated[TimeLimitChange, Body()]
 ) -> Response[TimeLimitRule]:
     """Add a version of a time limit from a date (admin); earlier versions are kept."""
-    changed = service.put_time_limit(caller(app), rule, change, if_match(app))
+    version = if_match(rules, required=False)
+    changed = time_limits.put_time_limit(caller(rules), rule, change, version)
     return reply(changed, version=changed.version)
 
 
-@app.get("/v1/cases/<case_id>")
+# --- one case --------------------------------------------------------------------------------
+
+
+@reading.get("/v1/cases/<case_id>")
 def get_case(case_id: CaseId) -> Response[Case]:
-    return _case(service.get_case(caller(app), case_id))
+    return _case(reads.get_case(caller(reading), case_id))
 
 
-@app.get("/v1/cases/<case_id>/history")
+@reading.get("/v1/cases/<case_id>/history")
 def case_history(
     case_id: CaseId, limit: Limit = None, cursor: Cursor = None
 ) -> Response[CaseHistoryPage]:
-    return reply(service.case_history(caller(app), case_id, limit=limit, cursor=cursor))
+    return reply(reads.case_history(caller(reading), case_id, limit=limit, cursor=cursor))
 
 
-@app.get("/v1/cases/<case_id>/identity")
+@reading.get("/v1/cases/<case_id>/identity")
 def read_identity(case_id: CaseId) -> Response[CaseIdentityOut]:
     """The person's identity: only for the inspector assigned and the resolver; audited."""
-    identity = service.read_identity(caller(app), case_id)
+    identity = reads.read_identity(caller(reading), case_id)
     return Response(200, "application/json", identity.model_dump(mode="json"), headers=NO_STORE)
 
 
 # --- handling (each with If-Match) -------------------------------------------------------------
 
 
-@app.post("/v1/cases/<case_id>/classify")
+def _act(use_case, case_id: str, body) -> Response:
+    """A handling action: 404, 403, then If-Match (428 when missing, 412 when stale), 409."""
+    return _case(use_case(caller(actions), case_id, body, if_match(actions, required=False)))
+
+
+@actions.post("/v1/cases/<case_id>/classify")
 def classify(case_id: CaseId, body: Annotated[CaseClassify, Body()]) -> Response[Case]:
-    return _case(service.classify(caller(app), case_id, body, if_match(app)))
+    return _act(handling.classify, case_id, body)
 
 
-@app.post("/v1/cases/<case_id>/forward")
+@actions.post("/v1/cases/<case_id>/forward")
 def forward(case_id: CaseId, body: Annotated[CaseNote, Body()]) -> Response[Case]:
-    return _case(service.forward(caller(app), case_id, body, if_match(app)))
+    return _act(handling.forward, case_id, body)
 
 
-@app.post("/v1/cases/<case_id>/accept")
+@actions.post("/v1/cases/<case_id>/accept")
 def accept(case_id: CaseId, body: Annotated[CaseAccept, Body()]) -> Response[Case]:
-    return _case(service.accept(caller(app), case_id, body, if_match(app)))
+    return _act(handling.accept, case_id, body)
 
 
-@app.post("/v1/cases/<case_id>/refuse")
+@actions.post("/v1/cases/<case_id>/refuse")
 def refuse(case_id: CaseId, body: Annotated[CaseRefuse, Body()]) -> Response[Case]:
-    return _case(service.refuse(caller(app), case_id, body, if_match(app)))
+    return _act(handling.refuse, case_id, body)
 
 
-@app.post("/v1/cases/<case_id>/assign")
+@actions.post("/v1/cases/<case_id>/assign")
 def assign(case_id: CaseId, body: Annotated[CaseAssign, Body()]) -> Response[Case]:
-    return _case(service.assign(caller(app), case_id, body, if_match(app)))
+    return _act(handling.assign, case_id, body)
 
 
-@app.post("/v1/cases/<case_id>/verify")
+@actions.post("/v1/cases/<case_id>/verify")
 def verify(case_id: CaseId, body: Annotated[CaseNote, Body()]) -> Response[Case]:
-    return _case(service.verify(caller(app), case_id, body, if_match(app)))
+    return _act(handling.verify, case_id, body)
 
 
-@app.post("/v1/cases/<case_id>/dialogue")
+@actions.post("/v1/cases/<case_id>/dialogue")
 def dialogue(case_id: CaseId, body: Annotated[CaseDialogue, Body()]) -> Response[Case]:
-    return _case(service.dialogue(caller(app), case_id, body, if_match(app)))
+    return _act(handling.dialogue, case_id, body)
 
 
-@app.post("/v1/cases/<case_id>/notify")
+@actions.post("/v1/cases/<case_id>/notify")
 def notify(case_id: CaseId, body: Annotated[CaseNote, Body()]) -> Response[Case]:
-    return _case(service.notify(caller(app), case_id, body, if_match(app)))
+    return _act(handling.notify, case_id, body)
 
 
-@app.post("/v1/cases/<case_id>/extend")
+@actions.post("/v1/cases/<case_id>/extend")
 def extend(case_id: CaseId, body: Annotated[CaseExtend, Body()]) -> Response[Case]:
-    return _case(service.extend(caller(app), case_id, body, if_match(app)))
+    return _act(handling.extend, case_id, body)
 
 
-@app.post("/v1/cases/<case_id>/decide")
+@actions.post("/v1/cases/<case_id>/decide")
 def decide(case_id: CaseId, body: Annotated[CaseDecide, Body()]) -> Response[Case]:
-    return _case(service.decide(caller(app), case_id, body, if_match(app)))
+    return _act(handling.decide, case_id, body)
 
 
-@app.post("/v1/cases/<case_id>/conclude")
+@actions.post("/v1/cases/<case_id>/conclude")
 def conclude(case_id: CaseId, body: Annotated[CaseConclude, Body()]) -> Response[Case]:
-    return _case(service.conclude(caller(app), case_id, body, if_match(app)))
+    return _act(handling.conclude, case_id, body)
 
 
-@app.post("/v1/cases/<case_id>/answer")
+@actions.post("/v1/cases/<case_id>/answer")
 def answer(case_id: CaseId, body: Annotated[CaseAnswer, Body()]) -> Response[Case]:
-    return _case(service.answer(caller(app), case_id, body, if_match(app)))
+    return _act(handling.answer, case_id, body)
 
 
-@app.post("/v1/cases/<case_id>/publish")
+@actions.post("/v1/cases/<case_id>/publish")
 def publish(case_id: CaseId, body: Annotated[CaseNote, Body()]) -> Response[Case]:
-    return _case(service.publish(caller(app), case_id, body, if_match(app)))
+    return _act(handling.publish, case_id, body)
 
 
-@app.post("/v1/cases/<case_id>/withdraw")
+@actions.post("/v1/cases/<case_id>/withdraw")
 def withdraw(case_id: CaseId, body: Annotated[CaseWithdraw, Body()]) -> Response[Case]:
-    return _case(service.withdraw(caller(app), case_id, body, if_match(app)))
+    return _act(handling.withdraw, case_id, body)
 
 
-@app.post("/v1/cases/<case_id>/suspend")
+@actions.post("/v1/cases/<case_id>/suspend")
 def suspend(case_id: CaseId, body: Annotated[CaseSuspend, Body()]) -> Response[Case]:
-    return _case(service.suspend(caller(app), case_id, body, if_match(app)))
+    return _act(handling.suspend, case_id, body)
 
 
-@app.post("/v1/cases/<case_id>/resume")
+@actions.post("/v1/cases/<case_id>/resume")
 def resume(case_id: CaseId, body: Annotated[CaseNote, Body()]) -> Response[Case]:
-    return _case(service.resume(caller(app), case_id, body, if_match(app)))
+    return _act(handling.resume, case_id, body)
+
+
+for _router in (public, intake_routes, lists, rules, reading, actions):
+    app.include_router(_router)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

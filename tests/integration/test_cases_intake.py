@@ -168,12 +168,12 @@ def test_a_wrong_secret_gets_the_same_404_as_an_unknown_or_malformed_code(world)
 
 
 def test_the_secret_is_compared_after_the_same_hashing_for_unknown_codes(world, monkeypatch):
-    from cityops.cases import service
+    from cityops.cases import tracking
 
     calls = []
-    real = service._secret_hash
+    real = tracking._secret_hash
     monkeypatch.setattr(
-        service, "_secret_hash", lambda s, salt: calls.append(salt) or real(s, salt)
+        tracking, "_secret_hash", lambda s, salt: calls.append(salt) or real(s, salt)
     )
     world.track("HN-ZZZZZ-ZZZZZ", "anything")
     receipt = world.submit()
@@ -199,14 +199,14 @@ def test_parallel_guesses_cannot_pass_the_hours_limit_together(world):
     """Each attempt is counted before the secret is checked, in one conditional write."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from cityops.cases import service
+    from cityops.cases import tracking
     from cityops.core.errors import DomainError
 
     code = world.submit()["tracking_code"]
 
     def guess(n: int) -> int:
         try:
-            service.public_status(code, f"guess-{n}")
+            tracking.public_status(code, f"guess-{n}")
         except DomainError as exc:
             return exc.status
         return 200

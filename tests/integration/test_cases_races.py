@@ -94,13 +94,13 @@ def test_a_malformed_case_id_is_refused_and_an_unknown_one_is_not_found(world):
 
 
 def test_parallel_acceptances_with_the_same_version_accept_once(world, case):
-    from cityops.cases import service
+    from cityops.cases import handling
     from cityops.cases.models import CaseAccept
     from cityops.core.errors import PreconditionFailed
 
     def accept(_):
         try:
-            service.accept(world.people["inspector"], case["id"], CaseAccept(), 1)
+            handling.accept(world.people["inspector"], case["id"], CaseAccept(), 1)
         except PreconditionFailed:
             return 412
         return 200
@@ -117,7 +117,7 @@ def test_parallel_acceptances_with_the_same_version_accept_once(world, case):
 def test_concurrent_updates_that_read_again_on_412_all_land(world, case):
     """Eight people reassign the handler at once, each retrying with a fresh read on 412:
     every change is kept, one version each, each with its audit record."""
-    from cityops.cases import service
+    from cityops.cases import handling, reads
     from cityops.cases.models import CaseAssign
     from cityops.core.errors import PreconditionFailed
 
@@ -126,9 +126,9 @@ def test_concurrent_updates_that_read_again_on_412_all_land(world, case):
 
     def assign(handler):
         for _ in range(100):
-            version = service.get_case(inspector, case["id"]).version
+            version = reads.get_case(inspector, case["id"]).version
             try:
-                service.assign(inspector, case["id"], CaseAssign(handler_id=handler), version)
+                handling.assign(inspector, case["id"], CaseAssign(handler_id=handler), version)
             except PreconditionFailed:
                 continue
             return 200

@@ -194,16 +194,17 @@ STAFF = {
 
 
 @pytest.fixture(name="world")
-def world_fixture(seeded, aws, call, principal, monkeypatch) -> World:
-    from cityops.cases import service
+def world_fixture(seeded, aws, call, principal, setting) -> World:
+    from cityops.cases.time_limits import forget_rules
     from cityops.core import clock
+    from cityops.core.access import UNITS
     from cityops.directory import store as directory
 
     env = aws.functions()["CasesFunction"].environment
     for key in CASES_ENV:
-        monkeypatch.setenv(key, env[key])
-    service.forget_rules()
-    service.forget_units()
+        setting(key, env[key])
+    forget_rules()
+    UNITS.forget()
     clock.set_now(NOW)
     people = {}
     for name, (code, roles, display) in STAFF.items():
@@ -220,8 +221,8 @@ def world_fixture(seeded, aws, call, principal, monkeypatch) -> World:
             }
         )
     yield World(units=seeded, people=people, call=call, tpl=aws)
-    service.forget_rules()
-    service.forget_units()
+    forget_rules()
+    UNITS.forget()
 
 
 @pytest.fixture(name="logs")

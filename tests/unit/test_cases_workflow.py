@@ -3,11 +3,27 @@ No AWS."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from cityops.cases import workflow
-from cityops.cases.models import CaseStatus
-from cityops.cases.service import redact
-from cityops.cases.workflow import InvalidTransition, next_status
+from cityops.cases.identity import redact
+from cityops.cases.models import CaseStatus, ClassifyDecision, PetitionResult
+from cityops.cases.pipeline import PERMISSIONS
+from cityops.core.statemachine import InvalidTransition
+
+
+def next_status(action: str, kind: str, status: str, **details: str) -> str:
+    """The status the kind's table leads to from `status` (checked, with its guard):
+    `decision` for classify, `result` for answer, `previous` for resume."""
+    machine = workflow.MACHINES[kind]
+    case = SimpleNamespace(kind=kind, status=status, suspended_from=details.get("previous"))
+    command = SimpleNamespace(
+        decision=ClassifyDecision(details.get("decision", "competent")),
+        result=PetitionResult(details.get("result", "resolved")),
+    )
+    transition = machine.check(action, status, case, command)
+    return machine.target(transition, status, case, command)
 
 
 def walk(kind: str, steps: list[tuple[str, dict]]) -> list[str]:
@@ -105,17 +121,26 @@ def test_an_action_from_the_wrong_status_is_a_409_conflict(action, kind, status)
     assert caught.value.status == 409
 
 
+def who(action: str) -> set[str]:
+    """Who may take `action`, in every kind that has it."""
+    machines = workflow.MACHINES.values()
+    return {m.transition(action).who for m in machines if action in m.actions}
+
+
 def test_only_leaders_accept_refuse_extend_decide_and_only_handlers_move_it_forward():
     for action in ("accept", "refuse", "extend", "decide", "conclude", "answer", "suspend"):
-        assert workflow.WHO[action] == "leader"
+        assert who(action) == {"leader"}
     for action in ("verify", "dialogue"):
-        assert workflow.WHO[action] == "handler"
-    assert workflow.WHO["classify"] == workflow.WHO["forward"] == "staff"
+        assert who(action) == {"handler"}
+    assert who("classify") == who("forward") == {"staff"}
 
 
 def test_every_status_has_a_public_name_and_every_action_a_rule():
     assert set(workflow.PUBLIC_STATUS) == {s.value for s in CaseStatus}
-    assert set(workflow.ALLOWED) == set(workflow.WHO)
+    for machine in workflow.MACHINES.values():
+        assert set(machine.states) == {s.value for s in CaseStatus}
+        assert all(tr.sources and tr.who in PERMISSIONS for tr in machine.transitions)
+    assert len(workflow.ACTIONS) == 16
 
 
 def test_resolved_refused_and_withdrawn_cases_are_no_longer_open():

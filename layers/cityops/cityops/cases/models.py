@@ -1,8 +1,9 @@
-"""Cases models: voter petitions (kiến nghị cử tri), complaints (khiếu nại) and denunciations
-(tố cáo), the requests that change them and the replies that show them.
+"""Cases models: the kinds, statuses and grounds of voter petitions (kiến nghị cử tri),
+complaints (khiếu nại) and denunciations (tố cáo), and the requests that change them. What
+the API shows is in `cityops.cases.replies`; the case itself is `cityops.cases.domain.Case`.
 
-No reply model has a field for the identity of a denunciator or complainant: it lives in the
-IdentityVault only (`cityops.cases.vault`), and `CaseIdentityOut` is the one model that shows it.
+A person's details arrive only in `CaseIdentity` (and the public's form): they go to the
+IdentityVault, never to the case.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Annotated, Any
 from pydantic import Field, model_validator
 
 from cityops.core.ids import ULID_PATTERN
-from cityops.core.models import Reply, Request
+from cityops.core.models import Request
 
 
 class CaseKind(StrEnum):
@@ -145,18 +146,6 @@ class CaseIdentity(Request):
     id_number: Annotated[str, Field(pattern=r"^[0-9A-Z]{6,20}$")] | None = None
 
 
-class CaseIdentityOut(Reply):
-    """What the identity endpoint shows: the inspector assigned and the resolver only."""
-
-    case_id: str
-    name: str | None = None
-    address: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    id_number: str | None = None
-    original_text: str | None = None
-
-
 # --- intake --------------------------------------------------------------------------------
 
 
@@ -237,28 +226,6 @@ class PublicCaseCreate(Request):
     @model_validator(mode="after")
     def _by_kind(self) -> PublicCaseCreate:
         return check_kind_fields(self)
-
-
-class PublicCaseReceipt(Reply):
-    tracking_code: str
-    secret: str = Field(description="Shown once: keep it to follow the case")
-    kind: CaseKind
-    status: str
-    received_on: date
-
-
-class CaseMilestone(Reply):
-    name: str
-    on: date
-
-
-class PublicCaseStatus(Reply):
-    """What the public sees with the tracking code and secret: status and milestones only."""
-
-    tracking_code: str
-    kind: CaseKind
-    status: str
-    milestones: list[CaseMilestone]
 
 
 # --- actions -------------------------------------------------------------------------------
@@ -392,171 +359,3 @@ class PetitionImport(Request):
     session: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     deputies_group: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     received_on: date | None = None
-
-
-# --- replies -------------------------------------------------------------------------------
-
-
-class CaseDeadline(Reply):
-    key: str
-    kind: str
-    rule: str | None = None
-    due_at: str
-    status: str
-    outcome: str | None = None
-    responsible_unit_id: str
-
-
-class CaseExtension(Reply):
-    number: int
-    days: int
-    complexity: str
-    criteria: list[str] = Field(default_factory=list)
-    reason: str
-    decision_number: str
-    decided_by: str
-    decided_on: date
-    from_due_at: str
-    to_due_at: str
-
-
-class CaseTransfer(Reply):
-    from_unit_id: str
-    to_unit_id: str
-    on: date
-
-
-class Case(Reply):
-    """A case as staff who may see it see it: no identity, only the pseudonym."""
-
-    id: str
-    reference: str
-    kind: CaseKind
-    complaint_round: ComplaintRound | None = None
-    channel: CaseChannel
-    status: CaseStatus
-    pseudonym: str
-    anonymous: bool
-    summary: str | None = None
-    denounced: str | None = None
-    received_on: date
-    first_received_on: date
-    receiving_unit_id: str
-    handling_unit_id: str
-    transfer_to_unit_id: str | None = None
-    transfers: list[CaseTransfer] = Field(default_factory=list)
-    handler_id: str | None = None
-    handler_name: str | None = None
-    resolver_id: str | None = None
-    competent: bool | None = None
-    several_sites: bool = False
-    remote_area: bool = False
-    complexity: CaseComplexity = CaseComplexity.NORMAL
-    complexity_criteria: list[str] = Field(default_factory=list)
-    learned_on: date | None = None
-    time_barred: bool | None = None
-    session: str | None = None
-    deputies_group: str | None = None
-    duplicate_of: str | None = None
-    not_handled_reason: str | None = None
-    refusal_ground: RefusalGround | None = None
-    result: str | None = None
-    result_number: str | None = None
-    result_summary: str | None = None
-    roadmap_date: date | None = None
-    published_on: date | None = None
-    suspended_on: date | None = None
-    suspension_reason: str | None = None
-    extensions: list[CaseExtension] = Field(default_factory=list)
-    deadlines: list[CaseDeadline] = Field(default_factory=list)
-    due_at: str | None = None
-    tracking_code: str | None = None
-    version: int
-    created_at: str
-    updated_at: str
-
-
-class CaseListItem(Reply):
-    id: str
-    reference: str
-    kind: CaseKind
-    status: CaseStatus
-    pseudonym: str
-    summary: str | None = None
-    handling_unit_id: str
-    handler_id: str | None = None
-    received_on: date
-    due_at: str | None = None
-    tracking_code: str | None = None
-    version: int
-
-
-class CasePage(Reply):
-    items: list[CaseListItem]
-    next_cursor: str | None = None
-
-
-class CaseHistoryEntry(Reply):
-    id: str
-    at: str
-    actor_id: str
-    actor_name: str | None = None
-    action: str
-    changes: dict[str, Any] = Field(default_factory=dict)
-    note: str | None = None
-
-
-class CaseHistoryPage(Reply):
-    items: list[CaseHistoryEntry]
-    next_cursor: str | None = None
-
-
-class CaseStatsRow(Reply):
-    unit_id: str
-    unit_code: str | None = None
-    unit_name: str | None = None
-    kind: CaseKind
-    received: int = 0
-    transferred_out: int = 0
-    accepted: int = 0
-    refused: int = 0
-    resolved_on_time: int = 0
-    resolved_late: int = 0
-    withdrawn: int = 0
-    open: int = 0
-    overdue: int = 0
-
-
-class CaseStats(Reply):
-    from_date: date
-    to_date: date
-    items: list[CaseStatsRow]
-
-
-class TimeLimitVersion(Reply):
-    length: int
-    unit: str
-    runs_from: str
-    effective_from: date
-    source: str
-    verified: bool
-    note: str | None = None
-    origin: str
-
-
-class TimeLimitRule(Reply):
-    rule: str
-    kind: str
-    in_force: TimeLimitVersion
-    versions: list[TimeLimitVersion]
-    version: int
-
-
-class TimeLimitList(Reply):
-    items: list[TimeLimitRule]
-
-
-class PetitionImportResult(Reply):
-    imported: int
-    already_imported: int
-    case_ids: list[str]

@@ -22,9 +22,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from cityops.core.calendar import WorkingCalendar
+from cityops.core.models import Instant
+from cityops.core.pipeline import Entity
 
 DATA_FILE = Path(__file__).with_name("time_limits.json")
 UNITS = ("working_days", "days")
@@ -190,3 +194,67 @@ def is_time_barred(
     """A complaint received after its limitation period (Art. 9) ended."""
     limit = book.in_force("complaint.limitation", learned_on)
     return received_on > limit.due_date(learned_on, calendar)
+
+
+def deadline_kind(rule: str) -> str:
+    """The obligation kind of a rule: its first two parts (`denunciation.accept.several_sites`
+    is a `denunciation.accept`)."""
+    return ".".join(rule.split(".")[:2])
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The rules with every version an administrator added, and the calendar they are counted
+    on: what a case needs to set its deadlines."""
+
+    book: RuleBook
+    calendar: WorkingCalendar
+
+    def in_force(self, rule: str, on: date) -> TimeLimit:
+        return self.book.in_force(rule, on)
+
+
+# --- versions an administrator adds -----------------------------------------------------------
+
+
+class AddedVersion(BaseModel):
+    """A version of a rule that an administrator added."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    length: int
+    unit: str
+    effective_from: str
+    source: str
+    note: str | None = None
+    verified: bool = True
+    set_by: str
+    set_at: Instant
+
+
+class RuleVersions(Entity):
+    """A time-limit rule's versions added by administrators (the defaults are data:
+    `rules.default_book`). Its id is the rule's name; one state, one action (`change`)."""
+
+    entity_type: ClassVar[str] = "time_limit"
+    versions: list[AddedVersion] = Field(default_factory=list)
+
+    def add(self, version: AddedVersion) -> None:
+        """Add a version, or replace the one with the same effective date."""
+        kept = [v for v in self.versions if v.effective_from != version.effective_from]
+        self.versions = sorted([*kept, version], key=lambda v: v.effective_from)
+
+    def limits(self, first: TimeLimit) -> list[TimeLimit]:
+        """The versions as rules, with the kind and event of the rule's first version."""
+        return [
+            TimeLimit.from_dict(
+                {
+                    **v.model_dump(mode="json"),
+                    "rule": self.id,
+                    "kind": first.kind,
+                    "runs_from": first.runs_from,
+                },
+                origin="admin",
+            )
+            for v in self.versions
+        ]

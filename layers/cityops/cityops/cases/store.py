@@ -1,4 +1,5 @@
-"""The cases store: the only code that speaks DynamoDB for cases (the vault is `vault.py`).
+"""The cases store: the only code that speaks DynamoDB for cases (the vault's sealing is
+`vault.py`, written here in the change's transaction).
 
 Table `Cases` (pk, sk):
 - a case:                CASE#<id>             / CASE
@@ -8,25 +9,39 @@ Table `Cases` (pk, sk):
 - a time-limit rule:     TIMELIMIT#<rule>      / RULE           (versions added by an admin)
   and its audit records: TIMELIMIT#<rule>      / EVENT#<ulid>
 - an imported row:       IMPORT#<sha256>       / ROW#<line>     (each row of a file once)
-- window counters:       STATS#<yyyy-mm>       / <day>#<unit_id>#<kind>
-- open counters:         OPENCOUNT             / <unit_id>#<kind>
+- window counters:       STATS#<yyyy-mm>       / <day>#<unit_id>#<kind>   (`core.counters`)
+- open counters:         OPENCOUNT#TOTAL       / <unit_id>#<kind>         (running totals)
 
 Indexes (each a Query, never a Scan):
 - `ByUnit`      gsi1pk UNIT#<unit>     gsi1sk <kind>#<status>#<id>   cases of a unit
 - `ByUnitDue`   gsi2pk UNIT#<unit>     gsi2sk <due_at>#<id>          sparse: running deadlines
 - `ByHandler`   gsi3pk HANDLER#<user>  gsi3sk <kind>#<status>#<id>   a handler's cases
 - `OpenByDue`   gsi4pk OPEN            gsi4sk <due_at>#<id>          sparse: city-wide by due
+
+A case's item is its domain object (`cityops.cases.domain.Case`) with these index keys and
+`due_at` (its earliest deadline not met), which lists show. Everything a change writes (the
+case, its audit record, its obligation rows, its counters, its vault item, tracking item or
+import marker) goes in the change's one transaction (`cityops.core.store.DynamoStore`).
 """
 
 from __future__ import annotations
 
-import os
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from botocore.exceptions import ClientError
 
+from cityops.cases import vault
+from cityops.cases.domain import Case
+from cityops.cases.rules import RuleVersions
+from cityops.core import clock
+from cityops.core.audit import audit_record, history_page
+from cityops.core.auth import Principal
 from cityops.core.aws import client
-from cityops.core.dynamo import batch_get, get_item, query_all, query_page, serialize
+from cityops.core.dynamo import batch_get, get_item, query_all, query_page, serialize, strip_keys
+from cityops.core.pipeline import Work
+from cityops.core.settings import get_settings
+from cityops.core.store import DynamoStore
 
 BY_UNIT = "ByUnit"
 BY_UNIT_DUE = "ByUnitDue"
@@ -35,55 +50,144 @@ OPEN_BY_DUE = "OpenByDue"
 
 
 def table() -> str:
-    return os.environ.get("CASES_TABLE", "CasesTable")
+    return get_settings().cases_table
 
 
-def case_pk(case_id: str) -> str:
-    return f"CASE#{case_id}"
+# --- what a change writes besides the case -----------------------------------------------------
 
 
-def get_case(case_id: str) -> dict[str, Any] | None:
-    return get_item(table(), case_pk(case_id), "CASE")
+@dataclass(frozen=True)
+class SealedIdentity:
+    """The person's identity, sealed into the vault in the case's transaction."""
+
+    case_id: str
+    identity: dict[str, Any] = field(repr=False)
 
 
-def case_exists_check(case_id: str) -> dict[str, Any]:
-    """A transaction item that holds only while the case exists."""
-    return {
-        "ConditionCheck": {
-            "TableName": table(),
-            "Key": serialize({"pk": case_pk(case_id), "sk": "CASE"}),
-            "ConditionExpression": "attribute_exists(pk)",
+@dataclass(frozen=True)
+class TrackingCode:
+    """The public's tracking code of a case: a salted hash of its secret, never the secret."""
+
+    code: str
+    case_id: str
+    salt: bytes = field(repr=False)
+    digest: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ImportedRow:
+    """A row of a compiled list, imported once: a retry of the same file finds it."""
+
+    batch: str
+    line: int
+    case_id: str
+
+
+@dataclass(frozen=True)
+class StillThere:
+    """The change holds only while this other case exists (the original of a duplicate)."""
+
+    case_id: str
+
+
+class CaseStore(DynamoStore[Case]):
+    system: ClassVar[str] = "cases"
+    model = Case
+    sort_key: ClassVar[str] = "CASE"
+
+    def table(self) -> str:
+        return table()
+
+    def index_keys(self, case: Case) -> dict[str, Any]:
+        due = clock.iso(case.due_at) if case.due_at else None
+        keys: dict[str, Any] = {
+            "due_at": due,
+            "gsi1pk": f"UNIT#{case.handling_unit_id}",
+            "gsi1sk": f"{case.kind}#{case.status}#{case.id}",
         }
-    }
+        if case.handler_id:
+            keys["gsi3pk"] = f"HANDLER#{case.handler_id}"
+            keys["gsi3sk"] = f"{case.kind}#{case.status}#{case.id}"
+        if due and case.status != "suspended":  # a paused clock is not due
+            keys["gsi2pk"], keys["gsi2sk"] = f"UNIT#{case.handling_unit_id}", f"{due}#{case.id}"
+            keys["gsi4pk"], keys["gsi4sk"] = "OPEN", f"{due}#{case.id}"
+        return keys
 
+    def from_item(self, item: dict[str, Any]) -> Case:
+        return Case.model_validate({k: v for k, v in strip_keys(item).items() if k != "due_at"})
 
-def put_new(item: dict[str, Any]) -> dict[str, Any]:
-    """A transaction item that creates an item that must not exist yet."""
-    return {
-        "Put": {
-            "TableName": table(),
-            "Item": serialize(item),
-            "ConditionExpression": "attribute_not_exists(pk)",
+    def record_items(self, work: Work[Case]) -> list[dict[str, Any]]:
+        items = []
+        for record in work.records:
+            if isinstance(record, SealedIdentity):
+                items.append(vault.seal(record.case_id, record.identity))
+            elif isinstance(record, TrackingCode):
+                row = {"case_id": record.case_id, "salt": record.salt, "hash": record.digest}
+                items.append(
+                    self.put({"pk": f"TRACK#{record.code}", "sk": "TRACK", **row}, new=True)
+                )
+            elif isinstance(record, ImportedRow):
+                row = {"pk": f"IMPORT#{record.batch}", "sk": f"ROW#{record.line:05d}"}
+                items.append(self.put({**row, "case_id": record.case_id}, new=True))
+            elif isinstance(record, StillThere):
+                items.append(self._exists(record.case_id))
+            else:
+                raise TypeError(f"cannot write {type(record).__name__}")
+        return items
+
+    def _exists(self, case_id: str) -> dict[str, Any]:
+        return {
+            "ConditionCheck": {
+                "TableName": self.table(),
+                "Key": serialize({"pk": self.pk(case_id), "sk": self.sort_key}),
+                "ConditionExpression": "attribute_exists(pk)",
+            }
         }
-    }
+
+    def audit_read(self, case_id: str, who: Principal, note: str) -> None:
+        """An audit record written alone: an identity read changes no case."""
+        record = audit_record(self.pk(case_id), who, "identity.read", None, None, note=note)
+        client("dynamodb").put_item(
+            TableName=self.table(),
+            Item=serialize(record),
+            ConditionExpression="attribute_not_exists(pk)",
+        )
+
+    def history(self, case_id: str, *, limit: int, cursor: str | None):
+        """A page of the case's audit records, oldest first."""
+        return history_page(self.table(), self.pk(case_id), limit=limit, cursor=cursor)
 
 
-def put_audit(record: dict[str, Any]) -> None:
-    """An audit record written alone (an identity read changes no entity)."""
-    client("dynamodb").put_item(
-        TableName=table(),
-        Item=serialize(record),
-        ConditionExpression="attribute_not_exists(pk)",
-    )
+# --- the time-limit rules ------------------------------------------------------------------------
+
+
+class TimeLimitStore(DynamoStore[RuleVersions]):
+    """`TIMELIMIT#<rule>` / `RULE`. A rule nobody changed yet is offered at version 0 (its
+    first change is then a create)."""
+
+    system: ClassVar[str] = "cases"
+    model = RuleVersions
+    sort_key: ClassVar[str] = "RULE"
+
+    def table(self) -> str:
+        return table()
+
+    def pk(self, entity_id: str) -> str:
+        return f"TIMELIMIT#{entity_id}"
+
+    def load(self, entity_id: str) -> RuleVersions | None:
+        return super().load(entity_id) or RuleVersions(
+            id=entity_id, status="in_force", created_at=clock.now()
+        )
+
+    def load_many(self, rules: list[str]) -> dict[str, RuleVersions]:
+        """The stored versions of these rules (one BatchGet, read consistently)."""
+        keys = [{"pk": self.pk(n), "sk": self.sort_key} for n in rules]
+        found = [self.from_item(i) for i in batch_get(self.table(), keys, consistent=True)]
+        return {r.id: r for r in found}
 
 
 # --- public tracking ------------------------------------------------------------------------
-
-
-def tracking_item(code: str, case_id: str, salt: bytes, digest: bytes) -> dict[str, Any]:
-    return put_new(
-        {"pk": f"TRACK#{code}", "sk": "TRACK", "case_id": case_id, "salt": salt, "hash": digest}
-    )
 
 
 def get_tracking(code: str) -> dict[str, Any] | None:
@@ -126,41 +230,16 @@ def _bytes(value: Any) -> bytes:
     return bytes(value.value) if hasattr(value, "value") else bytes(value)
 
 
-# --- time-limit rules ------------------------------------------------------------------------
-
-
-def rule_pk(rule: str) -> str:
-    return f"TIMELIMIT#{rule}"
-
-
-def get_rule_items(rules: list[str]) -> dict[str, dict[str, Any]]:
-    """The stored versions of these rules, read consistently."""
-    keys = [{"pk": rule_pk(n), "sk": "RULE"} for n in rules]
-    return {item["rule"]: item for item in batch_get(table(), keys, consistent=True)}
-
-
 # --- lists -------------------------------------------------------------------------------------
+
+Page = tuple[list[dict[str, Any]], dict[str, Any] | None]
 
 
 def list_by_unit(
-    unit_id: str,
-    *,
-    prefix: str,
-    status: str | None,
-    limit: int,
-    start_key: dict[str, Any] | None,
-) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    return query_page(
-        table(),
-        index=BY_UNIT,
-        key_condition=_with_prefix("gsi1", prefix),
-        values={":pk": f"UNIT#{unit_id}", **_prefix_value(prefix), **_status_value(status)},
-        names=_status_name(status),
-        filter_expression="#status = :status" if status else None,
-        limit=limit,
-        start_key=start_key,
-        forward=False,
-    )
+    unit_id: str, *, prefix: str, status: str | None, limit: int, start_key: dict[str, Any] | None
+) -> Page:
+    """A unit's cases, newest first, by kind (and status) prefix or filtered by status."""
+    return _by_key(BY_UNIT, "gsi1", f"UNIT#{unit_id}", prefix, status, limit, start_key)
 
 
 def list_by_handler(
@@ -170,13 +249,33 @@ def list_by_handler(
     status: str | None,
     limit: int,
     start_key: dict[str, Any] | None,
-) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+) -> Page:
+    """A handler's cases, newest first."""
+    return _by_key(BY_HANDLER, "gsi3", f"HANDLER#{handler_id}", prefix, status, limit, start_key)
+
+
+def _by_key(
+    index: str,
+    name: str,
+    pk: str,
+    prefix: str,
+    status: str | None,
+    limit: int,
+    start_key: dict[str, Any] | None,
+) -> Page:
+    condition = f"{name}pk = :pk"
+    values: dict[str, Any] = {":pk": pk}
+    if prefix:  # DynamoDB refuses an empty begins_with on a key
+        condition += f" AND begins_with({name}sk, :prefix)"
+        values[":prefix"] = prefix
+    if status:
+        values[":status"] = status
     return query_page(
         table(),
-        index=BY_HANDLER,
-        key_condition=_with_prefix("gsi3", prefix),
-        values={":pk": f"HANDLER#{handler_id}", **_prefix_value(prefix), **_status_value(status)},
-        names=_status_name(status),
+        index=index,
+        key_condition=condition,
+        values=values,
+        names={"#status": "status"} if status else None,
         filter_expression="#status = :status" if status else None,
         limit=limit,
         start_key=start_key,
@@ -192,7 +291,7 @@ def list_by_due(
     filters: dict[str, str],
     limit: int,
     start_key: dict[str, Any] | None,
-) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+) -> Page:
     """Cases with a running deadline between `low` and `high` (ISO instants), soonest first;
     of one unit, or of the whole city (`unit_id` None)."""
     names = {f"#{k}": k for k in filters}
@@ -215,55 +314,10 @@ def list_by_due(
     )
 
 
-def _with_prefix(index: str, prefix: str) -> str:
-    if not prefix:  # DynamoDB refuses an empty begins_with on a key
-        return f"{index}pk = :pk"
-    return f"{index}pk = :pk AND begins_with({index}sk, :prefix)"
-
-
-def _prefix_value(prefix: str) -> dict[str, str]:
-    return {":prefix": prefix} if prefix else {}
-
-
-def _status_value(status: str | None) -> dict[str, str]:
-    return {":status": status} if status else {}
-
-
-def _status_name(status: str | None) -> dict[str, str] | None:
-    return {"#status": "status"} if status else None
-
-
-# --- statistics --------------------------------------------------------------------------------
-
-
-def stats_key(day: str, unit_id: str, kind: str) -> dict[str, str]:
-    return {"pk": f"STATS#{day[:7]}", "sk": f"{day}#{unit_id}#{kind}"}
-
-
-def open_count_key(unit_id: str, kind: str) -> dict[str, str]:
-    return {"pk": "OPENCOUNT", "sk": f"{unit_id}#{kind}"}
-
-
-def _all(**query: Any) -> list[dict[str, Any]]:
-    return query_all(table(), **query)
-
-
-def window_counters(month: str, first_day: str, last_day: str) -> list[dict[str, Any]]:
-    """The day counters of one month between two days (one Query, paged)."""
-    return _all(
-        key_condition="pk = :pk AND sk BETWEEN :low AND :high",
-        values={":pk": f"STATS#{month}", ":low": first_day, ":high": last_day + "#~"},
-    )
-
-
-def open_counters() -> list[dict[str, Any]]:
-    """Open cases per unit and kind (one small partition: units x kinds rows)."""
-    return _all(key_condition="pk = :pk", values={":pk": "OPENCOUNT"})
-
-
 def overdue_cases(now_iso: str) -> list[dict[str, Any]]:
     """Every case with a running deadline already past (the work is these cases only)."""
-    return _all(
+    return query_all(
+        table(),
         index=OPEN_BY_DUE,
         key_condition="gsi4pk = :pk AND gsi4sk < :now",
         values={":pk": "OPEN", ":now": now_iso},

@@ -10,19 +10,19 @@ encryption), each part encrypted with the context {case_id, part}. The vault ite
 in the same transaction as the case it belongs to.
 
 Only the cases function reaches the vault table and the key (template.yaml); only
-`service.read_identity` opens it, after writing the audit record of the read.
+`reads.read_identity` opens it, after writing the audit record of the read.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import zlib
 from typing import Any
 
 from cityops.core import clock
 from cityops.core.aws import client
 from cityops.core.dynamo import get_item, serialize
+from cityops.core.settings import get_settings
 
 PART_BYTES = 4096
 SCHEME = "kms-direct-zlib-v1"
@@ -30,11 +30,11 @@ FIELDS = ("name", "address", "phone", "email", "id_number", "original_text")
 
 
 def table() -> str:
-    return os.environ.get("IDENTITY_VAULT_TABLE", "IdentityVaultTable")
+    return get_settings().identity_vault_table
 
 
 def key_id() -> str:
-    key = os.environ.get("IDENTITY_KEY_ID")
+    key = get_settings().identity_key_id
     if not key:
         raise RuntimeError("IDENTITY_KEY_ID is not set")
     return key

@@ -1,4 +1,4 @@
-"""Statuses and transitions of a case, and who may take each action. Pure: no AWS.
+"""The workflow of each kind of case, as a table (`cityops.core.statemachine`). Pure: no AWS.
 
 Complaints (khiếu nại), Law on Complaints 2011 Art. 27–41 and Law 136/2025:
     received → accepted | refused | forwarding (transfer) | not_handled (duplicate)
@@ -11,15 +11,38 @@ Voter petitions (kiến nghị cử tri), NQLT 72/2025 Art. 49:
     being_resolved → resolved; forwarding and duplicates as above
 Every open complaint or denunciation may be withdrawn; an accepted one may be suspended while
 a related matter is decided, and resumed to the status it had.
+
+Who may take each action (the cases pipeline resolves these names):
+    staff:   any staff member of the handling unit (clerks route incoming cases)
+    leader:  a leader of the handling unit (accepts, refuses, extends, decides)
+    handler: the assigned handler
+    handler_or_leader
 """
 
 from __future__ import annotations
 
-from cityops.core.errors import Conflict
+from typing import Any
+
+from cityops.core.statemachine import InvalidTransition, StateMachine, Transition, t
 
 KINDS = ("voter_petition", "complaint", "denunciation")
-C, D, V = "complaint", "denunciation", "voter_petition"
-
+STATES = (
+    "received",
+    "forwarding",
+    "accepted",
+    "verifying",
+    "dialogue",
+    "suspended",
+    "decided",
+    "concluded",
+    "resolved",
+    "being_resolved",
+    "explained",
+    "published",
+    "refused",
+    "withdrawn",
+    "not_handled",
+)
 # Terminal or waiting statuses after which a case is no longer open (counts as "open" in stats
 # until it reaches one of these).
 CLOSED = frozenset(
@@ -36,64 +59,7 @@ CLOSED = frozenset(
     }
 )
 PETITION_RESULTS = ("resolved", "being_resolved", "explained")
-
-# action -> kind -> statuses it may be taken from
-ALLOWED: dict[str, dict[str, frozenset[str]]] = {
-    "classify": {k: frozenset({"received"}) for k in KINDS},
-    "forward": {k: frozenset({"forwarding"}) for k in KINDS},
-    "accept": {C: frozenset({"received"}), D: frozenset({"received"})},
-    "refuse": {C: frozenset({"received"}), D: frozenset({"received"})},
-    "assign": {
-        C: frozenset({"received", "accepted", "verifying", "dialogue", "suspended"}),
-        D: frozenset({"received", "accepted", "verifying", "suspended"}),
-        V: frozenset({"received", "verifying", "being_resolved"}),
-    },
-    "verify": {C: frozenset({"accepted"}), D: frozenset({"accepted"}), V: frozenset({"received"})},
-    "dialogue": {C: frozenset({"verifying"})},
-    "notify": {D: frozenset({"accepted", "verifying", "concluded", "published"})},
-    "extend": {D: frozenset({"accepted", "verifying"})},
-    "decide": {C: frozenset({"verifying", "dialogue"})},
-    "conclude": {D: frozenset({"verifying"})},
-    "answer": {V: frozenset({"received", "verifying", "being_resolved"})},
-    "publish": {
-        C: frozenset({"decided"}),
-        D: frozenset({"concluded"}),
-        V: frozenset(PETITION_RESULTS),
-    },
-    "withdraw": {
-        C: frozenset({"received", "forwarding", "accepted", "verifying", "dialogue", "suspended"}),
-        D: frozenset({"received", "forwarding", "accepted", "verifying", "suspended"}),
-    },
-    "suspend": {
-        C: frozenset({"accepted", "verifying", "dialogue"}),
-        D: frozenset({"accepted", "verifying"}),
-    },
-    "resume": {C: frozenset({"suspended"}), D: frozenset({"suspended"})},
-}
-
-# Who may take each action (checked with `may`):
-#   "staff":   any staff member of the handling unit (clerks route incoming cases)
-#   "leader":  a leader of the handling unit (accepts, refuses, extends, decides)
-#   "handler": the assigned handler
-#   "handler_or_leader"
-WHO: dict[str, str] = {
-    "classify": "staff",
-    "forward": "staff",
-    "accept": "leader",
-    "refuse": "leader",
-    "assign": "leader",
-    "verify": "handler",
-    "dialogue": "handler",
-    "notify": "handler_or_leader",
-    "extend": "leader",
-    "decide": "leader",
-    "conclude": "leader",
-    "answer": "leader",
-    "publish": "handler_or_leader",
-    "withdraw": "handler_or_leader",
-    "suspend": "leader",
-    "resume": "leader",
-}
+CLASSIFIED = {"competent": "received", "transfer": "forwarding"}  # else: not handled
 
 PUBLIC_STATUS = {
     "received": "received",
@@ -114,82 +80,194 @@ PUBLIC_STATUS = {
 }
 
 
-class InvalidTransition(Conflict):
-    """The action cannot be taken from the case's current status (409)."""
-
-
-def check(action: str, kind: str, status: str) -> None:
-    """Raise InvalidTransition unless `action` may be taken on a `kind` case in `status`."""
-    allowed = ALLOWED[action].get(kind)
-    if allowed is None:
-        raise InvalidTransition(f"A {kind.replace('_', ' ')} cannot be {_past(action)}.")
-    if status not in allowed:
-        raise InvalidTransition(
-            f"A {kind.replace('_', ' ')} that is {status.replace('_', ' ')} cannot be "
-            f"{_past(action)}; it can be from: {', '.join(sorted(allowed))}."
-        )
-
-
-def next_status(action: str, kind: str, status: str, **details: str | None) -> str:
-    """The status after `action` (checked): `decision` for classify, `result` for answer,
-    `previous` for resume."""
-    check(action, kind, status)
-    if action == "classify":
-        decision = details.get("decision")
-        if decision == "transfer":
-            return "forwarding"
-        if decision in ("duplicate", "anonymous"):
-            if decision == "anonymous" and kind != D:
-                raise InvalidTransition("Only a denunciation can be classified as anonymous.")
-            return "not_handled"
-        return "received"
-    if action == "answer":
-        result = details.get("result")
-        if result not in PETITION_RESULTS:
-            raise ValueError(f"unknown result {result!r}")
-        if status == "being_resolved" and result != "resolved":
-            raise InvalidTransition("A petition being resolved can only be answered as resolved.")
-        return result
-    if action == "resume":
-        previous = details.get("previous")
-        if not previous:
-            raise InvalidTransition("The suspended case does not know its previous status.")
-        return previous
-    if action == "publish":
-        return "published" if kind != V else status
-    return {
-        "forward": "received",
-        "accept": "accepted",
-        "refuse": "refused",
-        "verify": "verifying",
-        "dialogue": "dialogue",
-        "decide": "decided",
-        "conclude": "concluded",
-        "withdraw": "withdrawn",
-        "suspend": "suspended",
-    }.get(action, status)
-
-
 def is_open(status: str) -> bool:
     return status not in CLOSED
 
 
-def _past(action: str) -> str:
-    return {
-        "classify": "classified",
-        "forward": "forwarded",
-        "accept": "accepted",
-        "refuse": "refused",
-        "assign": "assigned",
-        "verify": "put to verification",
-        "dialogue": "put to dialogue",
-        "notify": "notified",
-        "extend": "extended",
-        "decide": "decided",
-        "conclude": "concluded",
-        "answer": "answered",
-        "publish": "published",
-        "withdraw": "withdrawn",
-        "suspend": "suspended",
-        "resume": "resumed",
-    }[action]
+# --- picks and guards: the special cases of a transition ---------------------------------------
+
+
+def _classified(_case: Any, command: Any) -> str:
+    """Competent stays received; a transfer waits for forwarding; a duplicate or an anonymous
+    denunciation is not handled."""
+    return CLASSIFIED.get(command.decision.value, "not_handled")
+
+
+def _anonymous_only_for_denunciations(case: Any, command: Any) -> str | None:
+    if command.decision.value == "anonymous" and case.kind != "denunciation":
+        return "Only a denunciation can be classified as anonymous."
+    return None
+
+
+def _answered(_case: Any, command: Any) -> str:
+    return command.result.value
+
+
+def _being_resolved_only_resolves(case: Any, command: Any) -> str | None:
+    if case.status == "being_resolved" and command.result.value != "resolved":
+        return "A petition being resolved can only be answered as resolved."
+    return None
+
+
+def _previous(case: Any, _command: Any) -> str:
+    return case.suspended_from
+
+
+def _knows_previous(case: Any, _command: Any) -> str | None:
+    if not case.suspended_from:
+        return "The suspended case does not know its previous status."
+    return None
+
+
+def _classify(sources: str = "received") -> Any:
+    return t(
+        "classify",
+        sources,
+        ("received", "forwarding", "not_handled"),
+        "staff",
+        pick=_classified,
+        guard=_anonymous_only_for_denunciations,
+        past="classified",
+    )
+
+
+class CaseMachine(StateMachine):
+    """A kind's machine; an action that only other kinds have is refused in words of the
+    action's own ("A voter petition cannot be withdrawn.")."""
+
+    def transition(self, action: str) -> Transition:
+        if action not in self.actions and action in PAST:
+            raise InvalidTransition(f"A {self._label()} cannot be {PAST[action]}.")
+        return super().transition(action)
+
+
+_FORWARD = t("forward", "forwarding", "received", "staff", past="forwarded")
+_VERIFY = "put to verification"
+
+COMPLAINT = CaseMachine(
+    "complaint",
+    states=STATES,
+    initial="received",
+    transitions=(
+        _classify(),
+        _FORWARD,
+        t("accept", "received", "accepted", "leader", past="accepted"),
+        t("refuse", "received", "refused", "leader", past="refused"),
+        t(
+            "assign",
+            ("received", "accepted", "verifying", "dialogue", "suspended"),
+            None,
+            "leader",
+            past="assigned",
+        ),
+        t("verify", "accepted", "verifying", "handler", past=_VERIFY),
+        t("dialogue", "verifying", "dialogue", "handler", past="put to dialogue"),
+        t("decide", ("verifying", "dialogue"), "decided", "leader", past="decided"),
+        t("publish", "decided", "published", "handler_or_leader", past="published"),
+        t(
+            "withdraw",
+            ("received", "forwarding", "accepted", "verifying", "dialogue", "suspended"),
+            "withdrawn",
+            "handler_or_leader",
+            past="withdrawn",
+        ),
+        t(
+            "suspend",
+            ("accepted", "verifying", "dialogue"),
+            "suspended",
+            "leader",
+            past="suspended",
+        ),
+        t(
+            "resume",
+            "suspended",
+            ("accepted", "verifying", "dialogue"),
+            "leader",
+            pick=_previous,
+            guard=_knows_previous,
+            past="resumed",
+        ),
+    ),
+)
+
+DENUNCIATION = CaseMachine(
+    "denunciation",
+    states=STATES,
+    initial="received",
+    transitions=(
+        _classify(),
+        _FORWARD,
+        t("accept", "received", "accepted", "leader", past="accepted"),
+        t("refuse", "received", "refused", "leader", past="refused"),
+        t(
+            "assign",
+            ("received", "accepted", "verifying", "suspended"),
+            None,
+            "leader",
+            past="assigned",
+        ),
+        t("verify", "accepted", "verifying", "handler", past=_VERIFY),
+        t(
+            "notify",
+            ("accepted", "verifying", "concluded", "published"),
+            None,
+            "handler_or_leader",
+            past="notified",
+        ),
+        t("extend", ("accepted", "verifying"), None, "leader", past="extended"),
+        t("conclude", "verifying", "concluded", "leader", past="concluded"),
+        t("publish", "concluded", "published", "handler_or_leader", past="published"),
+        t(
+            "withdraw",
+            ("received", "forwarding", "accepted", "verifying", "suspended"),
+            "withdrawn",
+            "handler_or_leader",
+            past="withdrawn",
+        ),
+        t("suspend", ("accepted", "verifying"), "suspended", "leader", past="suspended"),
+        t(
+            "resume",
+            "suspended",
+            ("accepted", "verifying"),
+            "leader",
+            pick=_previous,
+            guard=_knows_previous,
+            past="resumed",
+        ),
+    ),
+)
+
+VOTER_PETITION = CaseMachine(
+    "voter_petition",
+    states=STATES,
+    initial="received",
+    transitions=(
+        _classify(),
+        _FORWARD,
+        t("assign", ("received", "verifying", "being_resolved"), None, "leader", past="assigned"),
+        t("verify", "received", "verifying", "handler", past=_VERIFY),
+        t(
+            "answer",
+            ("received", "verifying", "being_resolved"),
+            PETITION_RESULTS,
+            "leader",
+            pick=_answered,
+            guard=_being_resolved_only_resolves,
+            past="answered",
+        ),
+        # Publishing a petition's answer keeps its result as its status.
+        t("publish", PETITION_RESULTS, None, "handler_or_leader", past="published"),
+    ),
+)
+
+MACHINES: dict[str, StateMachine] = {m.name: m for m in (COMPLAINT, DENUNCIATION, VOTER_PETITION)}
+ACTIONS = tuple(dict.fromkeys(a for m in MACHINES.values() for a in m.actions))
+PAST = {tr.action: tr.past for m in MACHINES.values() for tr in m.transitions}
+
+# A time-limit rule has one state: an administrator adds versions to it (`time_limits.py`).
+TIME_LIMIT = StateMachine(
+    "time_limit",
+    states=("in_force",),
+    initial="in_force",
+    transitions=(t("change", "in_force", None, "admin", audit="time_limit.changed"),),
+)

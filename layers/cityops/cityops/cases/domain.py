@@ -1,0 +1,444 @@
+"""The case (hồ sơ đơn): a voter petition, complaint or denunciation, with what officials do to
+it as methods and its legal time limits in its deadline book. Knows no DynamoDB or HTTP.
+
+Its status is the workflow's (`cityops.cases.workflow`): the change pipeline checks each
+action against the kind's table and sets the status the table leads to; the methods here do
+the rest of the action (deadlines, dates, the people involved) and note the domain events
+(`CaseAccepted`, ...), whose details the pipeline fills from the case as it ends up. Its
+fields and bookkeeping are `cityops.cases.record.CaseRecord`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from cityops.cases import rules
+from cityops.cases.directory import Member, Unit
+from cityops.cases.identity import pseudonym, redact
+from cityops.cases.record import (
+    COMPLEXITY_ORDER,
+    REFERENCE,
+    CaseRecord,
+    Extension,
+    Transfer,
+    invalid,
+)
+from cityops.cases.rules import Limits
+from cityops.core import clock
+from cityops.core.access import STAFF_ROLES
+from cityops.core.calendar import CITY_TZ, WorkingCalendar
+from cityops.core.errors import Conflict
+from cityops.core.ids import new_id
+from cityops.core.obligations import Outcome
+
+
+class Case(CaseRecord):
+    """A case as the handling unit keeps it, and what is done to it."""
+
+    # --- intake ------------------------------------------------------------------------------
+
+    @classmethod
+    def receive(
+        cls,
+        *,
+        kind: str,
+        channel: str,
+        received_on: date,
+        unit: Unit,
+        summary: str | None,
+        identity: dict[str, Any],
+        limits: Limits,
+        actor: str | None,
+        complaint_round: str | None = None,
+        denounced: str | None = None,
+        several_sites: bool = False,
+        remote_area: bool = False,
+        learned_on: date | None = None,
+        session: str | None = None,
+        deputies_group: str | None = None,
+        tracking_code: str | None = None,
+    ) -> Case:
+        """A case received at `unit` (tiếp nhận đơn), its intake limit running from the day it
+        was received; the person's details only redact what they typed."""
+        case_id = new_id()
+        identity = {k: v for k, v in identity.items() if v}
+        case = cls(
+            id=case_id,
+            status="received",
+            created_at=clock.now(),
+            reference=f"{REFERENCE[kind]}-{received_on.year}-{case_id[-6:]}",
+            kind=kind,
+            complaint_round=complaint_round,
+            channel=channel,
+            pseudonym=pseudonym(kind),
+            anonymous=not identity.get("name"),
+            has_identity=bool(identity),
+            summary=redact(summary, identity),
+            denounced=redact(denounced, identity),
+            received_on=received_on,
+            first_received_on=received_on,
+            receiving_unit_id=unit.id,
+            handling_unit_id=unit.id,
+            handling_unit_kind=unit.kind,
+            unit_path=list(unit.path),
+            several_sites=several_sites,
+            remote_area=remote_area,
+            learned_on=learned_on,
+            session=session,
+            deputies_group=deputies_group,
+            tracking_code=tracking_code,
+        )
+        if learned_on is not None:
+            case.time_barred = rules.is_time_barred(
+                limits.book, limits.calendar, learned_on, received_on
+            )
+        case._start_intake_limit(received_on, limits, actor)
+        case._milestone("received", received_on)
+        case._note("CaseReceived", channel=channel)
+        return case
+
+    def classify(
+        self,
+        decision: str,
+        *,
+        limits: Limits,
+        actor: str,
+        today: date,
+        summary: str | None = None,
+        several_sites: bool | None = None,
+        transfer_to: Unit | None = None,
+        original: Case | None = None,
+    ) -> None:
+        """Classify a received case (phân loại đơn): competent; not competent, to be forwarded
+        to `transfer_to` (which starts the forwarding limit); a duplicate of `original`; or an
+        anonymous denunciation, which is not handled as a denunciation (Art. 25)."""
+        if summary:
+            self.summary = summary
+        if several_sites is not None and self.kind != "denunciation":
+            raise invalid(
+                "several_sites",
+                "several_sites is only for denunciations.",
+                "only for denunciations",
+            )
+        if decision == "competent":
+            self.competent = True
+            if several_sites is not None and several_sites != self.several_sites:
+                self.several_sites = several_sites
+                limit = limits.in_force(
+                    rules.intake_rule(self.kind, several_sites), self.received_on
+                )
+                for deadline in self.deadlines.running("denunciation.accept"):
+                    self._move(deadline, limit.due_at(self.received_on, limits.calendar))
+                    self._set_rule(deadline.key, limit)
+        elif decision == "transfer":
+            self._mark_for_transfer(transfer_to, limits, actor)
+        elif decision == "duplicate":
+            if original is None or original.id == self.id or original.kind != self.kind:
+                raise invalid(
+                    "duplicate_of",
+                    "duplicate_of must be another case of the same kind that you may see.",
+                    "no such case",
+                )
+            self.duplicate_of = original.id
+            self._not_handled("duplicate", today)
+        else:  # anonymous
+            if not self.anonymous:
+                raise Conflict(
+                    "The denunciator is identified: this is not an anonymous denunciation."
+                )
+            self._not_handled("anonymous", today)
+
+    def forward(self, target: Unit | None, *, limits: Limits, actor: str, today: date) -> None:
+        """Forward it to the unit chosen (chuyển đơn): the forwarding limit is met, and the
+        receiving unit's own limit starts today."""
+        if target is None or not target.active:
+            raise Conflict("The unit chosen is no longer active; classify the case again.")
+        for deadline in self.deadlines.running("case.forward"):
+            self.deadlines.close(deadline.key)
+        source = self.handling_unit_id
+        self.handling_unit_id, self.handling_unit_kind = target.id, target.kind
+        self.unit_path = list(target.path)
+        self.received_on = today
+        self.transfer_to_unit_id = self.competent = None
+        self.handler_id = self.handler_name = self.resolver_id = None
+        self.transfers.append(Transfer(from_unit_id=source, to_unit_id=target.id, on=today))
+        self._start_intake_limit(today, limits, actor)
+        self._milestone("transferred", today)
+        self._note("CaseTransferred", from_unit_id=source, to_unit_id=target.id)
+
+    # --- acceptance ----------------------------------------------------------------------------
+
+    def accept(
+        self,
+        *,
+        actor: str,
+        complexity: str,
+        remote_area: bool | None,
+        limits: Limits,
+        today: date,
+    ) -> None:
+        """Accept a complaint or denunciation for resolution (thụ lý): the acceptance limit is
+        met, the resolution limit starts (and the acceptance-notice limit, for a denunciation)."""
+        if self.kind == "complaint" and self.time_barred:
+            raise Conflict("The complaint is time-barred (Art. 9): refuse it with time_barred.")
+        if self.kind == "denunciation" and self.anonymous:
+            raise Conflict(
+                "An anonymous denunciation is not handled as a denunciation (Art. 25): classify "
+                "it as anonymous."
+            )
+        if self.kind == "denunciation" and complexity != "normal":
+            raise invalid(
+                "complexity",
+                "A denunciation's complexity comes from the criteria of an extension decision.",
+                "only for complaints",
+            )
+        if remote_area is not None and self.kind != "complaint":
+            raise invalid(
+                "remote_area", "remote_area is only for complaints.", "only for complaints"
+            )
+        self._close_running()
+        if remote_area is not None:
+            self.remote_area = remote_area
+        self.complexity, self.competent = complexity, True
+        self.accepted_on, self.resolver_id = today, actor
+        rule = rules.resolve_rule(self.kind, self.complaint_round, complexity, self.remote_area)
+        resolve = self._open(
+            f"{self.kind}.resolve", limits.in_force(rule, today), today, limits, actor
+        )
+        if self.kind == "denunciation":
+            notice = limits.in_force("denunciation.notify", today)
+            self._open("denunciation.notify", notice, today, limits, actor)
+        self._milestone("accepted", today)
+        self._note("CaseAccepted", resolve_due_at=clock.iso(resolve.due_at))
+
+    def refuse(self, ground: str, grounds: frozenset[str], *, actor: str, today: date) -> None:
+        """Refuse to accept (không thụ lý), on one of the legal `grounds` of its kind."""
+        if ground not in grounds:
+            raise invalid(
+                "ground",
+                f"{ground} is not a ground for refusing a {self.kind}.",
+                "not a ground for this kind",
+            )
+        self._close_running()
+        self.refusal_ground, self.resolver_id = ground, actor
+        self._milestone("refused", today)
+
+    # --- handling ------------------------------------------------------------------------------
+
+    def assign(self, member: Member | None) -> None:
+        """Assign the handler (người được giao xác minh): a staff member of the handling unit.
+        Reminders follow the work to them."""
+        if (
+            member is None
+            or member.unit_id != self.handling_unit_id
+            or not member.roles & STAFF_ROLES
+        ):
+            raise invalid(
+                "handler_id",
+                "The handler must be a staff member of the handling unit.",
+                "not a member of the unit",
+            )
+        self.handler_id, self.handler_name = member.id, member.name
+        for deadline in self.deadlines.pending():
+            self.deadlines.reassign(deadline.key, member.id)
+
+    def verify(self, today: date) -> None:
+        """The handler starts verification (xác minh)."""
+        self.verification_started_on = today
+
+    def dialogue(self, held_on: date, today: date) -> None:
+        """The handler records the dialogue with the complainant (đối thoại)."""
+        if held_on > today:
+            raise invalid("held_on", "The dialogue cannot be in the future.", "in the future")
+        self.dialogue_on = held_on
+
+    def notify(self, today: date) -> None:
+        """The acceptance notices to the denunciator and the denounced were sent (Art. 29)."""
+        running = self.deadlines.running("denunciation.notify")
+        if not running:
+            raise Conflict("The acceptance notices are already recorded.")
+        for deadline in running:
+            self.deadlines.close(deadline.key)
+        self.notified_on = today
+        self._milestone("notified", today)
+
+    def extend(
+        self,
+        *,
+        criteria: list[str],
+        days: int,
+        reason: str,
+        decision_number: str,
+        actor: str,
+        limits: Limits,
+        today: date,
+    ) -> Extension:
+        """Extend a denunciation's resolution by a written decision (Art. 30): one extension for
+        a complex case (one criterion of Decree 31 Art. 3), two for an especially complex one
+        (two or more), each at most the rule's length."""
+        found = sorted({*self.complexity_criteria, *criteria})
+        complexity = max(
+            self.complexity,
+            "especially_complex" if len(found) >= 2 else "complex",
+            key=COMPLEXITY_ORDER.index,
+        )
+        done, allowed = len(self.extensions), rules.EXTENSIONS_ALLOWED[complexity]
+        if done >= allowed:
+            raise Conflict(
+                f"A {complexity.replace('_', ' ')} denunciation may be extended {allowed} "
+                f"time(s); it has been extended {done}."
+            )
+        cap = limits.in_force("denunciation.extension", today)
+        if days > cap.length:
+            raise invalid(
+                "days", f"An extension is at most {cap.length} days ({cap.source}).",
+                f"at most {cap.length}",
+            )  # fmt: skip
+        running = self.deadlines.running("denunciation.resolve")
+        if not running:
+            raise Conflict("The denunciation has no running resolution deadline.")
+        deadline = running[0]
+        old_day = deadline.due_at.astimezone(CITY_TZ).date()
+        new_due = cap.due_at(old_day, limits.calendar, length=days)
+        self._move(deadline, new_due)
+        self.complexity, self.complexity_criteria = complexity, found
+        extension = Extension(
+            number=done + 1,
+            days=days,
+            complexity=complexity,
+            criteria=list(criteria),
+            reason=reason,
+            decision_number=decision_number,
+            decided_by=actor,
+            decided_on=today,
+            from_due_at=deadline.due_at,
+            to_due_at=new_due,
+        )
+        self.extensions.append(extension)
+        self._milestone("extended", today)
+        self._note("CaseExtended", number=done + 1, due_at=clock.iso(new_due), days=days)
+        return extension
+
+    # --- results -----------------------------------------------------------------------------
+
+    def decide(self, result: str, number: str, summary: str, *, actor: str, today: date):
+        """The complaint resolution decision (quyết định giải quyết khiếu nại)."""
+        return self._resolve(result, number, summary, actor, today)
+
+    def conclude(self, result: str, number: str, summary: str, *, actor: str, today: date):
+        """The conclusion on a denunciation (kết luận nội dung tố cáo)."""
+        return self._resolve(result, number, summary, actor, today)
+
+    def answer(
+        self,
+        result: str,
+        text: str,
+        roadmap_date: date | None,
+        *,
+        actor: str,
+        calendar: WorkingCalendar,
+        today: date,
+    ) -> tuple[bool, Outcome | None]:
+        """The answer to a voter petition: resolved, being resolved (with a roadmap date, which
+        becomes a deadline of its own), or explained (NQLT 72/2025 Art. 49(2)). Returns whether
+        it answered the petition (rather than ending its roadmap) and how its limit was met."""
+        if self.status == "being_resolved":
+            for deadline in self.deadlines.running("voter_petition.roadmap"):
+                self.deadlines.close(deadline.key)
+            self.result, self.result_summary, self.resolved_on = result, text, today
+            self._milestone("resolved", today)
+            self._note("CaseResolved", result=result, on_time=None)
+            return False, None
+        if roadmap_date is not None and roadmap_date <= today:
+            raise invalid(
+                "roadmap_date", "The roadmap date must be in the future.", "not in the future"
+            )
+        outcome = self._resolve(result, None, text, actor, today)
+        if roadmap_date is not None:
+            self.roadmap_date = roadmap_date
+            self.deadlines.open(
+                "voter_petition.roadmap",
+                calendar.due_end_of_day(roadmap_date),
+                **self._deadline_fields("voter_petition.roadmap", None, today, actor),
+            )
+        return True, outcome
+
+    def publish(self, today: date) -> None:
+        """Publish the result (công khai): the decision, the conclusion or the answer."""
+        if self.published_on:
+            raise Conflict("The result is already published.")
+        self.published_on = today
+        self._milestone("published", today)
+
+    # --- withdrawal and suspension -------------------------------------------------------------
+
+    def withdraw(self, today: date) -> None:
+        """The complainant or denunciator withdraws (rút đơn): every limit is cancelled."""
+        self.deadlines.close_pending(Outcome.CANCELLED)
+        self.withdrawn_on, self.suspended_from = today, None
+        self._milestone("withdrawn", today)
+
+    def suspend(self, reason: str, related_matter: str, today: date) -> None:
+        """Suspend while a related matter is decided (tạm đình chỉ, Law 136/2025): the clock
+        stops (its deadlines are not chased, reminded nor counted missed); they move by the
+        paused time when it resumes."""
+        for deadline in self.deadlines.running():
+            self.deadlines.pause(deadline.key)
+        self.suspended_from, self.suspended_on = self.status, today
+        self.suspension_reason, self.related_matter = reason, related_matter
+        self._milestone("suspended", today)
+
+    def resume(self, calendar: WorkingCalendar, today: date) -> None:
+        """Resume: every paused deadline moves by the time it was paused, in its own unit
+        (working days for working-day limits, calendar days for the others)."""
+        since = self.suspended_on or today
+        paused_days = (today - since).days
+        paused_working = calendar.count_working_days(since, today)
+        for deadline in self.deadlines.pending():
+            if deadline.status != "paused":
+                continue
+            old_day = deadline.due_at.astimezone(CITY_TZ).date()
+            if deadline.details.get("unit") == "working_days":
+                new_day = calendar.add_working_days(old_day, paused_working)
+            else:
+                new_day = calendar.add_days(old_day, paused_days)
+            self.deadlines.resume(deadline.key, calendar.due_end_of_day(new_day))
+        self.paused_days += paused_days
+        self.suspended_from = self.suspended_on = None
+        self.suspension_reason = self.related_matter = None
+        self._milestone("resumed", today)
+
+    # --- the parts ---------------------------------------------------------------------------
+
+    def _resolve(
+        self, result: str, number: str | None, summary: str, actor: str, today: date
+    ) -> Outcome | None:
+        """Close the resolution (or answer) limit and record the result."""
+        outcome = None
+        for kind in (f"{self.kind}.resolve", "voter_petition.answer"):
+            for deadline in self.deadlines.running(kind):
+                outcome = self.deadlines.close(deadline.key)
+        self.result, self.result_number, self.result_summary = result, number, summary
+        self.resolved_on, self.resolver_id = today, actor
+        self._milestone("resolved", today)
+        on_time = None if outcome is None else outcome == Outcome.MET_ON_TIME
+        self._note("CaseResolved", result=result, on_time=on_time)
+        return outcome
+
+    def _mark_for_transfer(self, target: Unit | None, limits: Limits, actor: str) -> None:
+        if target is None or not target.active:
+            raise invalid("to_unit_id", "No such active unit to transfer to.", "no such unit")
+        if target.id == self.handling_unit_id:
+            raise invalid(
+                "to_unit_id", "A case cannot be transferred to the unit handling it.", "same unit"
+            )
+        self.competent, self.transfer_to_unit_id = False, target.id
+        self.deadlines.close_pending(Outcome.CANCELLED)
+        limit = limits.in_force("case.forward", self.received_on)
+        self._open("case.forward", limit, self.received_on, limits, actor)
+
+    def _not_handled(self, reason: str, today: date) -> None:
+        self.not_handled_reason = reason
+        self.deadlines.close_pending(Outcome.CANCELLED)
+        self._milestone("closed", today)

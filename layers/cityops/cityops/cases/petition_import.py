@@ -1,0 +1,83 @@
+"""Importing a compiled list of voter petitions (bản tổng hợp ý kiến, kiến nghị cử tri): every
+row is checked first, every bad row reported by its line, and nothing is written unless all
+are good. Each row is then one case (one transaction) with a marker of its line in this file,
+so a retry of the same file never imports a row twice."""
+
+from __future__ import annotations
+
+import hashlib
+
+from cityops.cases.domain import Case
+from cityops.cases.importer import ImportError_, parse_petitions, read_table
+from cityops.cases.intake import intake_unit, record
+from cityops.cases.models import PetitionImport
+from cityops.cases.replies import PetitionImportResult
+from cityops.cases.store import ImportedRow
+from cityops.cases.time_limits import limits
+from cityops.core import clock
+from cityops.core.auth import Principal
+from cityops.core.errors import Conflict, InvalidInput
+
+
+def import_petitions(who: Principal, request: PetitionImport) -> PetitionImportResult:
+    unit = intake_unit(who)
+    try:
+        table = read_table(request.format, request.content)
+        good, errors = parse_petitions(
+            table,
+            session=request.session,
+            deputies_group=request.deputies_group,
+            received_on=request.received_on,
+            today=clock.today(),
+        )
+    except ImportError_ as exc:
+        raise InvalidInput(
+            str(exc), errors=[{"loc": ["body", "content"], "msg": str(exc)}]
+        ) from exc
+    if errors:
+        lines = sorted({e["loc"][2] for e in errors})
+        raise InvalidInput(
+            f"{len(lines)} line(s) are not valid ({', '.join(map(str, lines))}); nothing was "
+            "imported.",
+            errors=errors,
+        )
+    batch = _batch_of(unit.id, request)
+    rules = limits()
+    created: list[str] = []
+    already = 0
+    for row in good:
+        case = Case.receive(
+            kind="voter_petition",
+            channel="deputies_compilation",
+            received_on=row.received_on,
+            unit=unit,
+            summary=row.summary,
+            identity={},
+            limits=rules,
+            actor=who.sub,
+            session=row.session,
+            deputies_group=row.deputies_group,
+        )
+
+        def marked(work, line=row.line, case_id=case.id) -> None:
+            work.note = f"Imported from a compiled list, line {line}"
+            work.add(ImportedRow(batch, line, case_id))
+
+        try:
+            created.append(record(who, case, {}, action="case.imported", also=marked).id)
+        except Conflict:
+            already += 1
+    return PetitionImportResult(imported=len(created), already_imported=already, case_ids=created)
+
+
+def _batch_of(unit_id: str, request: PetitionImport) -> str:
+    """The file's fingerprint: the same file, for the same unit and defaults, is one batch."""
+    parts = [
+        unit_id,
+        request.format,
+        request.session or "",
+        request.deputies_group or "",
+        str(request.received_on or ""),
+        request.content,
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()

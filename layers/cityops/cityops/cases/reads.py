@@ -1,0 +1,175 @@
+"""Reading cases: one case, its history, the person's identity (for the assigned inspector and
+the resolver, audited), and lists, each one Query on an index: a handler's cases, a unit's
+cases by due date (or overdue), a unit's cases by kind and status."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from aws_lambda_powertools import Logger
+
+from cityops.cases import replies, store, vault
+from cityops.cases.directory import DIRECTORY
+from cityops.cases.domain import Case
+from cityops.cases.pipeline import (
+    PIPELINE,
+    is_city_wide,
+    is_handler,
+    is_member,
+    is_staff,
+)
+from cityops.core import clock
+from cityops.core.access import CASES, sees_unit
+from cityops.core.auth import Principal
+from cityops.core.calendar import CITY_TZ
+from cityops.core.dynamo import strip_keys
+from cityops.core.errors import Forbidden, InvalidInput, NotFound
+from cityops.core.pagination import check_limit, decode_cursor, encode_cursor
+
+logger = Logger(child=True)
+
+
+def case_out(case: Case) -> replies.Case:
+    """What the API shows of a case: no identity, only the pseudonym. A paused deadline (a
+    suspended case's) shows as open: its clock only stops."""
+    deadlines = [
+        replies.CaseDeadline(
+            key=d.key,
+            kind=d.kind,
+            rule=d.details.get("rule"),
+            due_at=clock.iso(d.due_at),
+            status="open" if d.status == "paused" else d.status,
+            outcome=d.outcome.value if d.outcome else None,
+            responsible_unit_id=d.responsible_unit_id,
+        )
+        for d in case.deadlines
+    ]
+    due = clock.iso(case.due_at) if case.due_at else None
+    data = case.model_dump(mode="json", exclude={"deadlines"})
+    return replies.Case.model_validate({**data, "deadlines": deadlines, "due_at": due})
+
+
+def get_case(who: Principal, case_id: str) -> replies.Case:
+    return case_out(PIPELINE.load_visible(who, case_id))
+
+
+def case_history(
+    who: Principal, case_id: str, *, limit: int | None, cursor: str | None
+) -> replies.CaseHistoryPage:
+    PIPELINE.load_visible(who, case_id)
+    entries, next_cursor = PIPELINE.store.history(  # type: ignore[attr-defined]
+        case_id, limit=check_limit(limit), cursor=cursor
+    )
+    return replies.CaseHistoryPage.model_validate({"items": entries, "next_cursor": next_cursor})
+
+
+def read_identity(who: Principal, case_id: str) -> replies.CaseIdentityOut:
+    """The person's identity, for the inspector assigned to the case and for the person who
+    resolves it; the read is audited on the case (who and when, never what) before anything
+    is decrypted."""
+    case = PIPELINE.load_visible(who, case_id)
+    reader = None
+    # A denunciator's identity only for an inspector among handlers (Law on Denunciations
+    # Art. 8(3), 47: verifiers work from a copy without it); a complainant's for the handler.
+    inspector_only = case.kind == "denunciation"
+    if is_handler(who, case) and (who.has_role("inspector") or not inspector_only):
+        reader = "the assigned handler"
+    elif is_member(who, case) and case.resolver_id == who.sub:
+        reader = "the resolver"
+    if reader is None:
+        raise Forbidden("Only the assigned inspector and the resolver may read the identity.")
+    PIPELINE.store.audit_read(case_id, who, f"read by {reader}")  # type: ignore[attr-defined]
+    logger.info("identity read", extra={"case_id": case_id, "reader_id": who.sub})
+    data = vault.unseal(case_id) or {}
+    return replies.CaseIdentityOut(case_id=case_id, **data)
+
+
+# --- lists -------------------------------------------------------------------------------------
+
+
+def _page(items: list[dict], last: dict | None, scope: str) -> replies.CasePage:
+    listed = [replies.CaseListItem.model_validate(strip_keys(i)) for i in items]
+    return replies.CasePage(items=listed, next_cursor=encode_cursor(last, scope))
+
+
+def _unit_for_list(who: Principal, unit_id: str | None) -> str | None:
+    """The unit a list is about (None: the whole city, for city-wide viewers)."""
+    if unit_id == "all":
+        if not is_city_wide(who):
+            raise Forbidden("Only city leaders and the Inspectorate list the whole city.")
+        return None
+    unit_id = unit_id or who.unit_id
+    unit = DIRECTORY.current.unit(unit_id)
+    if unit is None or not sees_unit(who, unit.path, CASES):
+        raise NotFound("No such unit.")
+    return unit_id
+
+
+def list_cases(
+    who: Principal,
+    *,
+    unit_id: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    handler_id: str | None = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
+    overdue: bool = False,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> replies.CasePage:
+    """A page of cases, by one Query on an index: a handler's cases, a unit's cases by due
+    date (or overdue), or a unit's cases by kind and status."""
+    if not is_staff(who):
+        raise Forbidden("Cases are for staff.")
+    size = check_limit(limit)
+    prefix = f"{kind}#{status}#" if kind and status else (f"{kind}#" if kind else "")
+    by_status = status if not kind else None
+    if handler_id:
+        if unit_id is not None or due_from or due_to or overdue:
+            raise InvalidInput("handler_id cannot be combined with unit_id or due filters.")
+        if handler_id != who.sub and not (who.is_leader or is_city_wide(who)):
+            raise Forbidden("Only leaders list another person's cases.")
+        scope = f"cases:handler:{handler_id}:{prefix}:{by_status}"
+        items, last = store.list_by_handler(
+            handler_id,
+            prefix=prefix,
+            status=by_status,
+            limit=size,
+            start_key=decode_cursor(cursor, scope),
+        )
+        seen = [i for i in items if sees_unit(who, i.get("unit_path") or [], CASES)]
+        return _page(seen, last, scope)
+    unit = _unit_for_list(who, unit_id)
+    if due_from or due_to or overdue:
+        if due_from and due_to and due_from > due_to:
+            raise InvalidInput("due_from is after due_to.")
+        low = _day_edge(due_from, datetime.min) if due_from else "0"
+        high_day = _day_edge(due_to, datetime.max) if due_to else "~"
+        high = min(high_day, clock.iso(clock.now())) if overdue else high_day
+        filters = {k: v for k, v in (("kind", kind), ("status", status)) if v}
+        scope = f"cases:due:{unit}:{low}:{high_day}:{overdue}:{kind}:{status}"
+        items, last = store.list_by_due(
+            unit,
+            low=low,
+            high=high,
+            filters=filters,
+            limit=size,
+            start_key=decode_cursor(cursor, scope),
+        )
+        return _page(items, last, scope)
+    if unit is None:
+        raise InvalidInput(
+            "unit_id=all lists the whole city by due date: add overdue or a due range.",
+            errors=[{"loc": ["query", "unit_id"], "msg": "needs overdue or due_from/due_to"}],
+        )
+    scope = f"cases:unit:{unit}:{prefix}:{by_status}"
+    items, last = store.list_by_unit(
+        unit, prefix=prefix, status=by_status, limit=size, start_key=decode_cursor(cursor, scope)
+    )
+    return _page(items, last, scope)
+
+
+def _day_edge(day: date, edge: datetime) -> str:
+    """The first or last instant of a day in Hanoi, as stored."""
+    return clock.iso(datetime.combine(day, edge.time(), CITY_TZ))
