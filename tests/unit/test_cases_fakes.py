@@ -1,0 +1,242 @@
+"""Fakes for the cases unit tests (imported by the test_cases_* modules; this module has no
+tests of its own): the cases pipeline on a `MemoryStore`, the time-limit rules on another,
+and a directory in memory with the city's units, its staff and the working calendar. The
+clock is frozen on Monday 1 February 2027, 09:00 in Hanoi (Tết 2027 is 4–10 February).
+
+`desk` runs the real use cases (`cityops.cases.intake`, `handling`, ...) on these fakes, so
+that the business rules are tested in milliseconds and with no moto."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from cityops.cases import handling, intake, models
+from cityops.cases.directory import DIRECTORY, Member, Unit
+from cityops.cases.pipeline import PIPELINE, RULES
+from cityops.cases.rules import RuleVersions
+from cityops.cases.time_limits import forget_rules
+from cityops.core import clock
+from cityops.core.access import UNITS
+from cityops.core.auth import Principal
+from cityops.core.calendar import CITY_TZ, WorkingCalendar
+from cityops.core.ids import new_id
+from cityops.core.memory import MemoryStore
+
+NOW = datetime(2027, 2, 1, 2, 0, tzinfo=UTC)  # Monday 1/2/2027, 09:00 in Hanoi
+
+# code: (kind, parent code)
+UNITS_OF_THE_CITY = {
+    "UBND-HN": ("city", None),
+    "VP-UBND": ("office", "UBND-HN"),
+    "TTR-HN": ("inspectorate", "UBND-HN"),
+    "SO-TC": ("department", "UBND-HN"),
+    "SO-TC.NS": ("division", "SO-TC"),
+    "SO-XD": ("department", "UBND-HN"),
+}
+STAFF = {
+    # name: (unit code, roles)
+    "vp_clerk": ("VP-UBND", ("clerk",)),
+    "vp_leader": ("VP-UBND", ("unit_leader",)),
+    "chairman": ("UBND-HN", ("city_leader",)),
+    "admin": ("VP-UBND", ("admin",)),
+    "inspector": ("TTR-HN", ("inspector",)),
+    "inspector2": ("TTR-HN", ("inspector",)),
+    "ttr_clerk": ("TTR-HN", ("clerk",)),
+    "sotc_leader": ("SO-TC", ("unit_leader",)),
+    "sotc_officer": ("SO-TC", ("officer",)),
+    "sotc_officer2": ("SO-TC", ("officer",)),
+    "sotc_clerk": ("SO-TC", ("clerk",)),
+    "soxd_leader": ("SO-XD", ("unit_leader",)),
+    "soxd_officer": ("SO-XD", ("officer",)),
+    "ns_officer": ("SO-TC.NS", ("officer",)),
+}
+
+
+class MemoryRules(MemoryStore[RuleVersions]):
+    """The time-limit rules' store in memory: a rule nobody changed is offered at version 0."""
+
+    def load(self, entity_id: str) -> RuleVersions | None:
+        return super().load(entity_id) or RuleVersions(
+            id=entity_id, status="in_force", created_at=clock.now()
+        )
+
+    def load_many(self, rules: list[str]) -> dict[str, RuleVersions]:
+        return {r: self.entities[r].model_copy(deep=True) for r in rules if r in self.entities}
+
+
+@dataclass
+class FakeDirectory:
+    by_id: dict[str, Unit] = field(default_factory=dict)
+    members: dict[str, Member] = field(default_factory=dict)
+    working: WorkingCalendar = field(default_factory=WorkingCalendar)
+
+    def unit(self, unit_id: str | None) -> Unit | None:
+        return self.by_id.get(unit_id or "")
+
+    def unit_by_code(self, code: str) -> Unit | None:
+        return next((u for u in self.by_id.values() if u.code == code), None)
+
+    def units(self, unit_ids: list[str]) -> dict[str, Unit]:
+        return {i: self.by_id[i] for i in unit_ids if i in self.by_id}
+
+    def member(self, user_id: str) -> Member | None:
+        return self.members.get(user_id)
+
+    def calendar(self) -> WorkingCalendar:
+        return self.working
+
+    def item(self, unit_id: str) -> dict[str, Any] | None:
+        """What the directory's store holds of a unit (the access rule's cache reads it)."""
+        unit = self.by_id.get(unit_id)
+        return None if unit is None else {"id": unit.id, "kind": unit.kind, "path": list(unit.path)}
+
+
+@dataclass
+class Desk:
+    """The cases system on fakes, as the staff of the city use it."""
+
+    store: MemoryStore
+    rules: MemoryRules
+    directory: FakeDirectory
+    people: dict[str, Principal]
+
+    def unit(self, code: str) -> str:
+        return self.directory.unit_by_code(code).id  # type: ignore[union-attr]
+
+    def create(self, who: str, **fields: Any):
+        return intake.create_case(self.people[who], models.CaseCreate(**new_case(**fields)))
+
+    def case(self, case_id: str):
+        return self.store.entities[case_id]
+
+    def act(self, who: str, case: Any, action: str, body: dict | None = None, version=None):
+        """Take an action with If-Match of the case's current version (or `version`)."""
+        case_id = case if isinstance(case, str) else case.id
+        model = BODIES[action].model_validate(body or {})
+        current = self.store.entities[case_id].version if version is None else version
+        return getattr(handling, action)(self.people[who], case_id, model, current)
+
+    ok = act
+
+    def rows(self, case_id: str) -> list[dict[str, Any]]:
+        """The case's obligation rows."""
+        ref = f"case#{case_id}"
+        return [row for (owner, _key), row in self.store.obligations.items() if owner == ref]
+
+    def open_obligations(self, case_id: str) -> dict[str, str]:
+        """The case's open obligations: kind -> due day in Hanoi."""
+        return {r["kind"]: _day(r["due_at"]) for r in self.rows(case_id) if r["status"] == "open"}
+
+    def closed_obligations(self, case_id: str) -> dict[str, str]:
+        """The case's closed obligations: kind -> outcome (the last one of each kind)."""
+        return {r["kind"]: r["outcome"] for r in self.rows(case_id) if r["status"] == "closed"}
+
+
+def _day(iso: str) -> str:
+    moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    return moment.astimezone(CITY_TZ).date().isoformat()
+
+
+BODIES = {
+    "classify": models.CaseClassify,
+    "forward": models.CaseNote,
+    "accept": models.CaseAccept,
+    "refuse": models.CaseRefuse,
+    "assign": models.CaseAssign,
+    "verify": models.CaseNote,
+    "dialogue": models.CaseDialogue,
+    "notify": models.CaseNote,
+    "extend": models.CaseExtend,
+    "decide": models.CaseDecide,
+    "conclude": models.CaseConclude,
+    "answer": models.CaseAnswer,
+    "publish": models.CaseNote,
+    "withdraw": models.CaseWithdraw,
+    "suspend": models.CaseSuspend,
+    "resume": models.CaseNote,
+}
+
+
+def new_case(**fields: Any) -> dict[str, Any]:
+    """A denunciation received by post on Monday 1/2/2027, with the denunciator's identity."""
+    body: dict[str, Any] = {
+        "kind": "denunciation",
+        "channel": "post",
+        "received_on": "2027-02-01",
+        "summary": "Tố cáo cán bộ địa chính nhận tiền khi cấp giấy chứng nhận",
+        "denounced": "Cán bộ địa chính phường X",
+        "identity": {"name": "Nguyễn Thị Hồng Nhung", "phone": "0912345678"},
+        "original_text": "Tôi là Nguyễn Thị Hồng Nhung, xin tố cáo ...",
+    }
+    body.update(fields)
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def complaint(**fields: Any) -> dict[str, Any]:
+    base = {
+        "kind": "complaint",
+        "complaint_round": "first_time",
+        "channel": "reception",
+        "summary": "Khiếu nại quyết định thu hồi đất",
+        "denounced": None,
+        "learned_on": "2027-01-20",
+        "identity": {"name": "Trần Văn Khiếu", "phone": "0987654321"},
+        "original_text": "Tôi là Trần Văn Khiếu, khiếu nại ...",
+    }
+    return {**base, **fields}
+
+
+def petition(**fields: Any) -> dict[str, Any]:
+    base = {
+        "kind": "voter_petition",
+        "channel": "deputies_compilation",
+        "summary": "Cử tri đề nghị sửa chữa đường ngõ 12",
+        "denounced": None,
+        "identity": None,
+        "original_text": None,
+        "session": "Kỳ họp thứ 5 HĐND TP khóa XVII",
+        "deputies_group": "Tổ đại biểu số 3",
+    }
+    return {**base, **fields}
+
+
+def set_day(iso: str) -> None:
+    """Move the frozen clock to 09:00 in Hanoi on that day."""
+    clock.set_now(datetime.fromisoformat(f"{iso}T09:00:00+07:00"))
+
+
+def city() -> FakeDirectory:
+    directory = FakeDirectory()
+    ids = {code: new_id() for code in UNITS_OF_THE_CITY}
+    for code, (kind, parent) in UNITS_OF_THE_CITY.items():
+        path: tuple[str, ...] = (ids[code],)
+        while parent:
+            path = (ids[parent], *path)
+            parent = UNITS_OF_THE_CITY[parent][1]
+        directory.by_id[ids[code]] = Unit(ids[code], kind, path, code, f"Đơn vị {code}")
+    return directory
+
+
+@pytest.fixture(name="desk")
+def desk_fixture(monkeypatch):
+    clock.set_now(NOW)
+    directory = city()
+    monkeypatch.setattr(UNITS, "source", directory.item)
+    UNITS.forget()
+    forget_rules()
+    people = {}
+    for name, (code, roles) in STAFF.items():
+        unit_id = directory.unit_by_code(code).id  # type: ignore[union-attr]
+        sub = f"sub-{name}"
+        people[name] = Principal(sub, name, name, unit_id, frozenset(roles))
+        directory.members[sub] = Member(sub, unit_id, frozenset(roles), name)
+    cases: MemoryStore = MemoryStore("cases")
+    rules = MemoryRules("cases")
+    with PIPELINE.using(cases), RULES.using(rules), DIRECTORY.using(directory):
+        yield Desk(cases, rules, directory, people)
+    UNITS.forget()
+    forget_rules()
+    clock.reset()
