@@ -173,3 +173,30 @@ def test_a_clerk_assigned_as_handler_may_not_read_the_identity(world):
     world.act("inspector", case["id"], "assign", {"handler_id": "sub-inspector"})
     status, _, identity = world.get("inspector", f"/v1/cases/{case['id']}/identity")
     assert status == 200 and identity["name"] == DENUNCIATOR["name"]
+
+
+def test_the_audit_records_of_a_case_hold_no_identity(world):
+    """The before and after of every change (the case as the store keeps it) and every
+    identity read, as written in the table: no name, phone, email, id number or address."""
+    from cityops.core.dynamo import query_page
+
+    case = world.create("ttr_clerk")
+    world.act("inspector", case["id"], "assign", {"handler_id": "sub-inspector"})
+    world.act("inspector", case["id"], "accept", {})
+    assert world.get("inspector", f"/v1/cases/{case['id']}/identity")[0] == 200
+    world.act("inspector", case["id"], "suspend", {"reason": "Chờ", "related_matter": "Vụ án"})
+    table = world.tpl.functions()["CasesFunction"].environment["CASES_TABLE"]
+    records, _ = query_page(
+        table,
+        key_condition="pk = :pk AND begins_with(sk, :event)",
+        values={":pk": f"CASE#{case['id']}", ":event": "EVENT#"},
+        limit=100,
+    )
+    assert [r["action"] for r in records] == [
+        "case.received",
+        "case.assign",
+        "case.accept",
+        "identity.read",
+        "case.suspend",
+    ]
+    assert any(r["changes"] for r in records) and not leaks(repr(records))

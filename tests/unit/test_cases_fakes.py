@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from cityops.cases import handling, intake, models
+from cityops.cases import handling, intake, models, reads
 from cityops.cases.directory import DIRECTORY, Member, Unit
 from cityops.cases.pipeline import PIPELINE, RULES
 from cityops.cases.rules import RuleVersions
@@ -22,8 +22,10 @@ from cityops.core import clock
 from cityops.core.access import UNITS
 from cityops.core.auth import Principal
 from cityops.core.calendar import CITY_TZ, WorkingCalendar
+from cityops.core.errors import DomainError
 from cityops.core.ids import new_id
 from cityops.core.memory import MemoryStore
+from pydantic import ValidationError
 
 NOW = datetime(2027, 2, 1, 2, 0, tzinfo=UTC)  # Monday 1/2/2027, 09:00 in Hanoi
 
@@ -106,20 +108,33 @@ class Desk:
     def unit(self, code: str) -> str:
         return self.directory.unit_by_code(code).id  # type: ignore[union-attr]
 
-    def create(self, who: str, **fields: Any):
-        return intake.create_case(self.people[who], models.CaseCreate(**new_case(**fields)))
+    def create(self, who: str, **fields: Any) -> dict[str, Any]:
+        """Record a case as `who` (the reply, as the API shows it)."""
+        body = models.CaseCreate(**new_case(**fields))
+        return intake.create_case(self.people[who], body).model_dump(mode="json")
 
-    def case(self, case_id: str):
-        return self.store.entities[case_id]
+    def case(self, who: str, case_id: str) -> dict[str, Any]:
+        return reads.get_case(self.people[who], case_id).model_dump(mode="json")
 
-    def act(self, who: str, case: Any, action: str, body: dict | None = None, version=None):
-        """Take an action with If-Match of the case's current version (or `version`)."""
-        case_id = case if isinstance(case, str) else case.id
-        model = BODIES[action].model_validate(body or {})
-        current = self.store.entities[case_id].version if version is None else version
-        return getattr(handling, action)(self.people[who], case_id, model, current)
+    def act(self, who: str, case: Any, action: str, body: dict | None = None, *, version=None):
+        """Take an action with If-Match of the case's current version (or `version`): (status,
+        headers, reply or problem), as the function would answer."""
+        case_id = case if isinstance(case, str) else case["id"]
+        if version is None:
+            version = self.store.entities[case_id].version
+        try:
+            model = BODIES[action].model_validate(body or {})
+            done = getattr(handling, action)(self.people[who], case_id, model, version)
+        except ValidationError as exc:
+            return 422, {}, {"status": 422, "detail": str(exc)}
+        except DomainError as exc:
+            return exc.status, exc.headers(), exc.problem()
+        return 200, {"ETag": f'"{done.version}"'}, done.model_dump(mode="json")
 
-    ok = act
+    def ok(self, who: str, case: Any, action: str, body: dict | None = None) -> dict[str, Any]:
+        status, _headers, reply = self.act(who, case, action, body)
+        assert status == 200, (action, reply)
+        return reply
 
     def rows(self, case_id: str) -> list[dict[str, Any]]:
         """The case's obligation rows."""
