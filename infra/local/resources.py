@@ -104,11 +104,23 @@ def _secret(tpl: Template, name: str, props: dict[str, Any]) -> None:
 
 
 def _bucket(tpl: Template, name: str, props: dict[str, Any]) -> None:
+    """The bucket with what the template gives it that moto keeps: versioning, Object Lock
+    (for legal holds) and S3's events to EventBridge (which the rules on the default bus
+    then deliver, as on AWS)."""
     bucket = name.lower()
-    boto3.client("s3").create_bucket(
+    s3 = boto3.client("s3")
+    s3.create_bucket(
         Bucket=bucket,
         CreateBucketConfiguration={"LocationConstraint": boto3.session.Session().region_name},
+        ObjectLockEnabledForBucket=bool(props.get("ObjectLockEnabled")),
     )
+    if (props.get("VersioningConfiguration") or {}).get("Status") == "Enabled":
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    notify = props.get("NotificationConfiguration") or {}
+    if (notify.get("EventBridgeConfiguration") or {}).get("EventBridgeEnabled"):
+        s3.put_bucket_notification_configuration(
+            Bucket=bucket, NotificationConfiguration={"EventBridgeConfiguration": {}}
+        )
     tpl.refs[name] = bucket
     tpl.atts[(name, "Arn")] = f"arn:aws:s3:::{bucket}"
 

@@ -38,6 +38,7 @@ def load(user_pool_id: str) -> list[dict[str, str]]:
     cognito = boto3.client("cognito-idp")
     phones = iter(f"+8490000{n:04d}" for n in range(1, 10000))
     users = []
+    people: dict[str, Principal] = {}
     with (SEED / "users.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             unit = store.find_unit_by_code(row["unit_code"])
@@ -83,4 +84,11 @@ def load(user_pool_id: str) -> list[dict[str, str]]:
                 }
             )
             users.append({**row, "unit_name": unit["name"]})
+            people[row["username"]] = Principal(
+                sub=sub, username=row["username"], name=row["name"], unit_id=unit["id"],
+                roles=frozenset(row["roles"].split(";")),
+            )  # fmt: skip
+    import seed_documents
+
+    seed_documents.load(people)
     return users

@@ -262,7 +262,8 @@ class Stack:
             name = f"{rule.function}-{rule.name}"[:64]
             url = sqs.create_queue(QueueName=f"rule-{name}"[:80])["QueueUrl"]
             arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
-            events.put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps(rule.pattern))
+            pattern = self.tpl.resolve(rule.pattern)  # e.g. a bucket's name by Ref
+            events.put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps(pattern))
             events.put_targets(
                 Rule=name,
                 EventBusName=bus,

@@ -100,6 +100,9 @@ CASES = AccessPolicy(
     city_wide_roles=frozenset({"city_leader"}),
     city_wide=in_city_inspectorate,
 )
+# Documents: staff roles only (an administrator runs registers and holds, not the content);
+# city leaders see every document (Decree 30/2020 Art. 23: they direct what the city gets).
+DOCUMENTS = AccessPolicy("documents", roles=STAFF_ROLES, city_wide_roles=frozenset({"city_leader"}))
 
 
 def sees_unit(who: Principal, unit_path: Iterable[str], policy: AccessPolicy = DEFAULT) -> bool:

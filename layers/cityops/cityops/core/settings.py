@@ -35,6 +35,14 @@ class Settings:
     obligation_kinds: str  # JSON overrides of the obligation kinds' settings
     app_base_url: str
     notice_sender: str
+    # documents
+    documents_table: str = "DocumentsTable"
+    documents_bucket: str = "documentsbucket"
+    documents_max_file_bytes: int = 50 * 1024 * 1024  # DOCUMENTS_MAX_FILE_MB
+    documents_upload_seconds: int = 900  # how long a presigned upload stays valid
+    documents_download_seconds: int = 300  # how long a presigned download stays valid
+    # flash, top_urgent, urgent: hours to register and present them (DOCUMENTS_URGENT_HOURS)
+    documents_urgent_hours: str = "flash=2,top_urgent=4,urgent=8"
 
     @property
     def is_local(self) -> bool:
@@ -66,4 +74,10 @@ def get_settings() -> Settings:
         obligation_kinds=env("OBLIGATION_KINDS", ""),
         app_base_url=env("APP_BASE_URL", "http://localhost:5173").rstrip("/"),
         notice_sender=env("NOTICE_SENDER", "thongbao@cityops.example"),
+        documents_table=env("DOCUMENTS_TABLE", "DocumentsTable"),
+        documents_bucket=env("DOCUMENTS_BUCKET", "documentsbucket"),
+        documents_max_file_bytes=int(env("DOCUMENTS_MAX_FILE_MB", "50")) * 1024 * 1024,
+        documents_upload_seconds=int(env("DOCUMENTS_UPLOAD_SECONDS", "900")),
+        documents_download_seconds=int(env("DOCUMENTS_DOWNLOAD_SECONDS", "300")),
+        documents_urgent_hours=env("DOCUMENTS_URGENT_HOURS", "flash=2,top_urgent=4,urgent=8"),
     )

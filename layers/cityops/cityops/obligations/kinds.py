@@ -55,6 +55,23 @@ DEFAULT_SETTINGS: dict[str, Any] = {
             "urgent": True,
         },
         {
+            # Register and present an incoming document the day it is received or the next
+            # working day (Decree 30/2020 Art. 4, 23(1)); the flash and urgent ones
+            # (`document.present.flash`, `.top_urgent`, `.urgent`) are matched above.
+            "match": ["document.present"],
+            "horizon_working_days": 1,
+            "escalate_after_working_days": 1,
+            "urgent": False,
+        },
+        {
+            # The handling deadline a leader's direction sets (Art. 23(2)): the defaults,
+            # written out so that an administrator sees the kind.
+            "match": ["document.handle"],
+            "horizon_working_days": 3,
+            "escalate_after_working_days": 2,
+            "urgent": False,
+        },
+        {
             # A late report holds up the aggregation above it (Decree 09/2019 Art. 8);
             # unverified as a rule: a default an administrator may change.
             "match": ["report.*"],

@@ -1,0 +1,245 @@
+"""Reading documents: one document (with what it owes and, when issued, where it landed),
+its history, and the filtered lists, each from one index partition (never a Scan):
+
+- `register_id` (+ `year`): the register's entries (GSI1);
+- `lead_unit_id` or `unit_id`: that unit's documents and those it has a part in (GSI2);
+- a city leader without either: every document of the year (GSI3);
+- anyone else: their unit's (GSI2);
+- `q`: the folded words of summaries, numbers and symbols (`cityops.core.search`), in the
+  units the list covers, for the year.
+The other filters are applied to what that partition holds."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from cityops.core import clock
+from cityops.core.audit import history_page
+from cityops.core.auth import Principal
+from cityops.core.dynamo import batch_get
+from cityops.core.errors import InvalidInput, NotFound
+from cityops.core.pagination import check_limit, decode_cursor, encode_cursor
+from cityops.documents import outgoing, policy, ports, store
+from cityops.documents.domain import DOCUMENT_TYPES, Document, OutgoingDocument
+from cityops.documents.models import DocumentOut, DocumentPage, DocumentSummary, HistoryPage
+from cityops.documents.pipelines import DOCUMENTS
+from cityops.documents.registers import check_year, load_register
+
+MAX_PAGES = 10  # index pages one list call reads at most before it answers with a cursor
+
+
+def document_out(document: Document) -> DocumentOut:
+    data = document.model_dump(mode="json", exclude={"deadlines", "words", "search_scope"})
+    now = clock.now()
+    deadlines = [
+        {
+            "key": d.key,
+            "kind": d.kind,
+            "due_at": clock.iso(d.due_at),
+            "status": d.status,
+            "outcome": d.outcome.value if d.outcome else None,
+            "responsible_unit_id": d.responsible_unit_id,
+        }
+        for d in document.deadlines
+    ]
+    data.update(
+        deadlines=deadlines,
+        doc_type_name=DOCUMENT_TYPES.get(document.doc_type, document.doc_type),
+        overdue=any(d.due_at < now for d in document.deadlines.running()),
+    )
+    if isinstance(document, OutgoingDocument) and document.status in {"issued", "revoked"}:
+        data["deliveries"] = outgoing.deliveries(document)
+    return DocumentOut.model_validate(data)
+
+
+def get_document(who: Principal, document_id: str) -> Document:
+    return DOCUMENTS.load_visible(who, document_id)
+
+
+def document_history(
+    who: Principal, document_id: str, *, limit: int | None, cursor: str | None
+) -> HistoryPage:
+    document = DOCUMENTS.load_visible(who, document_id)
+    items, next_cursor = history_page(
+        store.table(), DOCUMENTS.store.pk(document.id), limit=check_limit(limit), cursor=cursor
+    )
+    return HistoryPage(items=items, next_cursor=next_cursor)
+
+
+def _summary(item: dict[str, Any]) -> DocumentSummary:
+    now = clock.iso(clock.now())
+    due = item.get("next_due_at")
+    return DocumentSummary.model_validate(
+        {
+            **item,
+            "role": item.get("line_role", "owner"),
+            "overdue": bool(due and clock.iso(_instant(due)) < now),
+        }
+    )
+
+
+def _instant(text: str) -> Any:
+    from datetime import datetime
+
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+class Filters:
+    """The list's filters, as a test on what an index holds of a document."""
+
+    def __init__(self, **given: Any) -> None:
+        self.given = {k: v for k, v in given.items() if v is not None}
+
+    def __call__(self, item: dict[str, Any]) -> bool:
+        g = self.given
+        day = item.get("received_on") or item.get("issued_on")
+        checks = [
+            ("kind", lambda: item.get("kind") == g["kind"]),
+            ("year", lambda: item.get("year") == g["year"]),
+            ("number", lambda: item.get("number") == g["number"]),
+            ("doc_type", lambda: item.get("doc_type") == g["doc_type"]),
+            ("urgency", lambda: item.get("urgency") == g["urgency"]),
+            ("status", lambda: item.get("status") == g["status"]),
+            ("lead_unit_id", lambda: item.get("lead_unit_id") == g["lead_unit_id"]),
+            ("date_from", lambda: bool(day) and day >= g["date_from"].isoformat()),
+            ("date_to", lambda: bool(day) and day <= g["date_to"].isoformat()),
+            ("issuing_body", lambda: _contains(item.get("issuing_body"), g["issuing_body"])),
+            ("overdue", lambda: _summary(item).overdue == g["overdue"]),
+        ]
+        return all(test() for name, test in checks if name in g)
+
+
+def _contains(text: str | None, wanted: str) -> bool:
+    from cityops.core.search import matches
+
+    return bool(text) and matches(wanted, text)
+
+
+def list_documents(
+    who: Principal, *, q: str | None = None, register_id: str | None = None,
+    unit_id: str | None = None, lead_unit_id: str | None = None, year: int | None = None,
+    limit: int | None = None, cursor: str | None = None, **filters: Any,
+) -> DocumentPage:  # fmt: skip
+    """A page of the documents the caller may see, newest first (a register: in number
+    order)."""
+    limit = check_limit(limit)
+    test = Filters(year=year, lead_unit_id=lead_unit_id, **filters)
+    if (
+        filters.get("date_from")
+        and filters.get("date_to")
+        and (filters["date_from"] > filters["date_to"])
+    ):
+        raise InvalidInput("date_from is after date_to.")
+    source = _source(who, register_id, unit_id, lead_unit_id, year)
+    if q:
+        return _search(who, q, source, test, limit, cursor)
+    index, pk_name, pk, forward, scope = source["query"]
+    start = decode_cursor(cursor, scope)
+    items: list[dict[str, Any]] = []
+    last: dict[str, Any] | None = None
+    for _ in range(MAX_PAGES):
+        page, next_key = store.query_index(
+            index, pk_name, pk, start=start, limit=min(200, limit * 2), forward=forward
+        )
+        for item in page:
+            if test(item):
+                items.append(item)
+            last = _key_of(item, index)
+            if len(items) == limit:
+                break
+        if len(items) == limit:
+            break
+        if not next_key:
+            last = None
+            break
+        start, last = next_key, next_key
+    return DocumentPage(items=[_summary(i) for i in items], next_cursor=encode_cursor(last, scope))
+
+
+_INDEX_KEYS = {store.REGISTER_INDEX: "gsi1", store.UNIT_INDEX: "gsi2", store.ALL_INDEX: "gsi3"}
+
+
+def _key_of(item: dict[str, Any], index: str) -> dict[str, Any]:
+    prefix = _INDEX_KEYS[index]
+    return {k: item[k] for k in ("pk", "sk", f"{prefix}pk", f"{prefix}sk")}
+
+
+def _source(
+    who: Principal, register_id: str | None, unit_id: str | None, lead_unit_id: str | None,
+    year: int | None,
+) -> dict[str, Any]:  # fmt: skip
+    """Which index partition the list reads, and the units a search looks in."""
+    directory = ports.directory()
+    if register_id:
+        register = load_register(who, register_id)
+        the_year = check_year(year)
+        return {
+            "query": (store.REGISTER_INDEX, "gsi1pk", f"REG#{register.id}#{the_year}", True,
+                      f"docs:reg:{register.id}:{the_year}"),
+            "units": [register.unit_id], "year": the_year,
+        }  # fmt: skip
+    target = lead_unit_id or unit_id
+    if target:
+        unit = directory.unit(target)
+        if unit is None or not policy.sees_unit_path(who, unit.path):
+            raise NotFound("No such unit.")
+        return {
+            "query": (store.UNIT_INDEX, "gsi2pk", f"UNIT#{unit.id}", False, f"docs:unit:{unit.id}"),
+            "units": [unit.id], "year": check_year(year),
+        }  # fmt: skip
+    if policy.sees_unit_path(who, []) or who.is_city_leader:
+        the_year = check_year(year)
+        return {
+            "query": (store.ALL_INDEX, "gsi3pk", f"ALL#{the_year}", False, f"docs:all:{the_year}"),
+            "units": [u.id for u in directory.all_units()], "year": the_year,
+        }  # fmt: skip
+    if not who.unit_id or not who.roles & {"unit_leader", "officer", "clerk", "inspector"}:
+        return {"query": (store.UNIT_INDEX, "gsi2pk", "UNIT#-", False, "docs:none"),
+                "units": [], "year": check_year(year)}  # fmt: skip
+    return {
+        "query": (store.UNIT_INDEX, "gsi2pk", f"UNIT#{who.unit_id}", False,
+                  f"docs:unit:{who.unit_id}"),
+        "units": [who.unit_id], "year": check_year(year),
+    }  # fmt: skip
+
+
+def _search(
+    who: Principal, q: str, source: dict[str, Any], test: Filters, limit: int, cursor: str | None
+) -> DocumentPage:
+    scope = f"search:{source['query'][4]}:{q}"
+    start = decode_cursor(cursor, scope) or {}
+    after = start.get("after")
+    scopes = [f"{unit_id}#{source['year']}" for unit_id in source["units"]]
+    ids = [i for i in store.search_index().matching(scopes, q) if not after or i < after]
+    found: list[dict[str, Any]] = []
+    last = None
+    for begin in range(0, len(ids), 100):
+        chunk = ids[begin : begin + 100]
+        items = {
+            i["id"]: i
+            for i in batch_get(store.table(), [{"pk": f"DOC#{d}", "sk": "DOC"} for d in chunk])
+        }
+        for doc_id in chunk:
+            item = items.get(doc_id)
+            last = doc_id
+            if item and _visible(who, item) and test(item):
+                found.append(item)
+            if len(found) == limit:
+                break
+        if len(found) == limit:
+            break
+    more = last is not None and ids and last != ids[-1]
+    return DocumentPage(
+        items=[_summary(i) for i in found],
+        next_cursor=encode_cursor({"after": last}, scope) if more else None,
+    )
+
+
+def _visible(who: Principal, item: dict[str, Any]) -> bool:
+    document = DOCUMENTS.store.from_item(item)
+    return policy.sees_document(who, document)
+
+
+def today() -> date:
+    return clock.today()

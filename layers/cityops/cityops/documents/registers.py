@@ -1,0 +1,233 @@
+"""Registers (sổ đăng ký) and abbreviations: the use cases that keep them, and the rule that
+says which register numbers a document.
+
+Each unit keeps an incoming and an outgoing register by default (`ensure_default_registers`,
+run by the seed and by an administrator for a new unit), numbered from 1 each year; a unit
+may keep more, such as one per type of legal normative document (Decree 30/2020 Art. 15(2)).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from cityops.core import clock
+from cityops.core.auth import Principal
+from cityops.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from cityops.core.ids import is_ulid, new_id
+from cityops.core.pagination import check_limit, decode_cursor, encode_cursor
+from cityops.core.pipeline import Work
+from cityops.documents import policy, ports
+from cityops.documents.domain import Abbreviation, Register
+from cityops.documents.models import (
+    AbbreviationOut,
+    AbbreviationPage,
+    AbbreviationSet,
+    EntryPage,
+    RegisterCreate,
+    RegisterEntry,
+    RegisterOut,
+    RegisterPage,
+    RegisterPatch,
+)
+from cityops.documents.pipelines import ABBREVIATIONS, REGISTERS
+from cityops.documents.store import REGISTER_INDEX, query_index
+
+DEFAULT_NAMES = {"incoming": "Sổ đăng ký văn bản đến", "outgoing": "Sổ đăng ký văn bản đi"}
+
+
+def register_out(register: Register, last_number: int | None = None) -> RegisterOut:
+    return RegisterOut(**register.model_dump(mode="json"), last_number=last_number)
+
+
+def load_register(who: Principal, register_id: str) -> Register:
+    return REGISTERS.load_visible(who, register_id)
+
+
+def _unit(unit_id: str, field: str = "unit_id") -> ports.Unit:
+    unit = ports.directory().unit(unit_id)
+    if unit is None:
+        raise InvalidInput(
+            "No such unit.", errors=[{"loc": ["body", field], "msg": "no such unit"}]
+        )
+    return unit
+
+
+def new_register(unit: ports.Unit, kind: str, name: str, doc_types: list[str]) -> Register:
+    return Register(
+        id=new_id(), unit_id=unit.id, unit_path=unit.path, unit_name=unit.name, kind=kind,
+        name=name, doc_types=doc_types, status="open", created_at=clock.now(),
+    )  # fmt: skip
+
+
+def create_register(who: Principal, data: RegisterCreate) -> RegisterOut:
+    """An administrator, or a clerk or leader of the unit, opens a register for it."""
+    unit = _unit(data.unit_id)
+    if not policy.may_keep_register(who, _Keeper(unit.id)):
+        raise Forbidden("Only an administrator, or a clerk or leader of the unit, may do this.")
+    mine = [r for r in REGISTERS.store.of_unit(unit.id) if r.kind == data.kind and r.is_open]
+    overlap = {t for r in mine for t in r.doc_types} & set(data.doc_types)
+    if overlap or (not data.doc_types and any(not r.doc_types for r in mine)):
+        which = ", ".join(sorted(overlap)) if overlap else "every other type"
+        raise Conflict(f"The unit already numbers {which} in another {data.kind} register.")
+    register = new_register(unit, data.kind, data.name, list(data.doc_types))
+    return register_out(REGISTERS.create(who, register, "register.created"))
+
+
+class _Keeper:
+    def __init__(self, unit_id: str):
+        self.unit_id = unit_id
+
+
+def ensure_default_registers(who: Principal | None, unit: ports.Unit) -> list[Register]:
+    """The unit's default incoming and outgoing registers, opened if it has none."""
+    have = REGISTERS.store.of_unit(unit.id)
+    made = []
+    for kind in ("incoming", "outgoing"):
+        if not any(r.kind == kind and not r.doc_types for r in have):
+            register = new_register(unit, kind, DEFAULT_NAMES[kind], [])
+            made.append(REGISTERS.create(who, register, "register.created"))
+    return made
+
+
+def update_register(
+    who: Principal, register_id: str, patch: RegisterPatch, if_match: int | None
+) -> RegisterOut:
+    def rule(work: Work[Register]) -> None:
+        work.entity.edit(patch.name, None)
+
+    register = REGISTERS.change(who, register_id, "edit", rule, if_match=if_match, command=patch)
+    return register_out(register)
+
+
+def list_registers(who: Principal, unit_id: str | None, year: int | None) -> RegisterPage:
+    """The registers of the caller's unit (or of a unit they may see), with the last number
+    taken in `year` (default this year)."""
+    target = unit_id or who.unit_id
+    unit = ports.directory().unit(target) if target else None
+    if unit is None or not (who.is_admin or policy.sees_unit_path(who, unit.path)):
+        raise NotFound("No such unit.")
+    year = year or clock.today().year
+    from cityops.documents.pipelines import DOCUMENTS
+
+    items = [
+        register_out(r, DOCUMENTS.store.current_number(r.id, year))
+        for r in sorted(REGISTERS.store.of_unit(unit.id), key=lambda r: (r.kind, r.id))
+    ]
+    return RegisterPage(items=items)
+
+
+def register_for(
+    unit: ports.Unit | Any, kind: Literal["incoming", "outgoing"], doc_type: str,
+    register_id: str | None = None,
+) -> Register:  # fmt: skip
+    """The register that numbers a document of `doc_type` in the unit: the one asked for,
+    or the open register that takes that type, a dedicated one before the default."""
+    registers = [r for r in REGISTERS.store.of_unit(unit.id) if r.kind == kind]
+    if register_id is not None:
+        found = next((r for r in registers if r.id == register_id), None)
+        if found is None:
+            raise InvalidInput(
+                f"The unit has no such {kind} register.",
+                errors=[{"loc": ["body", "register_id"], "msg": "no such register"}],
+            )
+        if not found.is_open or not found.takes(doc_type):
+            raise Conflict(f"The register {found.name} does not take this document now.")
+        return found
+    open_ones = [r for r in registers if r.is_open and r.takes(doc_type)]
+    dedicated = [r for r in open_ones if r.doc_types]
+    chosen = (dedicated or open_ones or [None])[0]
+    if chosen is None:
+        raise Conflict(f"{unit.name} has no open {kind} register for this document type.")
+    return chosen
+
+
+def register_entries(
+    who: Principal, register_id: str, year: int, *, limit: int | None, cursor: str | None
+) -> EntryPage:
+    """The register's entries for the year in number order (one Query of its index)."""
+    register = load_register(who, register_id)
+    scope = f"entries:{register.id}:{year}"
+    items, last = query_index(
+        REGISTER_INDEX, "gsi1pk", f"REG#{register.id}#{year}", start=decode_cursor(cursor, scope),
+        limit=check_limit(limit), forward=True,
+    )  # fmt: skip
+    return EntryPage(
+        register_id=register.id,
+        year=year,
+        items=[entry(i) for i in items],
+        next_cursor=encode_cursor(last, scope),
+    )
+
+
+def entry(item: dict[str, Any]) -> RegisterEntry:
+    return RegisterEntry(
+        number=item["number"], document_id=item["id"], kind=item["kind"], status=item["status"],
+        received_on=item.get("received_on"), issued_on=item.get("issued_on"),
+        issuing_body=item.get("issuing_body") or (item.get("unit") or {}).get("name"),
+        number_symbol=item.get("number_symbol"), doc_type=item["doc_type"],
+        summary=item["summary"], urgency=item.get("urgency", "normal"),
+    )  # fmt: skip
+
+
+# --- abbreviations -----------------------------------------------------------------------------
+
+
+def abbreviation_out(item: Abbreviation) -> AbbreviationOut:
+    return AbbreviationOut(
+        unit_id=item.unit_id, abbreviation=item.abbreviation, version=item.version
+    )
+
+
+def set_abbreviation(
+    who: Principal, unit_id: str, data: AbbreviationSet, if_match: int | None
+) -> AbbreviationOut:
+    """An administrator sets a unit's abbreviation for symbols (If-Match "0" the first time)."""
+    if not is_ulid(unit_id) or ports.directory().unit(unit_id) is None:
+        raise NotFound("No such unit.")
+
+    def rule(work: Work[Abbreviation]) -> None:
+        work.entity.change(data.abbreviation)
+
+    return abbreviation_out(ABBREVIATIONS.change(who, unit_id, "set", rule, if_match=if_match))
+
+
+def get_abbreviation(unit_id: str) -> AbbreviationOut:
+    if not is_ulid(unit_id) or ports.directory().unit(unit_id) is None:
+        raise NotFound("No such unit.")
+    found = ABBREVIATIONS.store.load(unit_id)
+    if found is None:  # the store offers version 0 for a unit that has none yet
+        raise NotFound("No such unit.")
+    return abbreviation_out(found)
+
+
+def list_abbreviations() -> AbbreviationPage:
+    items = ABBREVIATIONS.store.all()
+    return AbbreviationPage(
+        items=[AbbreviationOut(unit_id=u, abbreviation=a, version=0) for u, a in items.items()]
+    )
+
+
+def abbreviation_of(unit: ports.Unit) -> str:
+    found = ABBREVIATIONS.store.load(unit.id)
+    if found is None or not found.abbreviation:
+        raise Conflict(
+            f"{unit.name} has no abbreviation for symbols yet: an administrator sets it "
+            f"(PUT /v1/abbreviations/{unit.id})."
+        )
+    return found.abbreviation
+
+
+def this_year() -> int:
+    return clock.today().year
+
+
+def check_year(year: int | None) -> int:
+    year = year or this_year()
+    if not 2000 <= year <= 2100:
+        raise InvalidInput("The year must be between 2000 and 2100.")
+    return year
+
+
+def first_of_year(year: int) -> date:
+    return date(year, 1, 1)
