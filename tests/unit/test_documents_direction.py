@@ -1,0 +1,193 @@
+"""Direction and handling, on fakes: who may direct (the receiving unit's leaders; city
+leaders for what the People's Committee receives), the handling deadline it opens for the
+lead unit (a date or working days) and who then sees the document, the 404/403/428/412/409
+order, handling on time or late, filing and returning, and track_as_task refused while the
+tasks system cannot take it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from cityops.core import clock
+from cityops.core.errors import (
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+)
+from cityops.core.obligations import Outcome
+from cityops.core.statemachine import InvalidTransition
+from cityops.documents import incoming, outgoing, reads
+from cityops.documents.models import DirectionCreate, Filing, HandlingReport, Note, ReturnToSender
+from cityops.documents.tracking import TrackingUnavailable
+
+from tests.unit.test_documents_world import TODAY, incoming_data
+from tests.unit.test_documents_world import world as world
+
+
+def direction(world, **changes) -> DirectionCreate:
+    fields = {
+        "lead_unit_id": world.units["SO-TC"].id,
+        "coordinating_unit_ids": [world.units["SO-XD"].id],
+        "instructions": "Sở Tài chính chủ trì, phối hợp Sở Xây dựng, báo cáo UBND Thành phố.",
+        "due_in_working_days": 10,
+    }
+    fields.update(changes)
+    return DirectionCreate.model_validate(fields)
+
+
+@pytest.fixture
+def registered(world):
+    return incoming.register_incoming(world.who("vp.clerk"), incoming_data(urgency="urgent"))
+
+
+def test_a_city_leader_directs_it_and_the_lead_unit_owes_it_in_ten_working_days(world, registered):
+    directed = incoming.direct(world.who("chairman"), registered.id, direction(world), 1)
+    assert directed.status == "directed"
+    handle = directed.deadlines.get("document.handle")
+    assert handle.responsible_unit_id == world.units["SO-TC"].id
+    # 10 working days after Wednesday 2 December 2026: Wednesday 16 December
+    assert handle.due_at.date() == date(2026, 12, 16)
+    assert handle.escalation_chain == [world.units["UBND-HN"].id]
+    assert directed.deadlines.get("document.present").status == "closed"  # directed at once
+    assert world.documents.events[-1][0] == "DocumentDirected"
+
+
+def test_the_lead_and_coordinating_units_then_see_it_and_a_ward_does_not(world, registered):
+    with pytest.raises(NotFound):
+        reads.get_document(world.who("sotc.officer"), registered.id)
+    incoming.direct(world.who("chairman"), registered.id, direction(world), 1)
+    assert reads.get_document(world.who("sotc.officer"), registered.id).id == registered.id
+    assert reads.get_document(world.who("soxd.officer"), registered.id).id == registered.id
+    with pytest.raises(NotFound):
+        reads.get_document(world.who("hoankiem.officer"), registered.id)
+    with pytest.raises(NotFound):
+        reads.get_document(world.who("hoankiem.leader"), registered.id)
+
+
+def test_the_office_leader_directs_what_the_office_receives(world, registered):
+    directed = incoming.direct(world.who("vp.leader"), registered.id, direction(world), 1)
+    assert directed.direction.by.name == "Ông/Bà vp.leader"  # the directory's name
+
+
+def test_a_department_leader_cannot_direct_another_units_document_they_see(world, registered):
+    incoming.direct(world.who("chairman"), registered.id, direction(world), 1)
+    # the Finance leader sees it (lead unit) but may not direct it: 403 before the 409
+    with pytest.raises(Forbidden):
+        incoming.direct(world.who("sotc.leader"), registered.id, direction(world), 2)
+
+
+def test_a_city_leader_may_not_direct_a_departments_own_document(world):
+    own = incoming.register_incoming(world.who("sotc.clerk"), incoming_data())
+    assert not own.for_people_committee
+    with pytest.raises(Forbidden):
+        incoming.direct(world.who("chairman"), own.id, direction(world), 1)
+    assert incoming.direct(world.who("sotc.leader"), own.id, direction(world), 1).number == 1
+
+
+def test_the_order_of_refusals_is_404_then_403_then_428_then_412_then_409(world, registered):
+    data = direction(world)
+    with pytest.raises(NotFound):
+        incoming.direct(world.who("hoankiem.leader"), registered.id, data, None)
+    with pytest.raises(Forbidden):
+        incoming.direct(world.who("vp.clerk"), registered.id, data, None)
+    with pytest.raises(PreconditionRequired):
+        incoming.direct(world.who("chairman"), registered.id, data, None)
+    with pytest.raises(PreconditionFailed):
+        incoming.direct(world.who("chairman"), registered.id, data, 7)
+    incoming.direct(world.who("chairman"), registered.id, data, 1)
+    with pytest.raises(InvalidTransition) as again:
+        incoming.direct(world.who("chairman"), registered.id, data, 2)
+    assert again.value.status == 409
+
+
+def test_a_direction_to_a_unit_that_does_not_exist_changes_nothing(world, registered):
+    bad = direction(world, lead_unit_id="01JZZZZZZZZZZZZZZZZZZZZZZZ")
+    with pytest.raises(InvalidInput):
+        incoming.direct(world.who("chairman"), registered.id, bad, 1)
+    assert world.documents.load(registered.id).version == 1
+
+
+def test_without_a_deadline_the_documents_own_is_used_and_without_one_it_is_refused(world):
+    clerk = world.who("vp.clerk")
+    own = incoming.register_incoming(clerk, incoming_data(handling_deadline="2026-12-20"))
+    none = incoming.register_incoming(clerk, incoming_data(number_symbol="2/X"))
+    data = direction(world, due_in_working_days=None)
+    directed = incoming.direct(world.who("chairman"), own.id, data, 1)
+    assert directed.direction.due_on == date(2026, 12, 20)
+    with pytest.raises(InvalidInput, match="handling deadline"):
+        incoming.direct(world.who("chairman"), none.id, data, 1)
+
+
+def test_handling_reported_on_the_due_day_is_on_time_and_the_day_after_late(world, registered):
+    clerk = world.who("vp.clerk")
+    other = incoming.register_incoming(clerk, incoming_data(number_symbol="2/X"))
+    for doc in (registered, other):
+        incoming.direct(world.who("chairman"), doc.id, direction(world), 1)
+    due = world.documents.load(registered.id).deadlines.get("document.handle").due_at
+    officer = world.who("sotc.officer")
+    clock.set_now(due)
+    done = incoming.handle(officer, registered.id, HandlingReport(result="Đã báo cáo"), 2)
+    assert done.status == "handled" and done.handling.outcome == Outcome.MET_ON_TIME
+    clock.set_now(due + timedelta(seconds=1))
+    late = incoming.handle(officer, other.id, HandlingReport(result="Đã báo cáo"), 2)
+    assert late.handling.outcome == Outcome.MET_LATE
+    assert world.documents.row(late, "document.handle")["status"] == "closed"
+    assert world.documents.events[-1][0] == "DocumentHandled"
+
+
+def test_only_the_lead_unit_handles_it_not_a_coordinating_one(world, registered):
+    incoming.direct(world.who("chairman"), registered.id, direction(world), 1)
+    with pytest.raises(Forbidden):
+        incoming.handle(world.who("soxd.officer"), registered.id, HandlingReport(result="x"), 2)
+    started = incoming.start(world.who("sotc.officer"), registered.id, Note(), 2)
+    assert started.status == "in_handling"
+
+
+def test_the_reply_must_be_an_issued_document_of_the_lead_unit(world, registered):
+    incoming.direct(world.who("chairman"), registered.id, direction(world), 1)
+    draft = outgoing.draft(world.who("sotc.officer"), _reply(world, registered.id))
+    with pytest.raises(InvalidInput, match="issued outgoing"):
+        incoming.handle(
+            world.who("sotc.officer"), registered.id,
+            HandlingReport(result="x", reply_document_id=draft.id), 2,
+        )  # fmt: skip
+
+
+def _reply(world, answers: str):
+    from tests.unit.test_documents_world import outgoing_data
+
+    return outgoing_data(world, answers_document_id=answers)
+
+
+def test_a_leader_files_it_for_reference_and_a_clerk_returns_a_misaddressed_one(world):
+    clerk = world.who("vp.clerk")
+    one = incoming.register_incoming(clerk, incoming_data(number_symbol="1/X"))
+    two = incoming.register_incoming(clerk, incoming_data(number_symbol="2/X"))
+    filed = incoming.file_for_reference(world.who("vp.leader"), one.id, Filing(note="Lưu"), 1)
+    assert filed.status == "filed" and filed.deadlines.get("document.present").status == "closed"
+    back = ReturnToSender(reason_code="misaddressed", reason="Gửi nhầm nơi nhận")
+    returned = incoming.return_to_sender(clerk, two.id, back, 1)
+    assert returned.status == "returned" and returned.closing.code == "misaddressed"
+    with pytest.raises(InvalidTransition):
+        incoming.direct(world.who("chairman"), two.id, direction(world), 2)
+
+
+def test_track_as_task_is_refused_with_the_reason_while_the_tasks_system_cannot_take_it(
+    world, registered
+):
+    with pytest.raises(TrackingUnavailable) as refused:
+        incoming.direct(
+            world.who("chairman"), registered.id, direction(world, track_as_task=True), 1
+        )
+    assert refused.value.status == 422 and "tasks system" in refused.value.detail
+    assert world.documents.load(registered.id).status == "registered"  # nothing written
+    assert world.documents.commits == 1
+
+
+def test_the_due_date_given_cannot_be_in_the_past(world, registered):
+    data = direction(world, due_in_working_days=None, due_date=TODAY - timedelta(days=1))
+    with pytest.raises(InvalidInput, match="past"):
+        incoming.direct(world.who("chairman"), registered.id, data, 1)
