@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from cityops.cases.directory import DIRECTORY
+from cityops.cases.directory import DIRECTORY, Member
 from cityops.cases.domain import Case
 from cityops.cases.models import (
     REFUSAL_GROUNDS,
@@ -31,8 +31,9 @@ from cityops.cases.replies import Case as CaseOut
 from cityops.cases.stats import tally
 from cityops.cases.store import StillThere
 from cityops.cases.time_limits import limits
-from cityops.core import clock
 from cityops.core.auth import Principal
+from cityops.core.calendar import WorkingCalendar
+from cityops.core.clock import today
 from cityops.core.obligations import Outcome
 from cityops.core.pipeline import Work
 
@@ -60,6 +61,14 @@ def _act(
     return case_out(done)
 
 
+def _member(user_id: str) -> Member | None:
+    return DIRECTORY.current.member(user_id)
+
+
+def _calendar() -> WorkingCalendar:
+    return DIRECTORY.current.calendar()
+
+
 def _resolved(outcome: Outcome | None) -> dict[str, int]:
     """The counts of a case resolved (its resolution limit met on time, or late)."""
     if outcome is None:
@@ -82,7 +91,7 @@ def classify(who: Principal, case_id: str, body: CaseClassify, version: int | No
             body.decision.value,
             limits=limits(),
             actor=who.sub,
-            today=clock.today(),
+            today=today(),
             summary=body.summary,
             several_sites=body.several_sites,
             transfer_to=target,
@@ -102,7 +111,7 @@ def forward(who: Principal, case_id: str, body: CaseNote, version: int | None) -
     def rule(case: Case, work: Work[Case]) -> None:
         target = DIRECTORY.current.unit(case.transfer_to_unit_id)
         leaving = tally(case, transferred_out=1, open=-1)
-        case.forward(target, limits=limits(), actor=who.sub, today=clock.today())
+        case.forward(target, limits=limits(), actor=who.sub, today=today())
         work.count(*leaving, *tally(case, received=1, open=1))
 
     return _act(who, case_id, "forward", body, version, rule)
@@ -117,7 +126,7 @@ def accept(who: Principal, case_id: str, body: CaseAccept, version: int | None) 
             complexity=body.complexity.value,
             remote_area=body.remote_area,
             limits=limits(),
-            today=clock.today(),
+            today=today(),
         )
         work.count(*tally(case, accepted=1))
 
@@ -129,7 +138,7 @@ def refuse(who: Principal, case_id: str, body: CaseRefuse, version: int | None) 
 
     def rule(case: Case, work: Work[Case]) -> None:
         grounds = frozenset(g.value for g in REFUSAL_GROUNDS.get(case.kind, ()))
-        case.refuse(body.ground.value, grounds, actor=who.sub, today=clock.today())
+        case.refuse(body.ground.value, grounds, actor=who.sub, today=today())
         work.count(*tally(case, refused=1, open=-1))
 
     return _act(who, case_id, "refuse", body, version, rule)
@@ -138,35 +147,24 @@ def refuse(who: Principal, case_id: str, body: CaseRefuse, version: int | None) 
 def assign(who: Principal, case_id: str, body: CaseAssign, version: int | None) -> CaseOut:
     """Assign the handler: a staff member of the handling unit."""
     return _act(
-        who,
-        case_id,
-        "assign",
-        body,
-        version,
-        lambda case, _w: case.assign(DIRECTORY.current.member(body.handler_id)),
+        who, case_id, "assign", body, version, lambda c, _w: c.assign(_member(body.handler_id))
     )
 
 
 def verify(who: Principal, case_id: str, body: CaseNote, version: int | None) -> CaseOut:
     """The handler starts verification (xác minh)."""
-    return _act(who, case_id, "verify", body, version, lambda case, _w: case.verify(clock.today()))
+    return _act(who, case_id, "verify", body, version, lambda c, _w: c.verify(today()))
 
 
 def dialogue(who: Principal, case_id: str, body: CaseDialogue, version: int | None) -> CaseOut:
     """The handler records the dialogue with the complainant (đối thoại)."""
-    return _act(
-        who,
-        case_id,
-        "dialogue",
-        body,
-        version,
-        lambda case, _w: case.dialogue(body.held_on, clock.today()),
-    )
+    held = body.held_on
+    return _act(who, case_id, "dialogue", body, version, lambda c, _w: c.dialogue(held, today()))
 
 
 def notify(who: Principal, case_id: str, body: CaseNote, version: int | None) -> CaseOut:
     """The acceptance notices of a denunciation were sent (Art. 29)."""
-    return _act(who, case_id, "notify", body, version, lambda case, _w: case.notify(clock.today()))
+    return _act(who, case_id, "notify", body, version, lambda c, _w: c.notify(today()))
 
 
 def extend(who: Principal, case_id: str, body: CaseExtend, version: int | None) -> CaseOut:
@@ -180,75 +178,65 @@ def extend(who: Principal, case_id: str, body: CaseExtend, version: int | None) 
             decision_number=body.decision_number,
             actor=who.sub,
             limits=limits(),
-            today=clock.today(),
+            today=today(),
         )
         work.note = f"Extension {extension.number}: decision {body.decision_number}"
 
     return _act(who, case_id, "extend", body, version, rule)
 
 
-def decide(who: Principal, case_id: str, body: CaseDecide, version: int | None) -> CaseOut:
-    """The complaint resolution decision (quyết định giải quyết khiếu nại)."""
+def _result(
+    who: Principal,
+    case_id: str,
+    action: str,
+    body: Any,
+    version: int | None,
+    resolve: Callable[[Case], tuple[bool, Outcome | None]],
+) -> CaseOut:
+    """A result (decision, conclusion, answer): `resolve` records it and says whether the case
+    was resolved by it (counted on time or late, and no longer open)."""
 
     def rule(case: Case, work: Work[Case]) -> None:
-        outcome = case.decide(
-            body.result.value,
-            body.decision_number,
-            body.summary,
-            actor=who.sub,
-            today=clock.today(),
-        )
-        work.count(*tally(case, **_resolved(outcome)))
+        resolved, outcome = resolve(case)
+        if resolved:
+            work.count(*tally(case, **_resolved(outcome)))
 
-    return _act(who, case_id, "decide", body, version, rule)
+    return _act(who, case_id, action, body, version, rule)
+
+
+def decide(who: Principal, case_id: str, body: CaseDecide, version: int | None) -> CaseOut:
+    """The complaint resolution decision (quyết định giải quyết khiếu nại)."""
+    return _result(who, case_id, "decide", body, version, lambda case: (True, case.decide(
+        body.result.value, body.decision_number, body.summary, actor=who.sub, today=today()
+    )))  # fmt: skip
 
 
 def conclude(who: Principal, case_id: str, body: CaseConclude, version: int | None) -> CaseOut:
     """The conclusion on a denunciation (kết luận nội dung tố cáo)."""
-
-    def rule(case: Case, work: Work[Case]) -> None:
-        outcome = case.conclude(
-            body.result.value,
-            body.conclusion_number,
-            body.summary,
-            actor=who.sub,
-            today=clock.today(),
-        )
-        work.count(*tally(case, **_resolved(outcome)))
-
-    return _act(who, case_id, "conclude", body, version, rule)
+    return _result(who, case_id, "conclude", body, version, lambda case: (True, case.conclude(
+        body.result.value, body.conclusion_number, body.summary, actor=who.sub, today=today()
+    )))  # fmt: skip
 
 
 def answer(who: Principal, case_id: str, body: CaseAnswer, version: int | None) -> CaseOut:
     """The answer to a voter petition: resolved, being resolved (with a roadmap), explained."""
-
-    def rule(case: Case, work: Work[Case]) -> None:
-        answered, outcome = case.answer(
-            body.result.value,
-            body.answer,
-            body.roadmap_date,
-            actor=who.sub,
-            calendar=DIRECTORY.current.calendar(),
-            today=clock.today(),
-        )
-        if answered:
-            work.count(*tally(case, **_resolved(outcome)))
-
-    return _act(who, case_id, "answer", body, version, rule)
+    calendar = DIRECTORY.current.calendar
+    return _result(who, case_id, "answer", body, version, lambda case: case.answer(
+        body.result.value, body.answer, body.roadmap_date, actor=who.sub, calendar=calendar(),
+        today=today(),
+    ))  # fmt: skip
 
 
 def publish(who: Principal, case_id: str, body: CaseNote, version: int | None) -> CaseOut:
     """Publish the result (công khai): the decision, the conclusion or the petition's answer."""
-    return _act(
-        who, case_id, "publish", body, version, lambda case, _w: case.publish(clock.today())
-    )
+    return _act(who, case_id, "publish", body, version, lambda c, _w: c.publish(today()))
 
 
 def withdraw(who: Principal, case_id: str, body: CaseWithdraw, version: int | None) -> CaseOut:
     """The complainant or denunciator withdraws (rút đơn): every running limit is cancelled."""
 
     def rule(case: Case, work: Work[Case]) -> None:
-        case.withdraw(clock.today())
+        case.withdraw(today())
         work.count(*tally(case, withdrawn=1, open=-1))
 
     return _act(who, case_id, "withdraw", body, version, rule, note=body.reason)
@@ -256,24 +244,13 @@ def withdraw(who: Principal, case_id: str, body: CaseWithdraw, version: int | No
 
 def suspend(who: Principal, case_id: str, body: CaseSuspend, version: int | None) -> CaseOut:
     """Suspend while a related matter is decided (tạm đình chỉ): the clock stops."""
-    return _act(
-        who,
-        case_id,
-        "suspend",
-        body,
-        version,
-        lambda case, _w: case.suspend(body.reason, body.related_matter, clock.today()),
-        note=body.reason,
-    )
+
+    def rule(case: Case, _work: Work[Case]) -> None:
+        case.suspend(body.reason, body.related_matter, today())
+
+    return _act(who, case_id, "suspend", body, version, rule, note=body.reason)
 
 
 def resume(who: Principal, case_id: str, body: CaseNote, version: int | None) -> CaseOut:
     """Resume a suspended case: its deadlines move by the time it was paused."""
-    return _act(
-        who,
-        case_id,
-        "resume",
-        body,
-        version,
-        lambda case, _w: case.resume(DIRECTORY.current.calendar(), clock.today()),
-    )
+    return _act(who, case_id, "resume", body, version, lambda c, _w: c.resume(_calendar(), today()))

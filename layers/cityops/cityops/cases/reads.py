@@ -131,12 +131,9 @@ def list_cases(
         if handler_id != who.sub and not (who.is_leader or is_city_wide(who)):
             raise Forbidden("Only leaders list another person's cases.")
         scope = f"cases:handler:{handler_id}:{prefix}:{by_status}"
+        start = decode_cursor(cursor, scope)
         items, last = store.list_by_handler(
-            handler_id,
-            prefix=prefix,
-            status=by_status,
-            limit=size,
-            start_key=decode_cursor(cursor, scope),
+            handler_id, prefix=prefix, status=by_status, limit=size, start_key=start
         )
         seen = [i for i in items if sees_unit(who, i.get("unit_path") or [], CASES)]
         return _page(seen, last, scope)
@@ -149,13 +146,9 @@ def list_cases(
         high = min(high_day, clock.iso(clock.now())) if overdue else high_day
         filters = {k: v for k, v in (("kind", kind), ("status", status)) if v}
         scope = f"cases:due:{unit}:{low}:{high_day}:{overdue}:{kind}:{status}"
+        start = decode_cursor(cursor, scope)
         items, last = store.list_by_due(
-            unit,
-            low=low,
-            high=high,
-            filters=filters,
-            limit=size,
-            start_key=decode_cursor(cursor, scope),
+            unit, low=low, high=high, filters=filters, limit=size, start_key=start
         )
         return _page(items, last, scope)
     if unit is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from cityops.cases.models import (
     CaseChannel,
@@ -20,6 +20,7 @@ from cityops.cases.models import (
     ComplaintRound,
     RefusalGround,
 )
+from cityops.cases.record import Extension
 from cityops.core.models import Reply
 
 
@@ -67,15 +68,9 @@ class CaseDeadline(Reply):
     responsible_unit_id: str
 
 
-class CaseExtension(Reply):
-    number: int
-    days: int
-    complexity: str
-    criteria: list[str] = Field(default_factory=list)
-    reason: str
-    decision_number: str
-    decided_by: str
-    decided_on: date
+class CaseExtension(Extension, Reply):  # the case's own record, its times as stored text
+    model_config = ConfigDict(extra="ignore")
+
     from_due_at: str
     to_due_at: str
 

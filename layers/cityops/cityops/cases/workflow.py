@@ -119,10 +119,10 @@ def _knows_previous(case: Any, _command: Any) -> str | None:
     return None
 
 
-def _classify(sources: str = "received") -> Any:
+def _classify() -> Transition:
     return t(
         "classify",
-        sources,
+        "received",
         ("received", "forwarding", "not_handled"),
         "staff",
         pick=_classified,
@@ -141,52 +141,51 @@ class CaseMachine(StateMachine):
         return super().transition(action)
 
 
+_NOTICE_SENT_FROM = ("accepted", "verifying", "concluded", "published")
 _FORWARD = t("forward", "forwarding", "received", "staff", past="forwarded")
 _VERIFY = "put to verification"
+
+
+def _handled(working: tuple[str, ...]) -> tuple[Transition, ...]:
+    """What complaints and denunciations share: acceptance or refusal once received, a handler
+    assigned while open, verification, withdrawal while open, suspension while being worked
+    on (`working`), and resuming to the status it was suspended from."""
+    return (
+        _classify(),
+        _FORWARD,
+        t("accept", "received", "accepted", "leader", past="accepted"),
+        t("refuse", "received", "refused", "leader", past="refused"),
+        t("assign", ("received", *working, "suspended"), None, "leader", past="assigned"),
+        t("verify", "accepted", "verifying", "handler", past=_VERIFY),
+        t(
+            "withdraw",
+            ("received", "forwarding", *working, "suspended"),
+            "withdrawn",
+            "handler_or_leader",
+            past="withdrawn",
+        ),
+        t("suspend", working, "suspended", "leader", past="suspended"),
+        t(
+            "resume",
+            "suspended",
+            working,
+            "leader",
+            pick=_previous,
+            guard=_knows_previous,
+            past="resumed",
+        ),
+    )
+
 
 COMPLAINT = CaseMachine(
     "complaint",
     states=STATES,
     initial="received",
     transitions=(
-        _classify(),
-        _FORWARD,
-        t("accept", "received", "accepted", "leader", past="accepted"),
-        t("refuse", "received", "refused", "leader", past="refused"),
-        t(
-            "assign",
-            ("received", "accepted", "verifying", "dialogue", "suspended"),
-            None,
-            "leader",
-            past="assigned",
-        ),
-        t("verify", "accepted", "verifying", "handler", past=_VERIFY),
+        *_handled(("accepted", "verifying", "dialogue")),
         t("dialogue", "verifying", "dialogue", "handler", past="put to dialogue"),
         t("decide", ("verifying", "dialogue"), "decided", "leader", past="decided"),
         t("publish", "decided", "published", "handler_or_leader", past="published"),
-        t(
-            "withdraw",
-            ("received", "forwarding", "accepted", "verifying", "dialogue", "suspended"),
-            "withdrawn",
-            "handler_or_leader",
-            past="withdrawn",
-        ),
-        t(
-            "suspend",
-            ("accepted", "verifying", "dialogue"),
-            "suspended",
-            "leader",
-            past="suspended",
-        ),
-        t(
-            "resume",
-            "suspended",
-            ("accepted", "verifying", "dialogue"),
-            "leader",
-            pick=_previous,
-            guard=_knows_previous,
-            past="resumed",
-        ),
     ),
 )
 
@@ -195,45 +194,11 @@ DENUNCIATION = CaseMachine(
     states=STATES,
     initial="received",
     transitions=(
-        _classify(),
-        _FORWARD,
-        t("accept", "received", "accepted", "leader", past="accepted"),
-        t("refuse", "received", "refused", "leader", past="refused"),
-        t(
-            "assign",
-            ("received", "accepted", "verifying", "suspended"),
-            None,
-            "leader",
-            past="assigned",
-        ),
-        t("verify", "accepted", "verifying", "handler", past=_VERIFY),
-        t(
-            "notify",
-            ("accepted", "verifying", "concluded", "published"),
-            None,
-            "handler_or_leader",
-            past="notified",
-        ),
+        *_handled(("accepted", "verifying")),
+        t("notify", _NOTICE_SENT_FROM, None, "handler_or_leader", past="notified"),
         t("extend", ("accepted", "verifying"), None, "leader", past="extended"),
         t("conclude", "verifying", "concluded", "leader", past="concluded"),
         t("publish", "concluded", "published", "handler_or_leader", past="published"),
-        t(
-            "withdraw",
-            ("received", "forwarding", "accepted", "verifying", "suspended"),
-            "withdrawn",
-            "handler_or_leader",
-            past="withdrawn",
-        ),
-        t("suspend", ("accepted", "verifying"), "suspended", "leader", past="suspended"),
-        t(
-            "resume",
-            "suspended",
-            ("accepted", "verifying"),
-            "leader",
-            pick=_previous,
-            guard=_knows_previous,
-            past="resumed",
-        ),
     ),
 )
 
