@@ -140,3 +140,13 @@ def test_concurrent_updates_that_read_again_on_412_all_land(world, case):
     assert world.case("chairman", case["id"])["version"] == 1 + 8
     _, _, history = world.get("chairman", f"/v1/cases/{case['id']}/history")
     assert [e["action"] for e in history["items"]].count("case.assign") == 8
+
+
+def test_without_if_match_a_caller_who_may_not_see_the_case_gets_404_and_one_who_may_not_act_403(
+    world, case
+):
+    path = f"/v1/cases/{case['id']}/accept"
+    assert world.request("POST", path, "soxd_officer", body={})[0] == 404
+    assert world.request("POST", path, "ttr_clerk", body={})[0] == 403
+    assert world.request("POST", path, "inspector", body={})[0] == 428
+    unchanged(world, case)

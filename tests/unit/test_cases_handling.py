@@ -389,3 +389,20 @@ def test_a_suspended_cases_deadlines_still_show_open_and_due_as_they_were(desk):
         "paused",
         "paused",
     ]
+
+
+def test_a_petitions_answer_is_published_once(desk):
+    case = desk.create("vp_clerk", **petition())
+    desk.ok("vp_leader", case, "answer", {"result": "explained", "answer": "Giải trình"})
+    published = desk.ok("vp_leader", case, "publish", {})
+    assert published["status"] == "explained" and published["published_on"] == "2027-02-01"
+    status, _, problem = desk.act("vp_leader", case, "publish", {})
+    assert status == 409 and "already published" in problem["detail"]
+
+
+def test_a_suspended_cases_paused_reminders_follow_a_new_handler(desk):
+    case = accepted_denunciation(desk)
+    desk.ok("inspector", case, "suspend", {"reason": "Chờ", "related_matter": "Vụ án"})
+    desk.ok("inspector", case, "assign", {"handler_id": "sub-inspector2"})
+    paused = [r for r in desk.rows(case["id"]) if r["status"] == "paused"]
+    assert len(paused) == 2 and {r["responsible_user_id"] for r in paused} == {"sub-inspector2"}
