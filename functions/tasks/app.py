@@ -1,6 +1,8 @@
 """The tasks function (theo dõi, đôn đốc nhiệm vụ): assign, list, report, extend, complete.
 
-Routing and translation only; the use cases and their rules are in `cityops.tasks.service`.
+Routing and translation only, one Router per group of routes; the use cases and their rules
+are in `cityops.tasks` (`assign`, `edit`, `progress`, `extensions`, `completion`, `reads`,
+`lists`, `statistics`).
 """
 
 from __future__ import annotations
@@ -10,12 +12,22 @@ from typing import Annotated, Literal
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from cityops.core.api import caller, idempotent, if_match, make_resolver, reply
-from cityops.core.ids import ULID_PATTERN
-from cityops.tasks import service
+from cityops.core.params import Cursor, Day, Limit, UnitFilter, ulid_path
+from cityops.tasks import (
+    assign,
+    completion,
+    edit,
+    extensions,
+    lists,
+    progress,
+    reads,
+    statistics,
+)
 from cityops.tasks.models import (
     CancellationCreate,
     CompletionReport,
@@ -37,13 +49,13 @@ from cityops.tasks.policy import StatusClass, TaskSource
 
 logger = Logger()
 app = make_resolver()
+assigning = Router()  # assign a task, split it into sub-tasks
+reading = Router()  # lists, statistics, a task, its history, sub-tasks and reports
+working = Router()  # progress reports and extensions
+deciding = Router()  # edits, completion, confirmation, return, cancellation
 
-TaskId = Annotated[str, Path(pattern=ULID_PATTERN, description="The task's id (a ULID)")]
-ExtensionId = Annotated[str, Path(pattern=ULID_PATTERN, description="The request's id")]
-UnitFilter = Annotated[str | None, Query(pattern=ULID_PATTERN)]
-Limit = Annotated[int | None, Query(ge=1, le=200)]
-Cursor = Annotated[str | None, Query(max_length=2048)]
-Day = Annotated[date | None, Query()]
+TaskId = Annotated[str, ulid_path("The task's id (a ULID)")]
+ExtensionId = Annotated[str, ulid_path("The request's id")]
 
 
 def _task(body: dict, status: int = 200, *, location: bool = False) -> Response:
@@ -55,17 +67,34 @@ def _task(body: dict, status: int = 200, *, location: bool = False) -> Response:
     )
 
 
-@app.post("/v1/tasks")
+# --- assigning -------------------------------------------------------------------------------
+
+
+@assigning.post("/v1/tasks")
 def create_task(task: Annotated[TaskCreate, Body()]) -> Response[Task]:
     who = caller(app)
 
     def create() -> Response:
-        return _task(service.create_task(who, task), 201, location=True)
+        return _task(assign.create_task(who, task), 201, location=True)
 
     return idempotent(app, "create_task", who, task.model_dump(mode="json"), create)
 
 
-@app.get("/v1/tasks")
+@assigning.post("/v1/tasks/<task_id>/subtasks")
+def create_subtask(task_id: TaskId, subtask: Annotated[SubtaskCreate, Body()]) -> Response[Task]:
+    who = caller(app)
+
+    def create() -> Response:
+        return _task(assign.create_subtask(who, task_id, subtask), 201, location=True)
+
+    body = {"parent_id": task_id, **subtask.model_dump(mode="json")}
+    return idempotent(app, "create_subtask", who, body, create)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+@reading.get("/v1/tasks")
 def list_tasks(
     unit_id: UnitFilter = None,
     role: Annotated[Literal["lead", "coordinating"] | None, Query()] = None,
@@ -79,7 +108,7 @@ def list_tasks(
     limit: Limit = None,
     cursor: Cursor = None,
 ) -> Response[TaskPage]:
-    page = service.list_tasks(
+    page = lists.list_tasks(
         caller(app),
         unit_id=unit_id,
         role=role,
@@ -96,108 +125,116 @@ def list_tasks(
     return reply(page)
 
 
-@app.get("/v1/tasks/stats")
+@reading.get("/v1/tasks/stats")
 def task_stats(
     from_date: Annotated[date | None, Query(alias="from")] = None,
     to_date: Annotated[date | None, Query(alias="to")] = None,
     unit_id: UnitFilter = None,
 ) -> Response[TaskStats]:
-    stats = service.task_stats(caller(app), unit_id=unit_id, from_date=from_date, to_date=to_date)
+    stats = statistics.task_stats(
+        caller(app), unit_id=unit_id, from_date=from_date, to_date=to_date
+    )
     return reply(stats)
 
 
-@app.get("/v1/tasks/<task_id>")
+@reading.get("/v1/tasks/<task_id>")
 def get_task(task_id: TaskId) -> Response[Task]:
-    return _task(service.get_task(caller(app), task_id))
+    return _task(reads.get_task(caller(app), task_id))
 
 
-@app.patch("/v1/tasks/<task_id>")
-def update_task(task_id: TaskId, patch: Annotated[TaskPatch, Body()]) -> Response[Task]:
-    return _task(service.update_task(caller(app), task_id, patch, if_match(app)))
-
-
-@app.get("/v1/tasks/<task_id>/history")
+@reading.get("/v1/tasks/<task_id>/history")
 def task_history(task_id: TaskId, limit: Limit = None, cursor: Cursor = None) -> dict:
-    entries, next_cursor = service.task_history(caller(app), task_id, limit=limit, cursor=cursor)
+    entries, next_cursor = reads.task_history(caller(app), task_id, limit=limit, cursor=cursor)
     return {"items": entries, "next_cursor": next_cursor}
 
 
-@app.post("/v1/tasks/<task_id>/subtasks")
-def create_subtask(task_id: TaskId, subtask: Annotated[SubtaskCreate, Body()]) -> Response[Task]:
-    who = caller(app)
-
-    def create() -> Response:
-        return _task(service.create_subtask(who, task_id, subtask), 201, location=True)
-
-    body = {"parent_id": task_id, **subtask.model_dump(mode="json")}
-    return idempotent(app, "create_subtask", who, body, create)
-
-
-@app.get("/v1/tasks/<task_id>/subtasks")
+@reading.get("/v1/tasks/<task_id>/subtasks")
 def list_subtasks(task_id: TaskId) -> Response[TaskPage]:
-    return reply(service.list_subtasks(caller(app), task_id))
+    return reply(reads.list_subtasks(caller(app), task_id))
 
 
-@app.post("/v1/tasks/<task_id>/progress")
+@reading.get("/v1/tasks/<task_id>/progress")
+def list_progress(
+    task_id: TaskId, limit: Limit = None, cursor: Cursor = None
+) -> Response[ProgressPage]:
+    return reply(progress.list_progress(caller(app), task_id, limit=limit, cursor=cursor))
+
+
+# --- progress and extensions -----------------------------------------------------------------
+
+
+@working.post("/v1/tasks/<task_id>/progress")
 def report_progress(
     task_id: TaskId, report: Annotated[ProgressReportCreate, Body()]
 ) -> Response[ProgressReport]:
     who = caller(app)
 
     def create() -> Response:
-        return reply(service.report_progress(who, task_id, report), 201)
+        return reply(progress.report_progress(who, task_id, report), 201)
 
     body = {"task_id": task_id, **report.model_dump(mode="json")}
     return idempotent(app, "report_progress", who, body, create)
 
 
-@app.get("/v1/tasks/<task_id>/progress")
-def list_progress(
-    task_id: TaskId, limit: Limit = None, cursor: Cursor = None
-) -> Response[ProgressPage]:
-    return reply(service.list_progress(caller(app), task_id, limit=limit, cursor=cursor))
-
-
-@app.post("/v1/tasks/<task_id>/extensions")
+@working.post("/v1/tasks/<task_id>/extensions")
 def request_extension(
     task_id: TaskId, request: Annotated[ExtensionRequestCreate, Body()]
 ) -> Response[Task]:
-    task = service.request_extension(caller(app), task_id, request, if_match(app))
+    task = extensions.request_extension(caller(app), task_id, request, _if_match())
     return _task(task, 201)
 
 
-@app.post("/v1/tasks/<task_id>/extensions/<extension_id>/decision")
+@working.post("/v1/tasks/<task_id>/extensions/<extension_id>/decision")
 def decide_extension(
     task_id: TaskId, extension_id: ExtensionId, decision: Annotated[ExtensionDecisionCreate, Body()]
 ) -> Response[Task]:
-    task = service.decide_extension(caller(app), task_id, extension_id, decision, if_match(app))
+    task = extensions.decide_extension(caller(app), task_id, extension_id, decision, _if_match())
     return _task(task)
 
 
-@app.post("/v1/tasks/<task_id>/completion")
+# --- the assigning side's decisions and the completion ---------------------------------------
+
+
+@deciding.patch("/v1/tasks/<task_id>")
+def update_task(task_id: TaskId, patch: Annotated[TaskPatch, Body()]) -> Response[Task]:
+    return _task(edit.update_task(caller(app), task_id, patch, _if_match()))
+
+
+@deciding.post("/v1/tasks/<task_id>/completion")
 def report_completion(
     task_id: TaskId, report: Annotated[CompletionReport, Body()]
 ) -> Response[Task]:
-    return _task(service.report_completion(caller(app), task_id, report, if_match(app)))
+    return _task(completion.report_completion(caller(app), task_id, report, _if_match()))
 
 
-@app.post("/v1/tasks/<task_id>/confirmation")
+@deciding.post("/v1/tasks/<task_id>/confirmation")
 def confirm_completion(
     task_id: TaskId, confirmation: Annotated[ConfirmationCreate, Body()]
 ) -> Response[Task]:
-    return _task(service.confirm_completion(caller(app), task_id, confirmation, if_match(app)))
+    task = completion.confirm_completion(caller(app), task_id, confirmation, _if_match())
+    return _task(task)
 
 
-@app.post("/v1/tasks/<task_id>/return")
+@deciding.post("/v1/tasks/<task_id>/return")
 def return_task(task_id: TaskId, returned: Annotated[ReturnCreate, Body()]) -> Response[Task]:
-    return _task(service.return_task(caller(app), task_id, returned, if_match(app)))
+    return _task(completion.return_task(caller(app), task_id, returned, _if_match()))
 
 
-@app.post("/v1/tasks/<task_id>/cancellation")
+@deciding.post("/v1/tasks/<task_id>/cancellation")
 def cancel_task(
     task_id: TaskId, cancellation: Annotated[CancellationCreate, Body()]
 ) -> Response[Task]:
-    return _task(service.cancel_task(caller(app), task_id, cancellation, if_match(app)))
+    return _task(edit.cancel_task(caller(app), task_id, cancellation, _if_match()))
+
+
+def _if_match() -> int | None:
+    """The client's If-Match (None when absent: the pipeline answers 428 in its place, after
+    404 and 403)."""
+    return if_match(app, required=False)
+
+
+for router in (assigning, reading, working, deciding):
+    app.include_router(router)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -163,7 +163,7 @@ class City:
 
     # --- what is stored ---------------------------------------------------------------------
     def stored(self, task_id: str) -> dict[str, Any] | None:
-        return store.get_task(task_id)
+        return get_item(store.table(), store.task_pk(task_id), store.TASK_SK)
 
     def partition(self, task_id: str) -> list[dict[str, Any]]:
         items, _ = query_page(

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
 from cityops.core.ids import ULID_PATTERN
 from cityops.core.models import Reply, Request
-from cityops.tasks.policy import OnTimePolicy, StatusClass, TaskSource, TaskStatus
+from cityops.tasks.policy import OnTimePolicy, Priority, StatusClass, TaskSource, TaskStatus
 
 MAX_COORDINATING_UNITS = 20
 MAX_TAGS = 20
@@ -24,15 +23,6 @@ Tag = Annotated[str, Field(min_length=1, max_length=50)]
 Percent = Annotated[int, Field(ge=0, le=100, strict=True)]
 WorkingDays = Annotated[int, Field(ge=1, le=365, strict=True)]
 ProgressEvery = Annotated[int, Field(ge=1, le=60, strict=True)]
-
-
-class Priority(StrEnum):
-    """Độ ưu tiên."""
-
-    LOW = "low"
-    NORMAL = "normal"
-    HIGH = "high"
-    URGENT = "urgent"
 
 
 class SourceDocument(Request):

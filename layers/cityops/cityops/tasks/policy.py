@@ -1,20 +1,20 @@
-"""The rules of tasks that need no storage: statuses and their transitions, status classes
-from the clock and the deadlines, the on-time policy, and who may do what.
+"""The rules of tasks that need no storage: statuses, status classes from the clock and the
+deadlines, the on-time policy, and who may do what.
 
-A task is handled here as the plain dict the store keeps (ISO times as text, UTC), so these
-rules run the same on a stored task, on a list line and in unit tests with no AWS at all.
+The rules read what a task and each index line that copies it both have (`Assignment` and
+`Timing`), so they run the same on a `Task`, on a list line and in unit tests with no AWS.
+Who sees a unit is the one access rule of `cityops.core.access` under its `TASKS` policy.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
+from cityops.core.access import TASKS, sees_unit
 from cityops.core.auth import Principal
-from cityops.core.errors import Conflict
 
 
 class TaskSource(StrEnum):
@@ -25,6 +25,15 @@ class TaskSource(StrEnum):
     CITY_PARTY_COMMITTEE = "city_party_committee"  # Thành ủy
     PEOPLE_COUNCIL = "people_council"  # HĐND Thành phố
     PEOPLE_COMMITTEE = "people_committee"  # UBND Thành phố
+
+
+class Priority(StrEnum):
+    """Độ ưu tiên."""
+
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
 
 
 class TaskStatus(StrEnum):
@@ -54,67 +63,64 @@ class OnTimePolicy(StrEnum):
     ORIGINAL = "original"  # the first deadline, whatever was approved later
 
 
-class Action(StrEnum):
-    EDIT = "edit"
-    SPLIT = "split"
-    REPORT_PROGRESS = "report_progress"
-    REQUEST_EXTENSION = "request_extension"
-    DECIDE_EXTENSION = "decide_extension"
-    REPORT_COMPLETION = "report_completion"
-    CONFIRM = "confirm"
-    RETURN = "return"
-    CANCEL = "cancel"
+class Timing(Protocol):
+    """What status classes read: a task's state, its deadlines and its completion report."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def deadline(self) -> datetime | None: ...
+    @property
+    def original_deadline(self) -> datetime | None: ...
+    @property
+    def completion_reported_at(self) -> datetime | None: ...
 
 
-_OPEN = frozenset({TaskStatus.IN_PROGRESS, TaskStatus.AWAITING_CONFIRMATION})
-ALLOWED: Mapping[Action, frozenset[TaskStatus]] = {
-    Action.EDIT: _OPEN,
-    Action.SPLIT: frozenset({TaskStatus.IN_PROGRESS}),
-    Action.REPORT_PROGRESS: frozenset({TaskStatus.IN_PROGRESS}),
-    Action.REQUEST_EXTENSION: frozenset({TaskStatus.IN_PROGRESS}),
-    Action.DECIDE_EXTENSION: frozenset({TaskStatus.IN_PROGRESS}),
-    Action.REPORT_COMPLETION: frozenset({TaskStatus.IN_PROGRESS}),
-    Action.CONFIRM: frozenset({TaskStatus.AWAITING_CONFIRMATION}),
-    Action.RETURN: frozenset({TaskStatus.AWAITING_CONFIRMATION}),
-    Action.CANCEL: _OPEN,
-}
+class Assignment(Protocol):
+    """What visibility and the roles read: who assigned the task and the units it names."""
 
-_VERBS = {
-    Action.EDIT: "edited",
-    Action.SPLIT: "split into sub-tasks",
-    Action.REPORT_PROGRESS: "given a progress report",
-    Action.REQUEST_EXTENSION: "given an extension request",
-    Action.DECIDE_EXTENSION: "given an extension decision",
-    Action.REPORT_COMPLETION: "reported complete",
-    Action.CONFIRM: "confirmed",
-    Action.RETURN: "returned",
-    Action.CANCEL: "cancelled",
-}
-
-
-def check_transition(status: str, action: Action) -> None:
-    """Raise Conflict (409) unless `action` is allowed on a task in `status`."""
-    if TaskStatus(status) not in ALLOWED[action]:
-        human = TaskStatus(status).value.replace("_", " ")
-        raise Conflict(f"A task that is {human} cannot be {_VERBS[action]}.")
+    @property
+    def lead_unit_id(self) -> str: ...
+    @property
+    def lead_unit_path(self) -> list[str]: ...
+    @property
+    def coordinating_unit_ids(self) -> list[str]: ...
+    @property
+    def coordinating_unit_paths(self) -> Mapping[str, list[str]]: ...
+    @property
+    def created_by(self) -> str: ...
+    @property
+    def on_behalf_of(self) -> str | None: ...
+    @property
+    def parent_id(self) -> str | None: ...
+    @property
+    def assigning_unit_id(self) -> str | None: ...
 
 
 # --- deadlines and status classes ------------------------------------------------------------
 
 
-def parse_time(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
-
-
-def judged_deadline(task: Mapping[str, Any], policy: OnTimePolicy) -> datetime | None:
+def judged_deadline(task: Timing, policy: OnTimePolicy) -> datetime | None:
     """The deadline that on-time is judged against: the current (extended) one, or under the
     `original` policy the first one. None for a task without a deadline."""
     if policy is OnTimePolicy.ORIGINAL:
-        return parse_time(task.get("original_deadline") or task.get("deadline"))
-    return parse_time(task.get("deadline"))
+        return task.original_deadline or task.deadline
+    return task.deadline
 
 
-def status_class(task: Mapping[str, Any], now: datetime, policy: OnTimePolicy) -> StatusClass:
+def class_of(status: str, has_deadline: bool, on_time: bool) -> StatusClass:
+    """The class of a task in `status`, given whether it has a deadline and whether it is on
+    time against it (see `status_class` for what "on time" compares)."""
+    if status == TaskStatus.CANCELLED:
+        return StatusClass.CANCELLED
+    if not has_deadline:
+        return StatusClass.NO_DEADLINE
+    if status == TaskStatus.DONE:
+        return StatusClass.DONE_ON_TIME if on_time else StatusClass.DONE_LATE
+    return StatusClass.IN_PROGRESS_ON_TIME if on_time else StatusClass.IN_PROGRESS_OVERDUE
+
+
+def status_class(task: Timing, now: datetime, policy: OnTimePolicy) -> StatusClass:
     """The task's class, from its status, its deadline under the policy, and the clock:
 
     - cancelled: the task was cancelled (whatever its deadline);
@@ -125,80 +131,63 @@ def status_class(task: Mapping[str, Any], now: datetime, policy: OnTimePolicy) -
       past the judged deadline, or, while awaiting confirmation, when completion was reported
       after it (a report made in time stays on time while the assigning side confirms).
     """
-    status = TaskStatus(task["status"])
-    if status is TaskStatus.CANCELLED:
-        return StatusClass.CANCELLED
     deadline = judged_deadline(task, policy)
-    if deadline is None:
-        return StatusClass.NO_DEADLINE
-    reported = parse_time(task.get("completion_reported_at"))
-    if status is TaskStatus.DONE:
-        if reported is None:  # never stored so; judge by the clock rather than fail
-            reported = now
-        return StatusClass.DONE_ON_TIME if reported <= deadline else StatusClass.DONE_LATE
-    reference = reported if status is TaskStatus.AWAITING_CONFIRMATION and reported else now
-    if reference <= deadline:
-        return StatusClass.IN_PROGRESS_ON_TIME
-    return StatusClass.IN_PROGRESS_OVERDUE
+    reported = task.completion_reported_at
+    waiting = task.status in (TaskStatus.DONE, TaskStatus.AWAITING_CONFIRMATION)
+    reference = reported if waiting and reported else now  # a done task is never stored so
+    return class_of(
+        task.status, deadline is not None, deadline is not None and reference <= deadline
+    )
 
 
-# --- who may do what -------------------------------------------------------------------------
+# --- who may see and do what -------------------------------------------------------------------
 
 
-def _without_admin(who: Principal) -> Principal:
-    """Administrators run the system; they are not in the chain of command of a task."""
-    if not who.is_admin:
-        return who
-    return dataclasses.replace(who, roles=who.roles - {"admin"})
-
-
-def sees_unit(who: Principal, path: Iterable[str]) -> bool:
-    """Does the caller see what a unit (at `path`, root first) is asked to do? Its members,
-    leaders above it, city leaders (Principal.sees_unit, without the administrator's reach)."""
-    return _without_admin(who).sees_unit(list(path))
-
-
-def unit_paths(task: Mapping[str, Any]) -> list[list[str]]:
+def unit_paths(task: Assignment) -> list[list[str]]:
     """The paths of the task's lead unit and coordinating units."""
-    paths = [list(task.get("lead_unit_path") or [])]
-    paths += [list(p) for p in (task.get("coordinating_unit_paths") or {}).values()]
-    return paths
+    return [list(task.lead_unit_path), *(list(p) for p in task.coordinating_unit_paths.values())]
 
 
-def is_assigning_side(who: Principal, task: Mapping[str, Any]) -> bool:
+def is_assigning_side(who: Principal, task: Assignment) -> bool:
     """Whoever assigned the task: its creator, the leader it was created on behalf of, any
     city leader, and for a sub-task the leaders of the unit that split it."""
     if who.is_city_leader:
         return True
-    if who.sub and who.sub in (task.get("created_by"), task.get("on_behalf_of")):
+    if who.sub and who.sub in (task.created_by, task.on_behalf_of):
         return True
-    assigning_unit = task.get("parent_id") and task.get("assigning_unit_id")
+    assigning_unit = task.parent_id and task.assigning_unit_id
     return bool(assigning_unit and who.is_leader and who.unit_id == assigning_unit)
 
 
-def can_see(who: Principal, task: Mapping[str, Any]) -> bool:
+def can_see(who: Principal, task: Assignment) -> bool:
     """A task is visible to its lead and coordinating units (anyone in them), the leaders
-    above them, whoever assigned it, and city leaders. Everyone else gets 404."""
+    above them, whoever assigned it, and city leaders (administrators run the system but are
+    not in a task's chain of command). Everyone else gets 404."""
     if is_assigning_side(who, task):
         return True
-    return any(path and sees_unit(who, path) for path in unit_paths(task))
+    return any(path and sees_unit(who, path, TASKS) for path in unit_paths(task))
 
 
-def is_lead_member(who: Principal, task: Mapping[str, Any]) -> bool:
+def is_lead_member(who: Principal, task: Assignment) -> bool:
     """A member of the lead unit (officer or leader): reports progress and completion."""
-    return bool(who.unit_id) and who.unit_id == task.get("lead_unit_id")
+    return bool(who.unit_id) and who.unit_id == task.lead_unit_id
 
 
-def is_lead_leader(who: Principal, task: Mapping[str, Any]) -> bool:
+def is_lead_leader(who: Principal, task: Assignment) -> bool:
     """The lead unit's leader: requests extensions and splits the task into sub-tasks."""
     return is_lead_member(who, task) and who.is_leader
 
 
-def coordinating_unit_of(who: Principal, task: Mapping[str, Any]) -> str | None:
+def coordinating_unit_of(who: Principal, task: Assignment) -> str | None:
     """The coordinating unit the caller belongs to, if any (reports that unit's part)."""
-    if who.unit_id and who.unit_id in (task.get("coordinating_unit_ids") or []):
+    if who.unit_id and who.unit_id in task.coordinating_unit_ids:
         return who.unit_id
     return None
+
+
+def reports_progress(who: Principal, task: Assignment) -> bool:
+    """The lead unit's members report progress; a coordinating unit's members its part."""
+    return is_lead_member(who, task) or coordinating_unit_of(who, task) is not None
 
 
 class CreatorKind(StrEnum):
@@ -216,14 +205,22 @@ def creator_kind(who: Principal, office_unit_id: str | None) -> CreatorKind | No
     return None
 
 
-def subtask_percent(child: Mapping[str, Any]) -> int:
+# --- sub-tasks -----------------------------------------------------------------------------------
+
+
+class Progressing(Protocol):
+    @property
+    def status(self) -> str: ...
+    @property
+    def percent(self) -> int: ...
+
+
+def subtask_percent(child: Progressing) -> int:
     """A sub-task's part in its parent's progress: 100 once done, else its last percent."""
-    if child.get("status") == TaskStatus.DONE:
-        return 100
-    return int(child.get("percent") or 0)
+    return 100 if child.status == TaskStatus.DONE else int(child.percent or 0)
 
 
-def children_progress(children: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+def children_progress(children: Iterable[Progressing]) -> dict[str, Any]:
     """A parent's view of its sub-tasks: how many in each status, and the average percent of
     those not cancelled (None when there are none)."""
     counts = {s.value: 0 for s in TaskStatus}
@@ -231,8 +228,8 @@ def children_progress(children: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     total = 0
     for child in children:
         total += 1
-        counts[child["status"]] += 1
-        if child["status"] != TaskStatus.CANCELLED:
+        counts[child.status] += 1
+        if child.status != TaskStatus.CANCELLED:
             percents.append(subtask_percent(child))
     average = round(sum(percents) / len(percents), 1) if percents else None
     return {"count": total, **counts, "average_percent": average}

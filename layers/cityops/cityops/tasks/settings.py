@@ -1,11 +1,9 @@
-"""The tasks system's own settings, read from the environment template.yaml gives
-TasksFunction (the shared `cityops.core.settings` stays the same for every system)."""
+"""The tasks system's settings, as `cityops.core.settings` reads them from the environment
+template.yaml gives TasksFunction, checked and typed here."""
 
 from __future__ import annotations
 
-import os
-from functools import cache
-
+from cityops.core.settings import get_settings
 from cityops.tasks.policy import OnTimePolicy
 
 # Hanoi put the task tracking system into operation in 2023: no task is older than this, so
@@ -15,16 +13,14 @@ TASKS_EPOCH_MONTH = "2023-01"
 DEFAULT_EXTENSION_DECISION_WORKING_DAYS = 3
 
 
-@cache
 def tasks_table() -> str:
-    return os.environ.get("TASKS_TABLE", "TasksTable")
+    return get_settings().tasks_table
 
 
 def ontime_policy() -> OnTimePolicy:
     """How on-time is judged after an extension (TASK_ONTIME_POLICY): `extended` (default,
-    against the extended deadline) or `original` (against the first deadline). Read on every
-    call, so that an operator's change takes effect without a redeploy of code."""
-    raw = os.environ.get("TASK_ONTIME_POLICY", "").strip() or OnTimePolicy.EXTENDED.value
+    against the extended deadline) or `original` (against the first deadline)."""
+    raw = get_settings().task_ontime_policy or OnTimePolicy.EXTENDED.value
     try:
         return OnTimePolicy(raw)
     except ValueError as exc:
@@ -35,7 +31,7 @@ def ontime_policy() -> OnTimePolicy:
 
 def extension_decision_working_days() -> int:
     """TASK_EXTENSION_DECISION_WORKING_DAYS, default 3."""
-    raw = os.environ.get("TASK_EXTENSION_DECISION_WORKING_DAYS", "")
+    raw = get_settings().task_extension_decision_working_days
     if not raw.strip():
         return DEFAULT_EXTENSION_DECISION_WORKING_DAYS
     value = int(raw)

@@ -10,26 +10,39 @@ Table `TasksTable` (pk, sk):
                        (gsi1pk UNIT#<unit id>, gsi1sk <role>#<task id>; role lead|coordinating)
 - an assigner's line:  TASK#<id> / ASSIGNER#<user id>
                        (gsi1pk ASSIGNER#<user id>, gsi1sk assigner#<task id>)
+- statistics counters: TASKSTATS#<yyyy-mm> / <created day>#<lead unit id>#<bucket>
+                       (`cityops.tasks.statistics`)
 
 Index `ByUnit` (gsi1pk, gsi1sk): a unit's tasks by its role, newest first (ids are ULIDs, so a
 creation window is a key range); an assigner's tasks. Index `ByMonth` (gsi2pk, gsi2sk): every
 task by the month (Asia/Ho_Chi_Minh) it was created, for city-wide lists. The lines copy the
-task's summary and are rewritten in the same transaction as every change of the task.
+task's summary and are rewritten in the same transaction as every change of the task (the
+pipeline's one `TransactWriteItems`, guarded by the task's version).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from cityops.core.aws import client
-from cityops.core.dynamo import deserialize, get_item, query_page, serialize
+from cityops.core.calendar import CITY_TZ
+from cityops.core.dynamo import deserialize, query_page, serialize, strip_keys
+from cityops.core.pipeline import Work
+from cityops.core.store import DynamoStore
+from cityops.tasks.domain import Task
 from cityops.tasks.settings import tasks_table
+from cityops.tasks.values import MAX_SUBTASKS, Report, TaskSummary
 
 BY_UNIT = "ByUnit"
 BY_MONTH = "ByMonth"
 TASK_SK = "TASK"
 CHILD_PREFIX = "TASK#CHILD#"
 REPORT_PREFIX = "REPORT#"
+# What the task item carries beside the entity, for the city-wide list that reads it from
+# `ByMonth` like a line: read from the deadline book and the completion, never loaded back.
+DERIVED = ("due_date", "deadline", "original_due_date", "completion_reported_at")
 
 
 def table() -> str:
@@ -52,24 +65,133 @@ def month_partition(month: str) -> str:
     return f"CREATED#{month}"
 
 
-def get_task(task_id: str) -> dict[str, Any] | None:
-    return get_item(table(), task_pk(task_id), TASK_SK)
+def _month(moment: datetime) -> str:
+    return moment.astimezone(CITY_TZ).strftime("%Y-%m")
 
 
-def get_task_and_children(task_id: str, max_children: int) -> tuple[dict | None, list[dict]]:
-    """The task and its sub-tasks' lines in one strongly consistent Query (`TASK` sorts
-    before `TASK#CHILD#...`; events, reports and lines sort elsewhere)."""
-    reply = client("dynamodb").query(
-        TableName=table(),
-        KeyConditionExpression="pk = :pk AND begins_with(sk, :task)",
-        ExpressionAttributeValues=serialize({":pk": task_pk(task_id), ":task": TASK_SK}),
-        ConsistentRead=True,
-        Limit=max_children + 1,
-    )
-    items = [deserialize(i) for i in reply.get("Items", [])]
-    task = next((i for i in items if i["sk"] == TASK_SK), None)
-    children = [i for i in items if i["sk"].startswith(CHILD_PREFIX)]
-    return task, children
+@dataclass(frozen=True)
+class ParentInProgress:
+    """A sub-task is written only while its parent is in progress (a record of its create)."""
+
+    parent_id: str
+
+
+class TaskStore(DynamoStore[Task]):
+    system = "tasks"
+    model = Task
+    sort_key = TASK_SK
+
+    def table(self) -> str:
+        return table()
+
+    # --- mapping ---------------------------------------------------------------------------
+
+    def index_keys(self, entity: Task) -> dict[str, Any]:
+        return {"gsi2pk": month_partition(_month(entity.created_at)), "gsi2sk": entity.id}
+
+    def to_item(self, entity: Task) -> dict[str, Any]:
+        summary = _line(entity)
+        return {**super().to_item(entity), **{k: summary[k] for k in DERIVED}}
+
+    def from_item(self, item: dict[str, Any]) -> Task:
+        return self.model.model_validate({k: v for k, v in item.items() if k not in DERIVED})
+
+    def load(self, entity_id: str) -> Task | None:
+        """The task and its sub-tasks' lines in one strongly consistent Query (`TASK` sorts
+        before `TASK#CHILD#...`; events, reports and lines sort elsewhere)."""
+        reply = client("dynamodb").query(
+            TableName=self.table(),
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :task)",
+            ExpressionAttributeValues=serialize({":pk": task_pk(entity_id), ":task": TASK_SK}),
+            ConsistentRead=True,
+            Limit=MAX_SUBTASKS + 1,
+        )
+        items = [deserialize(i) for i in reply.get("Items", [])]
+        found = next((i for i in items if i["sk"] == TASK_SK), None)
+        if found is None:
+            return None
+        task = self.from_item(strip_keys(found))
+        task.subtasks = [
+            TaskSummary.model_validate(i) for i in items if i["sk"].startswith(CHILD_PREFIX)
+        ]
+        return task
+
+    def record_items(self, work: Work[Task]) -> list[dict[str, Any]]:
+        items = self.lines(work.before, work.entity)
+        for record in work.records:
+            if isinstance(record, Report):
+                row = {
+                    **record.model_dump(mode="json"),
+                    "pk": task_pk(record.task_id),
+                    "sk": REPORT_PREFIX + record.id,
+                }
+                items.append(self.put(row, new=True))
+            elif isinstance(record, ParentInProgress):
+                items.append(self.parent_in_progress(record.parent_id))
+            else:
+                raise TypeError(f"a task's change cannot write {record!r}")
+        return items
+
+    def lines(self, before: Task | None, after: Task) -> list[dict[str, Any]]:
+        """The index lines of a task, rewritten with its new summary; removed units' lines go
+        (plain Puts: the task's own version guard in the same transaction serialises them)."""
+        pk, task_id, summary = task_pk(after.id), after.id, _line(after)
+        items = []
+        units = [("lead", after.lead_unit_id)]
+        units += [("coordinating", u) for u in after.coordinating_unit_ids]
+        for role, unit_id in units:
+            items.append(
+                self.put(
+                    {
+                        **summary,
+                        "pk": pk,
+                        "sk": f"UNIT#{role}#{unit_id}",
+                        "gsi1pk": unit_partition(unit_id),
+                        "gsi1sk": f"{role}#{task_id}",
+                        "role": role,
+                        "line_unit_id": unit_id,
+                    }
+                )
+            )
+        for user_id in dict.fromkeys(u for u in (after.created_by, after.on_behalf_of) if u):
+            items.append(
+                self.put(
+                    {
+                        **summary,
+                        "pk": pk,
+                        "sk": f"ASSIGNER#{user_id}",
+                        "gsi1pk": assigner_partition(user_id),
+                        "gsi1sk": f"assigner#{task_id}",
+                        "role": "assigner",
+                    }
+                )
+            )
+        if after.parent_id:
+            child = {**summary, "pk": task_pk(after.parent_id), "sk": CHILD_PREFIX + task_id}
+            items.append(self.put(child))
+        if before is not None:
+            gone = set(before.coordinating_unit_ids) - set(after.coordinating_unit_ids)
+            items += [self.delete(pk, f"UNIT#coordinating#{u}") for u in sorted(gone)]
+        return items
+
+    def parent_in_progress(self, parent_id: str) -> dict[str, Any]:
+        """Holds only while the parent task is in progress."""
+        return {
+            "ConditionCheck": {
+                "TableName": self.table(),
+                "Key": serialize({"pk": task_pk(parent_id), "sk": TASK_SK}),
+                "ConditionExpression": "#status = :in_progress",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": serialize({":in_progress": "in_progress"}),
+            }
+        }
+
+
+def _line(task: Task) -> dict[str, Any]:
+    return task.summary().model_dump(mode="json", exclude={"role"})
+
+
+# --- reads -----------------------------------------------------------------------------------
 
 
 def reports_page(
@@ -109,40 +231,3 @@ def index_page(
         start_key=start_key,
         forward=False,
     )
-
-
-# --- transaction items -----------------------------------------------------------------------
-
-
-def put(item: dict[str, Any]) -> dict[str, Any]:
-    """A plain Put in a task's transaction (lines owned by the task: the task's own version
-    guard in the same transaction serialises them)."""
-    return {"Put": {"TableName": table(), "Item": serialize(item)}}
-
-
-def put_new(item: dict[str, Any]) -> dict[str, Any]:
-    """A Put that must create (a progress report: never overwritten)."""
-    return {
-        "Put": {
-            "TableName": table(),
-            "Item": serialize(item),
-            "ConditionExpression": "attribute_not_exists(pk)",
-        }
-    }
-
-
-def delete(pk: str, sk: str) -> dict[str, Any]:
-    return {"Delete": {"TableName": table(), "Key": serialize({"pk": pk, "sk": sk})}}
-
-
-def parent_in_progress_check(parent_id: str) -> dict[str, Any]:
-    """Holds only while the parent task is in progress (a sub-task is split from a live task)."""
-    return {
-        "ConditionCheck": {
-            "TableName": table(),
-            "Key": serialize({"pk": task_pk(parent_id), "sk": TASK_SK}),
-            "ConditionExpression": "#status = :in_progress",
-            "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": serialize({":in_progress": "in_progress"}),
-        }
-    }

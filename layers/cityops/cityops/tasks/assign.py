@@ -1,0 +1,161 @@
+"""Assigning tasks (giao nhiệm vụ): a city leader, or an Office clerk on a leader's behalf,
+assigns a task; the lead unit's leader splits one into sub-tasks."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from cityops.core import clock
+from cityops.core.auth import Principal
+from cityops.core.calendar import WorkingCalendar
+from cityops.core.errors import Conflict, Forbidden, InvalidInput
+from cityops.core.pipeline import Work
+from cityops.tasks import ports
+from cityops.tasks.changes import PIPELINE
+from cityops.tasks.domain import Task
+from cityops.tasks.models import SubtaskCreate, TaskCreate
+from cityops.tasks.policy import CreatorKind, creator_kind
+from cityops.tasks.replies import task_reply
+from cityops.tasks.store import ParentInProgress
+from cityops.tasks.values import Person, SourceDocument, invalid
+
+OFFICE_UNIT_CODE = "VP-UBND"  # Văn phòng UBND Thành phố: its clerks enter leaders' tasks
+
+
+def _due_date(data: Any, calendar: WorkingCalendar) -> date | None:
+    """The last day from `due_date` or `due_in_working_days` (today in Asia/Ho_Chi_Minh)."""
+    if data.due_date is not None:
+        if data.due_date < clock.today():
+            raise invalid("due_date", "The due date is in the past.")
+        return data.due_date
+    if data.due_in_working_days is not None:
+        return calendar.add_working_days(clock.today(), data.due_in_working_days)
+    return None
+
+
+def _units(ids: list[str], field: str) -> dict[str, ports.Unit]:
+    found = ports.directory().units(ids)
+    errors = []
+    for i, unit_id in enumerate(ids):
+        unit = found.get(unit_id)
+        if unit is None or not unit.active:
+            loc = ["body", field] if field == "lead_unit_id" else ["body", field, i]
+            errors.append({"loc": loc, "msg": "no such active unit"})
+    if errors:
+        raise InvalidInput("Some units do not exist.", errors=errors)
+    return found
+
+
+def unit_paths(ids: list[str], field: str) -> dict[str, list[str]]:
+    """The paths of active units named in a request, by id (422 for any other)."""
+    found = _units(ids, field)
+    return {u: found[u].path for u in ids}
+
+
+def _assigned(work: Work[Task]) -> None:
+    work.emit("TaskAssigned", {})
+
+
+def _leader_behind(who: Principal, data: TaskCreate) -> ports.User | None:
+    """The city leader a clerk of the Office enters the task for (None for a leader)."""
+    office = ports.directory().unit_by_code(OFFICE_UNIT_CODE)
+    kind = creator_kind(who, office.id if office else None)
+    if kind is None:
+        raise Forbidden(
+            "Only city leaders, or clerks of the People's Committee's Office on a leader's "
+            "behalf, assign tasks."
+        )
+    if kind is not CreatorKind.OFFICE_CLERK:
+        if data.on_behalf_of:
+            raise invalid("on_behalf_of", "Only an Office clerk assigns on a leader's behalf.")
+        return None
+    if not data.on_behalf_of:
+        raise invalid("on_behalf_of", "Name the leader on whose behalf you assign it.")
+    leader = ports.directory().user(data.on_behalf_of)
+    if leader is None or "city_leader" not in leader.roles:
+        raise invalid("on_behalf_of", "on_behalf_of must be a city leader.")
+    return leader
+
+
+def create_task(who: Principal, data: TaskCreate) -> dict[str, Any]:
+    """Giao nhiệm vụ: a city leader assigns a task, or an Office clerk enters it on a leader's
+    behalf. Opens the `task.complete` deadline (and the first `task.progress#1`)."""
+    leader = _leader_behind(who, data)
+    directory = ports.directory()
+    assigning_unit_id = leader.unit_id if leader else who.unit_id
+    found = _units([data.lead_unit_id], "lead_unit_id")
+    found |= _units(data.coordinating_unit_ids, "coordinating_unit_ids")
+    assigning = found.get(assigning_unit_id or "") or (
+        directory.unit(assigning_unit_id) if assigning_unit_id else None
+    )
+    if assigning is None:
+        raise Forbidden("The assigning leader has no unit in the directory.")
+    calendar = directory.calendar()
+    task = Task.assign(
+        who,
+        calendar,
+        title=data.title,
+        content=data.content,
+        source=data.source,
+        source_document=SourceDocument.model_validate(data.source_document.model_dump()),
+        priority=data.priority,
+        tags=data.tags,
+        lead_path=found[data.lead_unit_id].path,
+        coordinating={u: found[u].path for u in data.coordinating_unit_ids},
+        due=_due_date(data, calendar),
+        progress_every=data.progress_every_working_days,
+        assigning_path=assigning.path,
+        on_behalf_of=Person(id=leader.id, name=leader.name) if leader else None,
+    )
+    return task_reply(PIPELINE.create(who, task, "task.assigned", _assigned))
+
+
+def _sub_task_target(parent: Task, data: SubtaskCreate) -> tuple[list[str], str | None]:
+    """The sub-task's lead unit's path and its officer: a sub-unit of the lead unit, or an
+    officer of the lead unit (422 otherwise)."""
+    directory = ports.directory()
+    if data.lead_unit_id is not None:
+        unit = directory.unit(data.lead_unit_id)
+        if (
+            unit is None
+            or not unit.active
+            or parent.lead_unit_id not in unit.path
+            or unit.id == parent.lead_unit_id
+        ):
+            raise invalid("lead_unit_id", "The sub-task goes to a sub-unit of the lead unit.")
+        return unit.path, None
+    user = directory.user(data.assignee_id or "")
+    if user is None or user.unit_id != parent.lead_unit_id or "officer" not in user.roles:
+        raise invalid("assignee_id", "The sub-task goes to an officer of the lead unit.")
+    lead = directory.unit(parent.lead_unit_id)
+    if lead is None:
+        raise Conflict("The lead unit no longer exists.")
+    return lead.path, user.id
+
+
+def create_subtask(who: Principal, parent_id: str, data: SubtaskCreate) -> dict[str, Any]:
+    """Giao nhiệm vụ con: the lead unit's leader gives part of a task to one of its sub-units,
+    or to one of its officers (written only while the task is still in progress)."""
+    parent = PIPELINE.check(who, parent_id, "split", data)
+    lead_path, assignee_id = _sub_task_target(parent, data)
+    calendar = ports.directory().calendar()
+    child = parent.split(
+        who,
+        calendar,
+        title=data.title,
+        content=data.content,
+        priority=data.priority,
+        tags=data.tags,
+        lead_path=lead_path,
+        assignee_id=assignee_id,
+        due=_due_date(data, calendar),
+        progress_every=data.progress_every_working_days,
+    )
+
+    def rule(work: Work[Task]) -> None:
+        work.add(ParentInProgress(parent.id))
+        _assigned(work)
+
+    written = PIPELINE.create(who, child, "task.assigned", rule, note=f"sub-task of {parent_id}")
+    return task_reply(written)

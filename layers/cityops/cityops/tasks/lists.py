@@ -1,0 +1,188 @@
+"""`GET /v1/tasks`: the tasks the caller may see, newest first, as Queries on index partitions
+(never a Scan), a page spending at most `LIST_QUERY_BUDGET` Queries walking partitions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from cityops.core import clock
+from cityops.core.auth import Principal
+from cityops.core.calendar import CITY_TZ
+from cityops.core.errors import InvalidInput
+from cityops.core.pagination import check_limit, decode_cursor, encode_cursor
+from cityops.tasks import store
+from cityops.tasks.policy import status_class
+from cityops.tasks.replies import check_range, line_reply, visible_unit
+from cityops.tasks.settings import TASKS_EPOCH_MONTH, ontime_policy
+from cityops.tasks.values import TaskSummary
+
+LIST_QUERY_BUDGET = 12  # Queries one list page may spend walking partitions (see docs)
+_ULID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+Segment = tuple[str, str, str, str, str]  # (its id in cursors, index, partition, low, high)
+
+
+def _ulid_prefix(moment: datetime) -> str:
+    """The 10 time characters a ULID created at `moment` starts with."""
+    value = max(0, int(moment.timestamp() * 1000))
+    chars = []
+    for _ in range(10):
+        value, index = divmod(value, 32)
+        chars.append(_ULID_ALPHABET[index])
+    return "".join(reversed(chars))
+
+
+def _id_range(created_from: date | None, created_to: date | None) -> tuple[str, str]:
+    """Task ids created within the days (Asia/Ho_Chi_Minh), as a key range."""
+    low = (
+        _ulid_prefix(datetime.combine(created_from, time.min, tzinfo=CITY_TZ)) + "0" * 16
+        if created_from
+        else "0" * 26
+    )
+    high = (
+        _ulid_prefix(datetime.combine(created_to, time.max, tzinfo=CITY_TZ)) + "Z" * 16
+        if created_to
+        else "Z" * 26
+    )
+    return low, high
+
+
+def _months(first: str, last: str) -> list[str]:
+    """The months from `last` back to `first` ("YYYY-MM"), newest first."""
+    out = []
+    year, month = int(last[:4]), int(last[5:7])
+    while f"{year:04d}-{month:02d}" >= first:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return out
+
+
+def _refuse(field: str, message: str, why: str) -> InvalidInput:
+    return InvalidInput(message, errors=[{"loc": ["query", field], "msg": why}])
+
+
+def _segments(
+    who: Principal,
+    unit_id: str | None,
+    role: str | None,
+    created: tuple[date | None, date | None],
+    assigned_by_me: bool,
+) -> tuple[str | None, list[Segment] | None]:
+    """The index partitions the list walks, in order (and the unit listed, if any); None
+    for a caller with no unit, who has nothing to list."""
+    low, high = _id_range(*created)
+    if assigned_by_me:
+        partition = store.assigner_partition(who.sub)
+        return unit_id, [
+            ("assigner", store.BY_UNIT, partition, f"assigner#{low}", f"assigner#{high}")
+        ]
+    if unit_id or not who.is_city_leader:
+        unit_id = unit_id or who.unit_id
+        if not unit_id:
+            return None, None
+        visible_unit(who, unit_id)
+        partition = store.unit_partition(unit_id)
+        roles = [role] if role else ["lead", "coordinating"]
+        return unit_id, [(r, store.BY_UNIT, partition, f"{r}#{low}", f"{r}#{high}") for r in roles]
+    created_from, created_to = created
+    first = max(TASKS_EPOCH_MONTH, created_from.strftime("%Y-%m") if created_from else "")
+    last = (created_to or clock.today()).strftime("%Y-%m")
+    months = _months(first, last)
+    return None, [(m, store.BY_MONTH, store.month_partition(m), low, high) for m in months]
+
+
+def list_tasks(
+    who: Principal,
+    *,
+    unit_id: str | None = None,
+    role: str | None = None,
+    status_class_filter: str | None = None,
+    source: str | None = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
+    created_from: date | None = None,
+    created_to: date | None = None,
+    assigned_by_me: bool = False,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    """Tasks the caller may see, newest first:
+
+    - `unit_id` (default: the caller's unit): that unit's lines in `ByUnit`, the lead ones then
+      the coordinating ones (or the `role` asked for); the caller must see the unit (else 404);
+    - `assigned_by_me`: the caller's assigner lines in `ByUnit`;
+    - a city leader without `unit_id`: every task, by creation month in `ByMonth`.
+    `created_from/to` is a key range; status class, source and due range filter each page.
+    """
+    limit = check_limit(limit)
+    check_range(due_from, due_to, ("due_from", "due_to"))
+    check_range(created_from, created_to, ("created_from", "created_to"))
+    if assigned_by_me and (unit_id or role):
+        raise _refuse(
+            "assigned_by_me",
+            "Ask for a unit's tasks or for those you assigned, not both.",
+            "not with unit_id or role",
+        )
+    if role and not unit_id and who.is_city_leader:
+        raise _refuse("role", "role needs unit_id: the unit whose part it is.", "needs unit_id")
+    unit_id, segments = _segments(who, unit_id, role, (created_from, created_to), assigned_by_me)
+    if segments is None:
+        return {"items": [], "next_cursor": None}
+    policy, now = ontime_policy(), clock.now()
+
+    def wanted(line: TaskSummary) -> bool:
+        if source and line.source != source:
+            return False
+        if due_from or due_to:
+            due = line.due_date
+            if due is None or (due_from and due < due_from) or (due_to and due > due_to):
+                return False
+        return not (status_class_filter and status_class(line, now, policy) != status_class_filter)
+
+    scope = "tasks:" + "|".join(
+        str(v)
+        for v in (
+            who.sub,
+            unit_id,
+            role,
+            status_class_filter,
+            source,
+            due_from,
+            due_to,
+            created_from,
+            created_to,
+            assigned_by_me,
+        )
+    )
+    position = decode_cursor(cursor, scope)
+    ids = [s[0] for s in segments]
+    index, start_key = 0, None
+    if position is not None:
+        if position.get("seg") not in ids:
+            raise _refuse("cursor", "The cursor is not valid for this list.", "invalid cursor")
+        index, start_key = ids.index(position["seg"]), position.get("key")
+    items: list[dict[str, Any]] = []
+    queries = 0
+    while index < len(segments) and len(items) < limit and queries < LIST_QUERY_BUDGET:
+        _seg, idx, partition, seg_low, seg_high = segments[index]
+        page, last = store.index_page(
+            idx,
+            partition,
+            low=seg_low,
+            high=seg_high,
+            limit=limit - len(items),
+            start_key=start_key,
+        )
+        queries += 1
+        lines = [TaskSummary.model_validate(line) for line in page]
+        items += [line_reply(line, now, policy) for line in lines if wanted(line)]
+        if last:
+            start_key = last
+        else:
+            index, start_key = index + 1, None
+    next_cursor = (
+        encode_cursor({"seg": ids[index], "key": start_key}, scope)
+        if index < len(segments)
+        else None
+    )
+    return {"items": items, "next_cursor": next_cursor}

@@ -1,0 +1,152 @@
+"""What a task is made of, besides the task itself: the people, documents, reports, extension
+requests, completion, returns and cancellation it records (value objects, no behaviour of
+their own), and the summary every index line copies of it. No DynamoDB, no HTTP."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from cityops.core import clock
+from cityops.core.auth import Principal
+from cityops.core.calendar import CITY_TZ
+from cityops.core.errors import InvalidInput
+from cityops.core.models import Instant
+from cityops.tasks.policy import Priority, TaskSource, TaskStatus
+
+COMPLETE = "task.complete"
+PROGRESS = "task.progress"
+DECISION = "task.extension_decision"
+MAX_SUBTASKS = 100
+MAX_EXTENSIONS = 10  # bounded: the task item (and its audit records) stay well under 400 KB
+MAX_RETURNS = 10
+PREVIEW_CHARS = 300  # a report's text kept on the task; the whole text is in its report
+
+
+def invalid(field: str, message: str) -> InvalidInput:
+    return InvalidInput(message, errors=[{"loc": ["body", field], "msg": message}])
+
+
+def day_of(moment: datetime | None) -> date | None:
+    return moment.astimezone(CITY_TZ).date() if moment else None
+
+
+class _Value(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Person(_Value):
+    id: str
+    name: str | None = None
+
+    @classmethod
+    def of(cls, who: Principal) -> Person:
+        return cls(id=who.sub, name=who.name or who.username)
+
+
+class SourceDocument(_Value):
+    """The document that assigns the task (văn bản giao nhiệm vụ)."""
+
+    number_symbol: str
+    issued_on: date
+    clause: str | None = None
+    incoming_document_id: str | None = None
+
+
+class Note(_Value):
+    """A progress report as the task keeps it: its percent, the start of its text, who, when."""
+
+    percent: int
+    text: str
+    at: Instant
+    by: Person
+    report_id: str | None = None
+
+
+class Report(_Value):
+    """A progress report (báo cáo tiến độ), kept whole as its own row."""
+
+    id: str
+    task_id: str
+    unit_id: str
+    role: Literal["lead", "coordinating"]
+    text: str
+    percent: int
+    at: Instant
+    by: Person
+
+
+class ExtensionRequest(_Value):
+    """An extension request (đề nghị gia hạn) and its decision; its deadline is in the book."""
+
+    id: str
+    seq: int
+    requested_at: Instant
+    requested_by: Person
+    previous_due_date: date
+    new_due_date: date
+    reason: str
+    status: Literal["pending", "approved", "rejected", "withdrawn"] = "pending"
+    decided_at: Instant | None = None
+    decided_by: Person | None = None
+    decision_reason: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{DECISION}#{self.seq}"
+
+    def close(self, who: Principal, status: str, reason: str) -> None:
+        self.status = status  # type: ignore[assignment]
+        self.decided_at, self.decided_by, self.decision_reason = clock.now(), Person.of(who), reason
+
+
+class Completion(_Value):
+    result: str
+    reported_at: Instant
+    reported_by: Person
+
+
+class Return(_Value):
+    at: Instant
+    by: Person
+    reason: str
+    reported_at: Instant | None = None  # when the returned completion was reported
+
+
+class Cancellation(_Value):
+    at: Instant
+    by: Person
+    reason: str
+
+
+class TaskSummary(BaseModel):
+    """What every index line copies of a task (lists, visibility and statistics read it)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    title: str
+    source: TaskSource
+    priority: Priority
+    status: TaskStatus
+    parent_id: str | None = None
+    lead_unit_id: str
+    lead_unit_path: list[str]
+    coordinating_unit_ids: list[str] = Field(default_factory=list)
+    coordinating_unit_paths: dict[str, list[str]] = Field(default_factory=dict)
+    assignee_id: str | None = None
+    created_by: str
+    on_behalf_of: str | None = None
+    assigning_unit_id: str | None = None
+    original_due_date: date | None = None
+    due_date: date | None = None
+    original_deadline: Instant | None = None
+    deadline: Instant | None = None
+    completion_reported_at: Instant | None = None
+    percent: int = 0
+    extension_count: int = 0
+    created_at: Instant
+    updated_at: Instant
+    role: Literal["lead", "coordinating", "assigner"] | None = None  # a line's unit's part

@@ -1,0 +1,89 @@
+"""The workflow of a task, as a table (`cityops.core.statemachine`). Pure: no AWS.
+
+    in_progress → awaiting_confirmation (the lead unit reports completion)
+    awaiting_confirmation → done (the assigning side confirms) | in_progress (returned)
+    in_progress, awaiting_confirmation → cancelled (the assigning side withdraws it)
+Nothing may happen to a done or cancelled task.
+
+Who may take each action (the tasks pipeline resolves these names, `PERMISSIONS`):
+    assigning_side:               the creator, the leader it was entered for, any city leader,
+                                  and for a sub-task the leaders of the unit that split it
+    lead_member:                  any member of the lead unit
+    lead_leader:                  the lead unit's leader
+    lead_or_coordinating_member:  a member of the lead unit or of a coordinating unit
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cityops.core.pipeline import Permission
+from cityops.core.statemachine import StateMachine, t
+from cityops.tasks.policy import (
+    TaskStatus,
+    is_assigning_side,
+    is_lead_leader,
+    is_lead_member,
+    reports_progress,
+)
+
+IN_PROGRESS = TaskStatus.IN_PROGRESS.value
+AWAITING = TaskStatus.AWAITING_CONFIRMATION.value
+DONE = TaskStatus.DONE.value
+CANCELLED = TaskStatus.CANCELLED.value
+OPEN = (IN_PROGRESS, AWAITING)
+
+
+def _splittable(task: Any, _command: Any) -> str | None:
+    return task.why_not_split()
+
+
+def _extendable(task: Any, _command: Any) -> str | None:
+    return task.why_not_extend()
+
+
+def _decidable(task: Any, command: Any) -> str | None:
+    return task.why_not_decide(command.extension_id)  # an unknown request is 404
+
+
+def _returnable(task: Any, _command: Any) -> str | None:
+    return task.why_not_return()
+
+
+TASK = StateMachine(
+    "task",
+    states=(IN_PROGRESS, AWAITING, DONE, CANCELLED),
+    initial=IN_PROGRESS,
+    transitions=(
+        t("edit", OPEN, None, "assigning_side", past="edited", audit="task.updated"),
+        t("split", IN_PROGRESS, None, "lead_leader", guard=_splittable,
+          past="split into sub-tasks", audit="task.assigned"),
+        t("report_progress", IN_PROGRESS, None, "lead_or_coordinating_member",
+          past="given a progress report", audit="task.progress_reported"),
+        t("request_extension", IN_PROGRESS, None, "lead_leader", guard=_extendable,
+          past="given an extension request", audit="task.extension_requested"),
+        t("decide_extension", IN_PROGRESS, None, "assigning_side", guard=_decidable,
+          past="given an extension decision", audit="task.extension_decided"),
+        t("report_completion", IN_PROGRESS, AWAITING, "lead_member",
+          past="reported complete", audit="task.completion_reported"),
+        t("confirm", AWAITING, DONE, "assigning_side", past="confirmed", audit="task.completed"),
+        t("return", AWAITING, IN_PROGRESS, "assigning_side", guard=_returnable,
+          past="returned", audit="task.returned"),
+        t("cancel", OPEN, CANCELLED, "assigning_side", past="cancelled", audit="task.cancelled"),
+    ),
+)  # fmt: skip
+
+PERMISSIONS = {
+    "assigning_side": Permission(
+        is_assigning_side,
+        "Only the assigning side edits a task, decides its extensions, confirms or returns "
+        "its completion, and cancels it.",
+    ),
+    "lead_leader": Permission(
+        is_lead_leader, "Only the lead unit's leader splits a task or requests an extension."
+    ),
+    "lead_member": Permission(is_lead_member, "Only the lead unit reports completion."),
+    "lead_or_coordinating_member": Permission(
+        reports_progress, "Only the lead and coordinating units report progress."
+    ),
+}
