@@ -107,13 +107,17 @@ class Functions:
     def invoke(self, name: str, event: dict[str, Any]) -> Any:
         fn = self.specs[name]
         with self.lock:
+            from cityops.core.settings import get_settings
+
             saved = dict(os.environ)
             os.environ.update(self._env(fn))
+            get_settings.cache_clear()  # each function reads its own environment, as on AWS
             try:
                 return self.handler(name)(event, LocalContext(fn))
             finally:
                 os.environ.clear()
                 os.environ.update(saved)
+                get_settings.cache_clear()
 
     def find(self, name: str) -> str | None:
         """A function by logical id, or by its folder name (`directory`, `deadline_sweep`)."""
