@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from cityops.core import clock, ids
-from cityops.tasks import service
+from cityops.tasks import lists
 from cityops.tasks.policy import OnTimePolicy
 from cityops.tasks.settings import (
     DEFAULT_EXTENSION_DECISION_WORKING_DAYS,
@@ -15,31 +15,31 @@ from cityops.tasks.settings import (
 )
 
 
-def test_the_on_time_policy_defaults_to_the_extended_deadline(monkeypatch):
-    monkeypatch.delenv("TASK_ONTIME_POLICY", raising=False)
+def test_the_on_time_policy_defaults_to_the_extended_deadline(setting):
+    setting("TASK_ONTIME_POLICY", None)
     assert ontime_policy() is OnTimePolicy.EXTENDED
-    monkeypatch.setenv("TASK_ONTIME_POLICY", "original")
+    setting("TASK_ONTIME_POLICY", "original")
     assert ontime_policy() is OnTimePolicy.ORIGINAL
 
 
-def test_an_unknown_on_time_policy_is_a_configuration_error(monkeypatch):
-    monkeypatch.setenv("TASK_ONTIME_POLICY", "lenient")
+def test_an_unknown_on_time_policy_is_a_configuration_error(setting):
+    setting("TASK_ONTIME_POLICY", "lenient")
     with pytest.raises(RuntimeError, match="TASK_ONTIME_POLICY"):
         ontime_policy()
 
 
-def test_the_assigning_side_has_three_working_days_to_decide_unless_configured(monkeypatch):
-    monkeypatch.delenv("TASK_EXTENSION_DECISION_WORKING_DAYS", raising=False)
+def test_the_assigning_side_has_three_working_days_to_decide_unless_configured(setting):
+    setting("TASK_EXTENSION_DECISION_WORKING_DAYS", None)
     assert extension_decision_working_days() == DEFAULT_EXTENSION_DECISION_WORKING_DAYS == 3
-    monkeypatch.setenv("TASK_EXTENSION_DECISION_WORKING_DAYS", "5")
+    setting("TASK_EXTENSION_DECISION_WORKING_DAYS", "5")
     assert extension_decision_working_days() == 5
-    monkeypatch.setenv("TASK_EXTENSION_DECISION_WORKING_DAYS", "0")
+    setting("TASK_EXTENSION_DECISION_WORKING_DAYS", "0")
     with pytest.raises(RuntimeError):
         extension_decision_working_days()
 
 
 def test_a_creation_window_is_the_range_of_ids_made_in_those_days_in_hanoi():
-    low, high = service._id_range(date(2026, 11, 27), date(2026, 11, 27))
+    low, high = lists._id_range(date(2026, 11, 27), date(2026, 11, 27))
     try:
         clock.set_now(datetime(2026, 11, 26, 16, 59, 59, 999000, tzinfo=UTC))  # 23:59:59.999
         day_before = ids.new_id()
@@ -55,10 +55,10 @@ def test_a_creation_window_is_the_range_of_ids_made_in_those_days_in_hanoi():
 
 
 def test_an_open_window_covers_every_id():
-    low, high = service._id_range(None, None)
+    low, high = lists._id_range(None, None)
     assert low < ids.new_id() < high
 
 
 def test_the_city_wide_list_walks_months_newest_first_down_to_the_first():
-    assert service._months("2026-11", "2027-02") == ["2027-02", "2027-01", "2026-12", "2026-11"]
-    assert service._months("2027-03", "2027-02") == []
+    assert lists._months("2026-11", "2027-02") == ["2027-02", "2027-01", "2026-12", "2026-11"]
+    assert lists._months("2027-03", "2027-02") == []

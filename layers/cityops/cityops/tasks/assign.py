@@ -3,7 +3,6 @@ assigns a task; the lead unit's leader splits one into sub-tasks."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from cityops.core import clock
@@ -18,20 +17,21 @@ from cityops.tasks.models import SubtaskCreate, TaskCreate
 from cityops.tasks.policy import CreatorKind, creator_kind
 from cityops.tasks.replies import task_reply
 from cityops.tasks.store import ParentInProgress
-from cityops.tasks.values import Person, SourceDocument, invalid
+from cityops.tasks.values import Person, SourceDocument, Terms, invalid
 
 OFFICE_UNIT_CODE = "VP-UBND"  # Văn phòng UBND Thành phố: its clerks enter leaders' tasks
 
 
-def _due_date(data: Any, calendar: WorkingCalendar) -> date | None:
-    """The last day from `due_date` or `due_in_working_days` (today in Asia/Ho_Chi_Minh)."""
-    if data.due_date is not None:
-        if data.due_date < clock.today():
-            raise invalid("due_date", "The due date is in the past.")
-        return data.due_date
+def _terms(data: TaskCreate | SubtaskCreate, calendar: WorkingCalendar) -> Terms:
+    """What is asked and by when; the last day from `due_date` or `due_in_working_days`
+    (after today in Asia/Ho_Chi_Minh)."""
+    due = data.due_date
+    if due is not None and due < clock.today():
+        raise invalid("due_date", "The due date is in the past.")
     if data.due_in_working_days is not None:
-        return calendar.add_working_days(clock.today(), data.due_in_working_days)
-    return None
+        due = calendar.add_working_days(clock.today(), data.due_in_working_days)
+    return Terms(data.title, data.content, data.priority, data.tags, due,
+                 data.progress_every_working_days)  # fmt: skip
 
 
 def _units(ids: list[str], field: str) -> dict[str, ports.Unit]:
@@ -95,16 +95,11 @@ def create_task(who: Principal, data: TaskCreate) -> dict[str, Any]:
     task = Task.assign(
         who,
         calendar,
-        title=data.title,
-        content=data.content,
+        _terms(data, calendar),
         source=data.source,
         source_document=SourceDocument.model_validate(data.source_document.model_dump()),
-        priority=data.priority,
-        tags=data.tags,
         lead_path=found[data.lead_unit_id].path,
         coordinating={u: found[u].path for u in data.coordinating_unit_ids},
-        due=_due_date(data, calendar),
-        progress_every=data.progress_every_working_days,
         assigning_path=assigning.path,
         on_behalf_of=Person(id=leader.id, name=leader.name) if leader else None,
     )
@@ -140,18 +135,8 @@ def create_subtask(who: Principal, parent_id: str, data: SubtaskCreate) -> dict[
     parent = PIPELINE.check(who, parent_id, "split", data)
     lead_path, assignee_id = _sub_task_target(parent, data)
     calendar = ports.directory().calendar()
-    child = parent.split(
-        who,
-        calendar,
-        title=data.title,
-        content=data.content,
-        priority=data.priority,
-        tags=data.tags,
-        lead_path=lead_path,
-        assignee_id=assignee_id,
-        due=_due_date(data, calendar),
-        progress_every=data.progress_every_working_days,
-    )
+    terms = _terms(data, calendar)
+    child = parent.split(who, calendar, terms, lead_path=lead_path, assignee_id=assignee_id)
 
     def rule(work: Work[Task]) -> None:
         work.add(ParentInProgress(parent.id))

@@ -50,6 +50,7 @@ from cityops.tasks.values import (
     Return,
     SourceDocument,
     TaskSummary,
+    Terms,
     day_of,
     invalid,
 )
@@ -161,17 +162,12 @@ class Task(Entity):
         cls,
         who: Principal,
         calendar: WorkingCalendar,
+        terms: Terms,
         *,
-        title: str,
-        content: str,
         source: TaskSource,
         source_document: SourceDocument,
-        priority: Priority,
-        tags: list[str],
         lead_path: list[str],
         coordinating: dict[str, list[str]],
-        due: date | None,
-        progress_every: int | None,
         assigning_path: list[str],
         on_behalf_of: Person | None = None,
         parent_id: str | None = None,
@@ -179,17 +175,17 @@ class Task(Entity):
     ) -> Task:
         """Giao nhiệm vụ: a new task in progress, with its `task.complete` deadline (the end of
         its due day) and, when reports are due every N working days, `task.progress#1`."""
-        deadline = calendar.due_end_of_day(due) if due else None
+        deadline = calendar.due_end_of_day(terms.due) if terms.due else None
         task = cls(
             id=new_id(),
             status=TaskStatus.IN_PROGRESS,
             created_at=clock.now(),
-            title=title,
-            content=content,
+            title=terms.title,
+            content=terms.content,
             source=source,
             source_document=source_document,
-            priority=priority,
-            tags=list(dict.fromkeys(tags)),
+            priority=terms.priority,
+            tags=list(dict.fromkeys(terms.tags)),
             parent_id=parent_id,
             lead_unit_id=lead_path[-1],
             lead_unit_path=list(lead_path),
@@ -203,7 +199,7 @@ class Task(Entity):
             assigning_unit_id=assigning_path[-1],
             assigning_unit_path=list(assigning_path),
             original_deadline=deadline,
-            progress_every_working_days=progress_every,
+            progress_every_working_days=terms.progress_every,
         )
         if deadline is not None:
             task._open(COMPLETE, COMPLETE, deadline)
@@ -219,36 +215,26 @@ class Task(Entity):
         self,
         who: Principal,
         calendar: WorkingCalendar,
+        terms: Terms,
         *,
-        title: str,
-        content: str,
-        priority: Priority,
-        tags: list[str],
         lead_path: list[str],
         assignee_id: str | None,
-        due: date | None,
-        progress_every: int | None,
     ) -> Task:
         """Giao nhiệm vụ con: a part of this task for a sub-unit of its lead unit (`lead_path`)
         or for an officer of the lead unit, due no later than this task."""
         refusal = self.why_not_split()
         if refusal:
             raise Conflict(refusal)
-        if due and self.due_date and due > self.due_date:
+        if terms.due and self.due_date and terms.due > self.due_date:
             raise invalid("due_date", "A sub-task cannot be due after its task.")
         return Task.assign(
             who,
             calendar,
-            title=title,
-            content=content,
+            terms,
             source=self.source,
             source_document=self.source_document.model_copy(),
-            priority=priority,
-            tags=tags,
             lead_path=lead_path,
             coordinating={},
-            due=due,
-            progress_every=progress_every,
             assigning_path=self.lead_unit_path,
             parent_id=self.id,
             assignee_id=assignee_id,
@@ -287,23 +273,10 @@ class Task(Entity):
         unit_id = self.lead_unit_id if lead else coordinating_unit_of(who, self)
         if unit_id is None:
             raise Forbidden("Only the lead and coordinating units report progress.")
-        report = Report(
-            id=new_id(),
-            task_id=self.id,
-            unit_id=unit_id,
-            role="lead" if lead else "coordinating",
-            text=text,
-            percent=percent,
-            at=clock.now(),
-            by=Person.of(who),
-        )
-        note = Note(
-            percent=percent,
-            text=text[:PREVIEW_CHARS],
-            at=report.at,
-            by=report.by,
-            report_id=report.id,
-        )
+        note = Note(percent=percent, text=text[:PREVIEW_CHARS], at=clock.now(),
+                    by=Person.of(who), report_id=new_id())  # fmt: skip
+        role = "lead" if lead else "coordinating"
+        report = Report(task_id=self.id, unit_id=unit_id, role=role, text=text, note=note)
         self.report_count += 1
         if lead:
             self.percent, self.progress = percent, note

@@ -10,6 +10,8 @@ from pydantic import ConfigDict, Field, model_validator
 from cityops.core.ids import ULID_PATTERN
 from cityops.core.models import Reply, Request
 from cityops.tasks.policy import OnTimePolicy, Priority, StatusClass, TaskSource, TaskStatus
+from cityops.tasks.values import Person
+from cityops.tasks.values import SourceDocument as SourceDocumentRecord
 
 MAX_COORDINATING_UNITS = 20
 MAX_TAGS = 20
@@ -167,16 +169,8 @@ class CancellationCreate(Request):
 # --- replies ---------------------------------------------------------------------------------
 
 
-class Person(Reply):
-    id: str
-    name: str | None = None
-
-
-class SourceDocumentOut(Reply):
-    number_symbol: str
-    issued_on: date
-    clause: str | None = None
-    incoming_document_id: str | None = None
+class SourceDocumentOut(SourceDocumentRecord):
+    pass
 
 
 class Extension(Reply):

@@ -1,20 +1,26 @@
 """The rules of tasks that need no storage: statuses, status classes from the clock and the
 deadlines, the on-time policy, and who may do what.
 
-The rules read what a task and each index line that copies it both have (`Assignment` and
-`Timing`), so they run the same on a `Task`, on a list line and in unit tests with no AWS.
+The rules read what a task and each index line that copies it both have (a `Task` or a
+`TaskSummary`), so they run the same on a task, on a list line and in unit tests with no AWS.
 Who sees a unit is the one access rule of `cityops.core.access` under its `TASKS` policy.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from cityops.core.access import TASKS, sees_unit
 from cityops.core.auth import Principal
+
+if TYPE_CHECKING:
+    from cityops.tasks.domain import Task
+    from cityops.tasks.values import TaskSummary
+
+    TaskLike: TypeAlias = Task | TaskSummary  # a task, or an index line's copy of it
 
 
 class TaskSource(StrEnum):
@@ -63,44 +69,10 @@ class OnTimePolicy(StrEnum):
     ORIGINAL = "original"  # the first deadline, whatever was approved later
 
 
-class Timing(Protocol):
-    """What status classes read: a task's state, its deadlines and its completion report."""
-
-    @property
-    def status(self) -> str: ...
-    @property
-    def deadline(self) -> datetime | None: ...
-    @property
-    def original_deadline(self) -> datetime | None: ...
-    @property
-    def completion_reported_at(self) -> datetime | None: ...
-
-
-class Assignment(Protocol):
-    """What visibility and the roles read: who assigned the task and the units it names."""
-
-    @property
-    def lead_unit_id(self) -> str: ...
-    @property
-    def lead_unit_path(self) -> list[str]: ...
-    @property
-    def coordinating_unit_ids(self) -> list[str]: ...
-    @property
-    def coordinating_unit_paths(self) -> Mapping[str, list[str]]: ...
-    @property
-    def created_by(self) -> str: ...
-    @property
-    def on_behalf_of(self) -> str | None: ...
-    @property
-    def parent_id(self) -> str | None: ...
-    @property
-    def assigning_unit_id(self) -> str | None: ...
-
-
 # --- deadlines and status classes ------------------------------------------------------------
 
 
-def judged_deadline(task: Timing, policy: OnTimePolicy) -> datetime | None:
+def judged_deadline(task: TaskLike, policy: OnTimePolicy) -> datetime | None:
     """The deadline that on-time is judged against: the current (extended) one, or under the
     `original` policy the first one. None for a task without a deadline."""
     if policy is OnTimePolicy.ORIGINAL:
@@ -120,7 +92,7 @@ def class_of(status: str, has_deadline: bool, on_time: bool) -> StatusClass:
     return StatusClass.IN_PROGRESS_ON_TIME if on_time else StatusClass.IN_PROGRESS_OVERDUE
 
 
-def status_class(task: Timing, now: datetime, policy: OnTimePolicy) -> StatusClass:
+def status_class(task: TaskLike, now: datetime, policy: OnTimePolicy) -> StatusClass:
     """The task's class, from its status, its deadline under the policy, and the clock:
 
     - cancelled: the task was cancelled (whatever its deadline);
@@ -143,12 +115,12 @@ def status_class(task: Timing, now: datetime, policy: OnTimePolicy) -> StatusCla
 # --- who may see and do what -------------------------------------------------------------------
 
 
-def unit_paths(task: Assignment) -> list[list[str]]:
+def unit_paths(task: TaskLike) -> list[list[str]]:
     """The paths of the task's lead unit and coordinating units."""
     return [list(task.lead_unit_path), *(list(p) for p in task.coordinating_unit_paths.values())]
 
 
-def is_assigning_side(who: Principal, task: Assignment) -> bool:
+def is_assigning_side(who: Principal, task: TaskLike) -> bool:
     """Whoever assigned the task: its creator, the leader it was created on behalf of, any
     city leader, and for a sub-task the leaders of the unit that split it."""
     if who.is_city_leader:
@@ -159,7 +131,7 @@ def is_assigning_side(who: Principal, task: Assignment) -> bool:
     return bool(assigning_unit and who.is_leader and who.unit_id == assigning_unit)
 
 
-def can_see(who: Principal, task: Assignment) -> bool:
+def can_see(who: Principal, task: TaskLike) -> bool:
     """A task is visible to its lead and coordinating units (anyone in them), the leaders
     above them, whoever assigned it, and city leaders (administrators run the system but are
     not in a task's chain of command). Everyone else gets 404."""
@@ -168,24 +140,24 @@ def can_see(who: Principal, task: Assignment) -> bool:
     return any(path and sees_unit(who, path, TASKS) for path in unit_paths(task))
 
 
-def is_lead_member(who: Principal, task: Assignment) -> bool:
+def is_lead_member(who: Principal, task: TaskLike) -> bool:
     """A member of the lead unit (officer or leader): reports progress and completion."""
     return bool(who.unit_id) and who.unit_id == task.lead_unit_id
 
 
-def is_lead_leader(who: Principal, task: Assignment) -> bool:
+def is_lead_leader(who: Principal, task: TaskLike) -> bool:
     """The lead unit's leader: requests extensions and splits the task into sub-tasks."""
     return is_lead_member(who, task) and who.is_leader
 
 
-def coordinating_unit_of(who: Principal, task: Assignment) -> str | None:
+def coordinating_unit_of(who: Principal, task: TaskLike) -> str | None:
     """The coordinating unit the caller belongs to, if any (reports that unit's part)."""
     if who.unit_id and who.unit_id in task.coordinating_unit_ids:
         return who.unit_id
     return None
 
 
-def reports_progress(who: Principal, task: Assignment) -> bool:
+def reports_progress(who: Principal, task: TaskLike) -> bool:
     """The lead unit's members report progress; a coordinating unit's members its part."""
     return is_lead_member(who, task) or coordinating_unit_of(who, task) is not None
 
@@ -208,19 +180,12 @@ def creator_kind(who: Principal, office_unit_id: str | None) -> CreatorKind | No
 # --- sub-tasks -----------------------------------------------------------------------------------
 
 
-class Progressing(Protocol):
-    @property
-    def status(self) -> str: ...
-    @property
-    def percent(self) -> int: ...
-
-
-def subtask_percent(child: Progressing) -> int:
+def subtask_percent(child: TaskSummary) -> int:
     """A sub-task's part in its parent's progress: 100 once done, else its last percent."""
     return 100 if child.status == TaskStatus.DONE else int(child.percent or 0)
 
 
-def children_progress(children: Iterable[Progressing]) -> dict[str, Any]:
+def children_progress(children: Iterable[TaskSummary]) -> dict[str, Any]:
     """A parent's view of its sub-tasks: how many in each status, and the average percent of
     those not cancelled (None when there are none)."""
     counts = {s.value: 0 for s in TaskStatus}

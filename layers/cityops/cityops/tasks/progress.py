@@ -26,14 +26,14 @@ def report_progress(who: Principal, task_id: str, data: ProgressReportCreate) ->
         calendar = ports.directory().calendar()
         report = work.entity.report_progress(who, data.text, data.percent, calendar)
         work.add(report)
-        work.note = f"{report.role} {report.percent}%"
+        work.note = f"{report.role} {data.percent}%"
         work.emit(
             "TaskProgressReported",
             {
                 "report_id": report.id,
                 "unit_id": report.unit_id,
                 "role": report.role,
-                "percent": report.percent,
+                "percent": data.percent,
             },
         )
         written[:] = [report]

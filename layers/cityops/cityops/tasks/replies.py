@@ -119,7 +119,7 @@ def line_reply(line: TaskSummary, now: datetime, policy: OnTimePolicy) -> dict[s
 
 
 def report_reply(report: Report | dict[str, Any]) -> dict[str, Any]:
-    item = report.model_dump(mode="json") if isinstance(report, Report) else report
+    item = report.row() if isinstance(report, Report) else report
     return {k: item[k] for k in ("id", "task_id", "unit_id", "role", "text", "percent", "at", "by")}
 
 

@@ -121,7 +121,7 @@ class TaskStore(DynamoStore[Task]):
         for record in work.records:
             if isinstance(record, Report):
                 row = {
-                    **record.model_dump(mode="json"),
+                    **record.row(),
                     "pk": task_pk(record.task_id),
                     "sk": REPORT_PREFIX + record.id,
                 }
@@ -222,12 +222,5 @@ def index_page(
         values = {":pk": partition, ":low": low, ":high": high}
     else:
         condition, values = f"{pk} = :pk", {":pk": partition}
-    return query_page(
-        table(),
-        index=index,
-        key_condition=condition,
-        values=values,
-        limit=limit,
-        start_key=start_key,
-        forward=False,
-    )
+    query = {"index": index, "key_condition": condition, "values": values}
+    return query_page(table(), **query, limit=limit, start_key=start_key, forward=False)

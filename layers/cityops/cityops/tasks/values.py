@@ -4,8 +4,9 @@ their own), and the summary every index line copies of it. No DynamoDB, no HTTP.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -33,8 +34,21 @@ def day_of(moment: datetime | None) -> date | None:
     return moment.astimezone(CITY_TZ).date() if moment else None
 
 
+@dataclass(frozen=True)
+class Terms:
+    """What the assigning side asks and by when: the text, its priority and tags, the last
+    day (None: no deadline) and the rhythm of progress reports (every N working days)."""
+
+    title: str
+    content: str
+    priority: Priority
+    tags: list[str]
+    due: date | None
+    progress_every: int | None
+
+
 class _Value(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A value a task records; the replies show some as they are (`Person`)."""
 
 
 class Person(_Value):
@@ -65,17 +79,26 @@ class Note(_Value):
     report_id: str | None = None
 
 
-class Report(_Value):
-    """A progress report (báo cáo tiến độ), kept whole as its own row."""
+@dataclass(frozen=True)
+class Report:
+    """A progress report (báo cáo tiến độ): the task keeps its `note` (the start of its text),
+    and its whole text is kept as its own row."""
 
-    id: str
     task_id: str
     unit_id: str
     role: Literal["lead", "coordinating"]
     text: str
-    percent: int
-    at: Instant
-    by: Person
+    note: Note
+
+    @property
+    def id(self) -> str:
+        return self.note.report_id or ""
+
+    def row(self) -> dict[str, Any]:
+        """The report as its row keeps it and the API shows it."""
+        note = self.note.model_dump(mode="json", exclude={"report_id"})
+        return {"id": self.id, "task_id": self.task_id, "unit_id": self.unit_id,
+                "role": self.role, **note, "text": self.text}  # fmt: skip
 
 
 class ExtensionRequest(_Value):
@@ -122,31 +145,32 @@ class Cancellation(_Value):
 
 
 class TaskSummary(BaseModel):
-    """What every index line copies of a task (lists, visibility and statistics read it)."""
+    """What every index line copies of a task (lists, visibility and statistics read it by
+    name: the order of the fields means nothing)."""
 
     model_config = ConfigDict(extra="ignore")
 
     id: str
     title: str
     source: TaskSource
+    role: Literal["lead", "coordinating", "assigner"] | None = None  # a line's unit's part
     priority: Priority
     status: TaskStatus
-    parent_id: str | None = None
-    lead_unit_id: str
+    percent: int = 0
+    created_by: str
     lead_unit_path: list[str]
+    lead_unit_id: str
+    on_behalf_of: str | None = None
+    created_at: Instant
     coordinating_unit_ids: list[str] = Field(default_factory=list)
+    parent_id: str | None = None
+    updated_at: Instant
+    assigning_unit_id: str | None = None
     coordinating_unit_paths: dict[str, list[str]] = Field(default_factory=dict)
     assignee_id: str | None = None
-    created_by: str
-    on_behalf_of: str | None = None
-    assigning_unit_id: str | None = None
     original_due_date: date | None = None
     due_date: date | None = None
+    extension_count: int = 0
     original_deadline: Instant | None = None
     deadline: Instant | None = None
     completion_reported_at: Instant | None = None
-    percent: int = 0
-    extension_count: int = 0
-    created_at: Instant
-    updated_at: Instant
-    role: Literal["lead", "coordinating", "assigner"] | None = None  # a line's unit's part
