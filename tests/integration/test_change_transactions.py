@@ -5,19 +5,15 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from typing import ClassVar
 
 import pytest
 from cityops.core import clock
 from cityops.core.audit import audit_record, history_page
-from cityops.core.dynamo import (
-    Change,
-    VersionConflict,
-    get_item,
-    query_page,
-    retry_on_version_conflict,
-    write_change,
-)
+from cityops.core.auth import Principal
+from cityops.core.dynamo import Change, VersionConflict, get_item, query_page, write_change
 from cityops.core.errors import Conflict
+from cityops.core.ids import new_id
 from cityops.core.obligations import (
     OPEN_BY_DUE_INDEX,
     OPEN_SHARDS,
@@ -31,7 +27,11 @@ from cityops.core.obligations import (
     pause_obligation,
     resume_obligation,
 )
+from cityops.core.pipeline import Entity, Permission, Pipeline
 from cityops.core.settings import get_settings
+from cityops.core.statemachine import StateMachine, t
+from cityops.core.store import DynamoStore
+from pydantic import Field
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # Monday 09:00 in Hanoi
 
@@ -145,21 +145,37 @@ def test_closing_an_obligation_twice_is_a_conflict_and_writes_nothing(table):
     assert counters("2026-03-05")["met_late"] == 1
 
 
-def test_concurrent_read_modify_writes_lose_nothing(table):
-    write_change(Change(table, entity(1, notes=[]), None))
+class Tally(Entity):
+    entity_type: ClassVar[str] = "tally"
+    notes: list[int] = Field(default_factory=list)
+
+
+class TallyStore(DynamoStore[Tally]):
+    system = "tasks"
+    model = Tally
+    sort_key = "TALLY"
+
+    def table(self) -> str:
+        return get_settings().directory_table
+
+
+def test_concurrent_appends_through_the_pipeline_lose_nothing(table):
+    """Appends (no If-Match, like progress reports) that lose the race to another writer are
+    tried again by the pipeline, with backoff, until each is written once."""
+    anyone = Permission(lambda _who, _entity: True, "")
+    machine = StateMachine("tally", ("open",), "open", (t("note", "open", None, "anyone"),))
+    pipeline = Pipeline(TallyStore(), {"tally": machine}, lambda _who, _e: True, {"anyone": anyone})
+    tally = pipeline.create(None, Tally(id=new_id(), status="open", created_at=NOW), "created")
+    who = Principal(sub="u", username="u", name="u", unit_id="U1", roles=frozenset({"officer"}))
 
     def add_note(n: int) -> None:
-        def attempt() -> None:
-            current = get_item(table, "TEST#1", "TEST")
-            after = {**current, "notes": [*current["notes"], n], "version": current["version"] + 1}
-            write_change(Change(table, after, current["version"]))
-
-        retry_on_version_conflict(attempt, attempts=50)
+        pipeline.change(who, tally.id, "note", lambda w: w.entity.notes.append(n), append=True)
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(add_note, range(8)))
-    final = get_item(table, "TEST#1", "TEST")
-    assert sorted(final["notes"]) == list(range(8)) and final["version"] == 9
+    final = TallyStore().load(tally.id)
+    assert final is not None
+    assert sorted(final.notes) == list(range(8)) and final.version == 9
 
 
 def test_done_at_the_deadline_is_on_time_and_a_second_later_is_late():
