@@ -132,6 +132,22 @@ def test_concurrent_progress_reports_are_all_kept(city):
     assert [rows[k]["status"] for k in progress].count("open") == 1
 
 
+def test_a_progress_report_that_keeps_losing_the_race_is_409_with_retry_after(city, monkeypatch):
+    from cityops.core.errors import VersionConflict
+    from cityops.tasks.changes import PIPELINE
+
+    def always_lose(_work):
+        raise VersionConflict("A concurrent change is in progress; try again.")
+
+    task = city.assign()
+    before = city.snapshot()
+    monkeypatch.setattr(PIPELINE.store, "commit", always_lose)
+    monkeypatch.setattr(PIPELINE, "sleep", lambda _seconds: None)
+    status, headers, body = city.report(task["id"], "sotc.officer", 10)
+    assert status == 409 and headers["Retry-After"] == "1" and body["status"] == 409
+    assert city.snapshot() == before
+
+
 def test_progress_reports_must_be_well_formed_and_change_nothing_otherwise(city):
     task = city.assign()
     before = city.snapshot()
@@ -473,6 +489,48 @@ def test_a_stale_if_match_is_refused_with_412_and_a_missing_one_with_428(city):
         headers={"if-match": "abc"},
     )  # fmt: skip
     assert status == 422
+    assert city.snapshot() == before
+
+
+def test_deciding_an_extension_or_returning_a_task_with_a_stale_if_match_is_412(city):
+    task = city.assign()
+    ext = city.request_extension(task["id"], "2026-12-31")[2]["extensions"][0]
+    stale = city.etag(task["id"])
+    city.report(task["id"], "sotc.officer", 10)  # the task moved on
+    before = city.snapshot()
+    decision = {"decision": "approved", "reason": "Đồng ý"}
+    what = f"extensions/{ext['id']}/decision"
+    status, _, body = city.act(task["id"], what, "chairman", decision, etag=stale)
+    assert status == 412 and body["status"] == 412
+    assert city.snapshot() == before
+    city.complete(task["id"])
+    stale = city.etag(task["id"])
+    edit = {"priority": "urgent"}
+    city.call(
+        "PATCH", f"/v1/tasks/{task['id']}", "chairman", body=edit, headers={"if-match": stale}
+    )
+    before = city.snapshot()
+    status, _, body = city.act(task["id"], "return", "chairman", {"reason": "Bổ sung"}, etag=stale)
+    assert status == 412 and body["status"] == 412
+    assert city.snapshot() == before
+
+
+@pytest.mark.parametrize("end", ["done", "cancelled"])
+def test_a_done_or_cancelled_task_cannot_be_edited(city, end):
+    task = city.assign()
+    if end == "done":
+        city.complete(task["id"])
+        city.confirm(task["id"])
+    else:
+        city.cancel(task["id"])
+    before = city.snapshot()
+    headers = {"if-match": city.etag(task["id"])}
+    edit = {"title": "Sửa sau khi đã xong"}
+    status, headers, body = city.call(
+        "PATCH", f"/v1/tasks/{task['id']}", "chairman", body=edit, headers=headers
+    )
+    assert status == 409 and headers["Content-Type"] == "application/problem+json"
+    assert body["status"] == 409
     assert city.snapshot() == before
 
 
