@@ -94,7 +94,8 @@ class TaskStore(DynamoStore[Task]):
         return {**super().to_item(entity), **{k: summary[k] for k in DERIVED}}
 
     def from_item(self, item: dict[str, Any]) -> Task:
-        return self.model.model_validate({k: v for k, v in item.items() if k not in DERIVED})
+        fields = strip_keys(item)
+        return self.model.model_validate({k: v for k, v in fields.items() if k not in DERIVED})
 
     def load(self, entity_id: str) -> Task | None:
         """The task and its sub-tasks' lines in one strongly consistent Query (`TASK` sorts
@@ -110,7 +111,7 @@ class TaskStore(DynamoStore[Task]):
         found = next((i for i in items if i["sk"] == TASK_SK), None)
         if found is None:
             return None
-        task = self.from_item(strip_keys(found))
+        task = self.from_item(found)
         task.subtasks = [
             TaskSummary.model_validate(i) for i in items if i["sk"].startswith(CHILD_PREFIX)
         ]
