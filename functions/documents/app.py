@@ -138,12 +138,15 @@ def register_entries(
     return reply(page)
 
 
-@registers_router.get("/v1/registers/<register_id>/export")
+@registers_router.get(
+    "/v1/registers/<register_id>/export",
+    responses={200: {"description": "The workbook", "content": {export.MEDIA_TYPE: {}}}},
+)
 def export_register(
     register_id: RegisterId,
     year: Year = None,
     format: Annotated[Literal["xlsx"], Query(description="xlsx: Appendix IV")] = "xlsx",
-) -> Response[bytes]:
+):
     """The register's year as a workbook in the Appendix IV layout (cover, then 10 columns)."""
     name, data = export.export_register(caller(app), register_id, year)
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}

@@ -1,6 +1,11 @@
 """DynamoDB checks a write's condition and applies it atomically; moto does not under
 threads (two conditional writes can both pass their check). The local stack and the tests
-serialise moto's DynamoDB writes with one lock, so that version guards behave as on AWS."""
+serialise moto's DynamoDB writes with one lock, so that version guards behave as on AWS.
+
+moto's TransactWriteItems also backs up each table once per *item* that names it (a deep
+copy of the whole table, 20 times for a change of 20 items): each transaction then costs
+the table's size times its items. Under the lock, the copies of one call are made once per
+table (the first copy is taken before anything is written, so it is the right backup)."""
 
 from __future__ import annotations
 
@@ -35,4 +40,47 @@ def make_dynamodb_writes_atomic() -> None:
                 return __original(self, *args, **kwargs)
 
         setattr(DynamoDBBackend, name, locked)
+    _copy_each_table_once()
     _done = True
+
+
+class _OncePerCall:
+    """`copy` as moto's DynamoDB models see it, whose deepcopy returns the same copy of an
+    object within one transaction (calls are serialised by the lock)."""
+
+    def __init__(self, real: Any):
+        self.real, self.copies = real, None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    def deepcopy(self, value: Any, *args: Any, **kwargs: Any) -> Any:
+        if self.copies is None:
+            return self.real.deepcopy(value, *args, **kwargs)
+        key = id(value)
+        if key not in self.copies:
+            self.copies[key] = (value, self.real.deepcopy(value, *args, **kwargs))
+        return self.copies[key][1]
+
+
+def _copy_each_table_once() -> None:
+    import copy
+
+    from moto.dynamodb import models
+
+    if isinstance(getattr(models, "copy", None), _OncePerCall):
+        return
+    once = _OncePerCall(copy)
+    models.copy = once  # type: ignore[attr-defined]
+    transact = models.DynamoDBBackend.transact_write_items
+
+    @functools.wraps(transact)
+    def transact_once(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with _lock:
+            once.copies = {}
+            try:
+                return transact(self, *args, **kwargs)
+            finally:
+                once.copies = None
+
+    models.DynamoDBBackend.transact_write_items = transact_once
