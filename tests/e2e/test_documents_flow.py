@@ -113,21 +113,15 @@ def test_an_incoming_document_from_registration_through_direction_to_its_issued_
     found = clerk.get("/v1/documents", params={"q": "quy HOACH do thi"}).json()["items"]
     assert [d["id"] for d in found] == [doc_id]
 
-    # the chairman directs it; tracking it as a task is refused while tasks cannot take it
+    # the chairman directs it, tracked as a task
     current = chairman.get(f"/v1/documents/{doc_id}")
     direction = {
         "lead_unit_id": finance,
         "coordinating_unit_ids": [construction],
         "instructions": "Giao Sở Tài chính chủ trì, phối hợp Sở Xây dựng xử lý, báo cáo.",
         "due_in_working_days": 10,
+        "track_as_task": True,
     }
-    tracked = chairman.post(
-        f"/v1/documents/{doc_id}/direction",
-        json={**direction, "track_as_task": True},
-        headers=etag(current),
-    )
-    assert tracked.status_code == 422, tracked.text
-    assert "tasks system" in tracked.json()["detail"]
     reply = chairman.post(
         f"/v1/documents/{doc_id}/direction", json=direction, headers=etag(current)
     )
@@ -136,6 +130,13 @@ def test_an_incoming_document_from_registration_through_direction_to_its_issued_
     assert directed["status"] == "directed"
     handle = next(d for d in directed["deadlines"] if d["key"] == "document.handle")
     assert handle["responsible_unit_id"] == finance and handle["status"] == "open"
+    task_id = directed["direction"]["task_id"]
+    task = chairman.get(f"/v1/tasks/{task_id}").json()
+    assert task["source_document"]["incoming_document_id"] == doc_id
+    assert (task["lead_unit_id"], task["coordinating_unit_ids"]) == (finance, [construction])
+    assert task["due_date"] == directed["direction"]["due_on"]
+    again = chairman.post(f"/v1/documents/{doc_id}/direction", json=direction, headers=etag(reply))
+    assert again.status_code == 409  # directed once: one task
 
     # the Finance officer sees it, opens the file, and the read is in the history
     officer = stack.as_user("sotc.officer")
@@ -197,6 +198,9 @@ def test_an_incoming_document_from_registration_through_direction_to_its_issued_
     assert handled.status_code == 200, handled.text
     assert handled.json()["handling"]["outcome"] == "met_on_time"
     assert handled.json()["handling"]["reply_number_symbol"] == "01/STC"
+    task = chairman.get(f"/v1/tasks/{task_id}").json()
+    assert task["status"] == "awaiting_confirmation"
+    assert "01/STC" in task["completion"]["result"]
 
     # the Office's register, as printed, lists both
     registers = clerk.get("/v1/registers").json()["items"]

@@ -1,8 +1,9 @@
 """Direction and handling, on fakes: who may direct (the receiving unit's leaders; city
 leaders for what the People's Committee receives), the handling deadline it opens for the
 lead unit (a date or working days) and who then sees the document, the 404/403/428/412/409
-order, handling on time or late, filing and returning, and track_as_task refused while the
-tasks system cannot take it."""
+order, handling on time or late, filing and returning; a tracked direction's task, created by
+the tasks system's own use case in the direction's change (once, or not at all), and its
+completion reported with the reply when the document is handled."""
 
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ from cityops.core.obligations import Outcome
 from cityops.core.statemachine import InvalidTransition
 from cityops.documents import incoming, outgoing, reads
 from cityops.documents.models import DirectionCreate, Filing, HandlingReport, Note, ReturnToSender
-from cityops.documents.tracking import TrackingUnavailable
 
 from tests.unit.test_documents_world import TODAY, incoming_data
 from tests.unit.test_documents_world import world as world
@@ -175,16 +175,52 @@ def test_a_leader_files_it_for_reference_and_a_clerk_returns_a_misaddressed_one(
         incoming.direct(world.who("chairman"), two.id, direction(world), 2)
 
 
-def test_track_as_task_is_refused_with_the_reason_while_the_tasks_system_cannot_take_it(
-    world, registered
-):
-    with pytest.raises(TrackingUnavailable) as refused:
+def test_a_tracked_direction_creates_its_task_once_in_the_same_change(world, registered):
+    tracked = direction(world, track_as_task=True)
+    directed = incoming.direct(world.who("chairman"), registered.id, tracked, 1)
+    (task,) = world.tasks.entities.values()
+    assert directed.direction.task_id == task.id
+    assert task.source_document.incoming_document_id == registered.id
+    assert task.source_document.number_symbol == "8123/VPCP-KTTH"
+    assert task.lead_unit_id == world.units["SO-TC"].id
+    assert task.coordinating_unit_ids == [world.units["SO-XD"].id]
+    assert task.due_date == directed.direction.due_on and task.priority == "high"
+    assert world.tasks.row(task, "task.complete")["status"] == "open"
+    assert "TaskAssigned" in [kind for kind, _ in world.tasks.events]
+    with pytest.raises(InvalidTransition):  # directed once: no second task
+        incoming.direct(world.who("chairman"), registered.id, tracked, 2)
+    assert len(world.tasks.entities) == 1
+
+
+def test_a_direction_that_fails_writes_no_task(world, registered):
+    world.documents.fail_next = 1  # someone else wrote the document first
+    with pytest.raises(PreconditionFailed):
         incoming.direct(
             world.who("chairman"), registered.id, direction(world, track_as_task=True), 1
         )
-    assert refused.value.status == 422 and "tasks system" in refused.value.detail
-    assert world.documents.load(registered.id).status == "registered"  # nothing written
-    assert world.documents.commits == 1
+    assert world.tasks.entities == {} and world.tasks.events == []
+
+
+def test_the_tasks_system_decides_who_may_assign_a_tracked_task(world):
+    own = incoming.register_incoming(world.who("sotc.clerk"), incoming_data())
+    with pytest.raises(Forbidden, match="assign tasks"):
+        incoming.direct(world.who("sotc.leader"), own.id, direction(world, track_as_task=True,
+                        lead_unit_id=world.units["SO-TC.NS"].id), 1)  # fmt: skip
+    assert world.tasks.entities == {} and world.documents.load(own.id).status == "registered"
+
+
+def test_handling_a_tracked_document_reports_the_tasks_completion_with_the_reply(world, registered):
+    from tests.unit.test_documents_outgoing import signed_draft
+
+    incoming.direct(world.who("chairman"), registered.id, direction(world, track_as_task=True), 1)
+    signed, _ = signed_draft(world)
+    reply = outgoing.issue(world.who("sotc.clerk"), signed.id, Note(), signed.version)
+    report = HandlingReport(result="Đã báo cáo", reply_document_id=reply.id)
+    handled = incoming.handle(world.who("sotc.officer"), registered.id, report, 2)
+    task = world.tasks.load(handled.direction.task_id)
+    assert task.status == "awaiting_confirmation"
+    assert "01/STC" in task.completion.result and "8123/VPCP-KTTH" in task.completion.result
+    assert world.tasks.row(task, "task.complete")["status"] == "paused"
 
 
 def test_the_due_date_given_cannot_be_in_the_past(world, registered):

@@ -36,6 +36,7 @@ class World:
     files: objects.MemoryObjects
     units: dict[str, ports.Unit] = field(default_factory=dict)
     people: dict[str, Principal] = field(default_factory=dict)
+    tasks: Any = None
 
     def who(self, name: str) -> Principal:
         return self.people[name]
@@ -110,10 +111,25 @@ def world():
     directory.names = {name: f"Ông/Bà {name}" for name in roles}
     abbreviations = {"UBND-HN": "UBND", "VP-UBND": "VP", "SO-TC": "STC", "SO-TC.NS": "QLNS",
                      "SO-XD": "SXD", "P-HOANKIEM": "UBND"}  # fmt: skip
+    from cityops.tasks import ports as task_ports
+    from cityops.tasks.changes import PIPELINE as TASKS
+    from cityops.tasks.fakes import FakeDirectory as TaskDirectory
+    from cityops.tasks.fakes import TasksMemory
+
+    task_directory = TaskDirectory()
+    for unit in units.values():
+        task_directory.add_unit(task_ports.Unit(id=unit.id, code=unit.code, name=unit.name,
+                                                path=unit.path))  # fmt: skip
+    for name, who in w.people.items():
+        task_directory.add_user(task_ports.User(id=who.sub, name=name, unit_id=who.unit_id,
+                                                roles=who.roles))  # fmt: skip
+    w.tasks = TasksMemory()
     with (
         pipelines.using(w.documents, w.registers, w.abbreviations),
         ports.using(directory),
         objects.using(w.files),
+        TASKS.using(w.tasks),
+        task_ports.using(task_directory),
     ):
         for unit in units.values():
             registers.ensure_default_registers(SYSTEM, unit)

@@ -186,6 +186,7 @@ class Direction(BaseModel):
     instructions: str
     due_on: date
     track_as_task: bool = False
+    task_source: str = "people_committee"  # the task's assigning authority, when tracked
     task_id: str | None = None
 
 

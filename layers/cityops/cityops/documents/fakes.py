@@ -15,6 +15,7 @@ from cityops.core.pipeline import Work
 from cityops.documents.domain import Abbreviation, Document, DocumentFile, Register
 from cityops.documents.ports import Unit
 from cityops.documents.store import Duplicate, NumberRace, NumberTaken, UniqueClaim
+from cityops.documents.tracking import TaskWrites
 
 
 @dataclass
@@ -36,6 +37,10 @@ class DocumentsMemory(MemoryStore[Document]):
             elif isinstance(record, UniqueClaim) and record.key in self.claims:
                 raise Duplicate("Another document already holds this.", self.claims[record.key])
         super().commit(work)
+        for record in work.records:
+            if isinstance(record, TaskWrites):  # the same transaction, on the fakes
+                record.write_to_fake()
+                record.publish()
         for record in work.records:
             if isinstance(record, NumberTaken):
                 self.sequences[(record.register_id, record.year)] = record.number

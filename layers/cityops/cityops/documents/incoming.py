@@ -226,7 +226,7 @@ def direct(
         direction = Direction(
             by=named(who), at=clock.now(), lead_unit=lead, coordinating_units=coordinating,
             instructions=data.instructions, due_on=_due_date(data, document),
-            track_as_task=data.track_as_task,
+            track_as_task=data.track_as_task, task_source=data.task_source,
         )  # fmt: skip
         document.direct(direction, ports.directory().calendar())
         if data.track_as_task:
@@ -260,6 +260,17 @@ def handle(
                 errors=[{"loc": ["body", "reply_document_id"], "msg": "another unit's"}],
             )
         outcome = document.handle(named(who), data.result, reply)
+        if document.direction and document.direction.task_id:
+            from cityops.documents import tracking
+
+            answer = f" Văn bản trả lời: {reply.number_symbol}." if reply else ""
+            tracking.report_task_done(
+                who,
+                work,
+                f"Đã giải quyết văn bản đến số "
+                f"{document.number}/{document.year} "
+                f"({document.number_symbol}): {data.result}.{answer}",
+            )
         work.emit("DocumentHandled", _detail(document, outcome=outcome.value,
                   reply_document_id=reply.id if reply else None))  # fmt: skip
 

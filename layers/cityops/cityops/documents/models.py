@@ -103,7 +103,18 @@ class DirectionCreate(Request):
     instructions: Text
     due_date: date | None = None
     due_in_working_days: int | None = Field(default=None, ge=1, le=250)
-    track_as_task: bool = False
+    track_as_task: bool = Field(
+        default=False,
+        description="Create a task in the tasks system, with this document as "
+        "its source (written with the direction: exactly once)",
+    )
+    task_source: Literal[
+        "government",
+        "prime_minister",
+        "city_party_committee",
+        "people_council",
+        "people_committee",
+    ] = Field(default="people_committee", description="The task's assigning authority")
 
     @model_validator(mode="after")
     def _one_deadline(self) -> DirectionCreate:

@@ -45,6 +45,7 @@ from cityops.documents.domain import (
     OutgoingDocument,
     Register,
 )
+from cityops.documents.tracking import TaskWrites
 
 REGISTER_INDEX, UNIT_INDEX, ALL_INDEX = "GSI1", "GSI2", "GSI3"
 
@@ -187,6 +188,8 @@ class DocumentStore(DynamoStore[Document]):
                 items.append(sequence_item(record))
             elif isinstance(record, UniqueClaim):
                 items.append(unique_item(record))
+            elif isinstance(record, TaskWrites):
+                items += record.transact_items()
             else:
                 raise TypeError(f"a document's change cannot write {record!r}")
         items += self._lines(work)
@@ -224,6 +227,9 @@ class DocumentStore(DynamoStore[Document]):
         items = change.transact_items()
         try:
             client("dynamodb").transact_write_items(TransactItems=items)
+            for record in work.records:
+                if isinstance(record, TaskWrites):
+                    record.publish()  # the tasks' own events, after the commit
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "TransactionCanceledException":
                 raise
