@@ -46,6 +46,7 @@ def signed_draft(world):
 
 def test_symbols_follow_appendix_one():
     assert symbol(15, "QĐ", "UBND", None) == "15/QĐ-UBND"
+    assert symbol(3, "QĐ", "UBND", None) == "03/QĐ-UBND"  # from 01
     assert symbol(5, "CV", "STC", "QLNS") == "05/STC-QLNS"
     assert symbol(1, "CV", "STC", None) == "01/STC"
 
