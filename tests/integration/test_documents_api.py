@@ -319,3 +319,14 @@ def test_a_ward_officer_gets_404_and_no_request_path_scans(docs, call, monkeypat
         assert status == 200 and [d["id"] for d in page["items"]] == [document["id"]], query
     status, _, page = call("documents", "GET", "/v1/documents", who=people["hoankiem.officer"])
     assert status == 200 and page["items"] == []
+
+
+@pytest.mark.parametrize("name", ["s3-object-created", "bus-document-issued"])
+def test_the_sample_bus_events_are_taken_and_left_alone_when_nothing_matches(docs, function, name):
+    import json
+
+    from tests.conftest import FakeContext
+
+    event = json.loads((ROOT / "events" / "documents" / f"{name}.json").read_text())
+    result = function("documents").lambda_handler(event, FakeContext())
+    assert result.get("result") == "ignored" or result.get("ignored") == event["detail-type"]
