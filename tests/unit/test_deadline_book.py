@@ -116,6 +116,19 @@ def test_each_operation_becomes_its_obligation_row_and_counters():
     assert values[":expected"] == {"S": "paused"} and values[":outcome"] == {"S": "met_on_time"}
 
 
+def test_an_entity_keeps_its_last_closed_deadlines_of_a_kind_and_every_running_one():
+    book = DeadlineBook()
+    for n in range(1, 26):
+        book.open("task.progress", NOW, title="x", unit_path=PATH, key=f"task.progress#{n}")
+        book.clear_ops()
+        if n < 25:
+            book.close(f"task.progress#{n}")
+            book.clear_ops()
+    kept = [d.key for d in book]
+    assert len(kept) == 21 and kept[0] == "task.progress#5" and kept[-1] == "task.progress#25"
+    assert book.running()[0].key == "task.progress#25"
+
+
 def test_a_new_person_is_folded_into_the_operation_already_noted():
     book = DeadlineBook()
     book.open("case.forward", NOW, title="x", unit_path=PATH, key="k")
@@ -163,3 +176,17 @@ def test_a_policy_can_admit_only_some_roles_and_make_others_city_wide():
     assert access.sees_unit(who("TT", "inspector"), PATH, staff)
     assert not access.sees_unit(who("DIV", "admin"), PATH, staff)
     assert access.sees_unit(who("DIV", "officer"), PATH, staff)
+
+
+def test_an_audit_record_holds_only_the_deadlines_the_change_touched():
+    from cityops.core.audit import diff
+
+    book = DeadlineBook()
+    for n in (1, 2):
+        book.open("task.progress", NOW, title="x", unit_path=PATH, key=f"task.progress#{n}")
+    before = {"title": "a", "deadlines": book.model_dump(mode="json")}
+    book.close("task.progress#2")
+    after = {"title": "a", "deadlines": book.model_dump(mode="json")}
+    changes = diff(before, after)
+    assert list(changes) == ["deadlines.task.progress#2"]
+    assert changes["deadlines.task.progress#2"][1]["status"] == "closed"

@@ -15,14 +15,22 @@ _NOT_AUDITED = {"pk", "sk", "version", "updated_at", "created_at"}
 
 
 def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, list[Any]]:
-    """The fields that changed, as {field: [before, after]} (keys of indexes left out)."""
+    """The fields that changed, as {field: [before, after]} (keys of indexes left out). The
+    deadline book is compared deadline by deadline (`deadlines.<key>`), so that an audit
+    record holds the deadlines the change touched, not the whole book twice."""
     before, after = before or {}, after or {}
     fields = (set(before) | set(after)) - _NOT_AUDITED
-    return {
+    changes = {
         f: [before.get(f), after.get(f)]
         for f in sorted(fields)
         if not f.startswith("gsi") and before.get(f) != after.get(f)
     }
+    if "deadlines" in changes:
+        was, now = (((side or {}).get("records") or {}) for side in changes.pop("deadlines"))
+        for key in sorted(set(was) | set(now)):
+            if was.get(key) != now.get(key):
+                changes[f"deadlines.{key}"] = [was.get(key), now.get(key)]
+    return changes
 
 
 def audit_record(

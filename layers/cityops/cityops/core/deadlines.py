@@ -35,6 +35,7 @@ from cityops.core.obligations import (
 )
 
 DeadlineStatus = Literal["open", "paused", "closed"]
+CLOSED_KEPT = 20  # closed deadlines of one kind kept on an entity (the rows keep them all)
 OpKind = Literal["open", "move", "pause", "resume", "reassign", "close"]
 
 
@@ -191,7 +192,16 @@ class DeadlineBook(BaseModel):
             outcome = outcome_for(judged_against or current.due_at, done_at or clock.now())
         self._change(key, "close", {"open", "paused"}, status="closed", outcome=outcome,
                      closed_at=clock.now())  # fmt: skip
+        self._forget_old(current.kind)
         return outcome
+
+    def _forget_old(self, kind: str) -> None:
+        """Keep at most CLOSED_KEPT closed deadlines of a kind on the entity (a task's
+        progress reports recur for years; the item must stay well under DynamoDB's 400 KB).
+        The obligation rows keep every one, with its outcome, for the on-time record."""
+        closed = [d for d in self if d.kind == kind and d.status == "closed"]
+        for old in closed[: max(0, len(closed) - CLOSED_KEPT)]:
+            del self.records[old.key]
 
     def close_pending(self, outcome: Outcome = Outcome.CANCELLED, kind: str | None = None) -> None:
         """Close every deadline not yet closed (the entity ends: cancelled, withdrawn)."""
