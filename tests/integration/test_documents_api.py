@@ -330,3 +330,30 @@ def test_the_sample_bus_events_are_taken_and_left_alone_when_nothing_matches(doc
     event = json.loads((ROOT / "events" / "documents" / f"{name}.json").read_text())
     result = function("documents").lambda_handler(event, FakeContext())
     assert result.get("result") == "ignored" or result.get("ignored") == event["detail-type"]
+
+
+def test_a_lead_unit_finds_by_words_what_another_unit_owns_and_it_leads(docs, call):
+    seeded, people = docs
+    _, _, document = call(
+        "documents", "POST", "/v1/documents/incoming", who=people["vp.clerk"], body=incoming_body()
+    )
+    direction = {
+        "lead_unit_id": seeded["SO-TC"]["id"],
+        "instructions": "Xử lý",
+        "due_in_working_days": 5,
+    }
+    status, _, _ = call(
+        "documents",
+        "POST",
+        f"/v1/documents/{document['id']}/direction",
+        who=people["chairman"],
+        body=direction,
+        headers={"if-match": '"1"'},
+    )
+    assert status == 200
+    query = {"lead_unit_id": seeded["SO-TC"]["id"], "q": "QUY HOẠCH thu do"}
+    _, _, page = call("documents", "GET", "/v1/documents", who=people["sotc.officer"], query=query)
+    assert [(d["id"], d["role"]) for d in page["items"]] == [(document["id"], "lead")]
+    query["q"] = "giao thong"
+    _, _, page = call("documents", "GET", "/v1/documents", who=people["sotc.officer"], query=query)
+    assert page["items"] == []
