@@ -184,6 +184,7 @@ def test_an_audit_record_holds_only_the_deadlines_the_change_touched():
     book = DeadlineBook()
     for n in (1, 2):
         book.open("task.progress", NOW, title="x", unit_path=PATH, key=f"task.progress#{n}")
+    book.clear_ops()
     before = {"title": "a", "deadlines": book.model_dump(mode="json")}
     book.close("task.progress#2")
     after = {"title": "a", "deadlines": book.model_dump(mode="json")}
