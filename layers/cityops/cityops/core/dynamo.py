@@ -7,7 +7,7 @@ audit record of the change and the obligation rows it opens, moves or closes go 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -153,18 +153,6 @@ def write_change(change: Change) -> None:
         if any(r.get("Code") == "TransactionConflict" for r in reasons):
             raise VersionConflict("A concurrent change is in progress; try again.") from exc
         raise
-
-
-def retry_on_version_conflict(operation: Callable[[], T], attempts: int = 5) -> T:
-    """Run a read-modify-write again when another writer won the race (for changes that do not
-    carry the client's If-Match, such as appending a progress report)."""
-    for attempt in range(attempts):
-        try:
-            return operation()
-        except VersionConflict:
-            if attempt == attempts - 1:
-                raise
-    raise AssertionError("unreachable")
 
 
 def get_item(table: str, pk: str, sk: str, *, consistent: bool = True) -> dict[str, Any] | None:
