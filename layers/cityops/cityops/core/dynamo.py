@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
@@ -20,7 +20,6 @@ from cityops.core.errors import Conflict, VersionConflict
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
-T = TypeVar("T")
 __all__ = ["VersionConflict"]  # raised by write_change; defined with the other domain errors
 
 
