@@ -357,3 +357,170 @@ def test_a_lead_unit_finds_by_words_what_another_unit_owns_and_it_leads(docs, ca
     query["q"] = "giao thong"
     _, _, page = call("documents", "GET", "/v1/documents", who=people["sotc.officer"], query=query)
     assert page["items"] == []
+
+
+def test_a_retried_registration_with_its_idempotency_key_takes_no_second_number(docs, call):
+    _units, people = docs
+    headers = {"idempotency-key": "register-once"}
+    first = call(
+        "documents",
+        "POST",
+        "/v1/documents/incoming",
+        who=people["vp.clerk"],
+        body=incoming_body(),
+        headers=headers,
+    )
+    again = call(
+        "documents",
+        "POST",
+        "/v1/documents/incoming",
+        who=people["vp.clerk"],
+        body=incoming_body(),
+        headers=headers,
+    )
+    assert first[0] == again[0] == 201 and first[2]["id"] == again[2]["id"]
+    other = call(
+        "documents",
+        "POST",
+        "/v1/documents/incoming",
+        who=people["vp.clerk"],
+        body=incoming_body(number_symbol="6/VPCP"),
+        headers=headers,
+    )
+    assert other[0] == 422  # the same key with another body
+
+
+def test_lists_page_with_a_signed_cursor(docs, call):
+    _units, people = docs
+    ids = [
+        call(
+            "documents",
+            "POST",
+            "/v1/documents/incoming",
+            who=people["vp.clerk"],
+            body=incoming_body(number_symbol=f"{n}/P"),
+        )[2]["id"]
+        for n in range(3)
+    ]
+    seen, cursor = [], None
+    while True:
+        query = {"limit": "2", **({"cursor": cursor} if cursor else {})}
+        status, _, page = call(
+            "documents", "GET", "/v1/documents", who=people["vp.clerk"], query=query
+        )
+        assert status == 200
+        seen += [d["id"] for d in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == sorted(ids, reverse=True)
+    status, _, _problem = call(
+        "documents",
+        "GET",
+        "/v1/documents",
+        who=people["vp.clerk"],
+        query={"cursor": cursor_of_another_list(call, people)},
+    )
+    assert status == 422
+
+
+def cursor_of_another_list(call, people) -> str:
+    from cityops.core.pagination import encode_cursor
+
+    return encode_cursor({"pk": "x", "sk": "y"}, "another list")
+
+
+def test_the_issued_event_delivers_nothing_twice(docs, function):
+    from cityops.documents import files, incoming, outgoing
+    from cityops.documents.models import FileCreate, Note, OutgoingCreate, Signing
+
+    from tests.conftest import FakeContext
+
+    seeded, people = docs
+    data = OutgoingCreate.model_validate(
+        {
+            "doc_type": "TB",
+            "summary": "Thông báo lịch họp",
+            "recipients": [{"unit_id": seeded["VP-UBND"]["id"]}],
+        }
+    )
+    draft = outgoing.draft(people["sotc.officer"], data)
+    outgoing.submit(people["sotc.officer"], draft.id, Note(), 1)
+    upload = files.request_upload(
+        people["sotc.leader"],
+        draft.id,
+        FileCreate(
+            name="tb.pdf",
+            media_type="application/pdf",
+            size=len(PDF),
+            sha256=hashlib.sha256(PDF).hexdigest(),
+        ),
+    )
+    _put(upload.upload.model_dump(), PDF)
+    files.check_upload(files.file_key(draft.id, upload.file.id))
+    outgoing.sign(people["sotc.leader"], draft.id, Signing(file_id=upload.file.id), 4)
+    issued = outgoing.issue(people["sotc.clerk"], draft.id, Note(), 5)
+    assert issued.number_symbol == "01/TB-STC"
+    event = {
+        "source": "cityops.documents",
+        "detail-type": "DocumentIssued",
+        "detail": {"document_id": issued.id},
+    }
+    again = function("documents").lambda_handler(event, FakeContext())
+    key = incoming.delivery_key(issued.id, seeded["VP-UBND"]["id"])
+    from cityops.documents.pipelines import DOCUMENTS
+
+    copy_id = DOCUMENTS.store.unique_owner(key)
+    assert again == {"delivered": [{"unit_id": seeded["VP-UBND"]["id"], "document_id": copy_id}]}
+    copies = query_all(
+        "DocumentsTable",
+        index="GSI2",
+        key_condition="gsi2pk = :u",
+        values={":u": f"UNIT#{seeded['VP-UBND']['id']}"},
+    )
+    assert [c["id"] for c in copies if c.get("source_document_id") == issued.id] == [copy_id]
+
+
+def test_a_legal_hold_is_placed_on_the_object_by_an_administrator(docs, call):
+    _units, people = docs
+    _, _, document = call(
+        "documents", "POST", "/v1/documents/incoming", who=people["vp.clerk"], body=incoming_body()
+    )
+    _, _, reply = call(
+        "documents",
+        "POST",
+        f"/v1/documents/{document['id']}/files",
+        who=people["vp.clerk"],
+        body={
+            "name": "a.pdf",
+            "media_type": "application/pdf",
+            "size": len(PDF),
+            "sha256": hashlib.sha256(PDF).hexdigest(),
+        },
+    )
+    _put(reply["upload"], PDF)
+    from cityops.documents import files
+
+    key = files.file_key(document["id"], reply["file"]["id"])
+    assert files.check_upload(key)["result"] == "available"
+    path = f"/v1/documents/{document['id']}/files/{reply['file']['id']}/legal-hold"
+    status, _, _ = call(
+        "documents",
+        "PUT",
+        path,
+        who=people["vp.clerk"],
+        body={"on": True},
+        headers={"if-match": '"3"'},
+    )
+    assert status == 403
+    status, _, held = call(
+        "documents",
+        "PUT",
+        path,
+        who=people["admin"],
+        body={"on": True},
+        headers={"if-match": '"3"'},
+    )
+    assert status == 200, held
+    hold = boto3.client("s3").get_object_legal_hold(Bucket="documentsbucket", Key=key)
+    assert hold["LegalHold"]["Status"] == "ON"
