@@ -143,3 +143,11 @@ def test_registration_is_audited_and_announced(world):
 def test_a_city_leader_directs_what_the_office_registers_for_the_people_committee(world):
     office_doc = incoming.register_incoming(world.who("vp.clerk"), incoming_data())
     assert office_doc.for_people_committee
+
+
+def test_a_sender_of_the_directory_is_named_as_the_directory_names_it(world):
+    document = incoming.register_incoming(
+        world.who("vp.clerk"),
+        incoming_data(issuing_body="STC", issuing_unit_id=world.units["SO-TC"].id),
+    )
+    assert document.issuing_body == "Sở Tài chính"

@@ -150,10 +150,14 @@ def register_incoming(who: Principal, data: IncomingCreate) -> IncomingDocument:
             "received_on cannot be in the future.",
             errors=[{"loc": ["body", "received_on"], "msg": "in the future"}],
         )
-    if data.issuing_unit_id and ports.directory().unit(data.issuing_unit_id) is None:
-        raise InvalidInput(
-            "No such unit.", errors=[{"loc": ["body", "issuing_unit_id"], "msg": "no such unit"}]
-        )
+    if data.issuing_unit_id:
+        sender = ports.directory().unit(data.issuing_unit_id)
+        if sender is None:
+            raise InvalidInput(
+                "No such unit.",
+                errors=[{"loc": ["body", "issuing_unit_id"], "msg": "no such unit"}],
+            )
+        data = data.model_copy(update={"issuing_body": sender.name})  # the directory's name
     register = register_for(unit, "incoming", data.doc_type, data.register_id)
     document, key = new_incoming(who, unit, register, data)
     try:
