@@ -124,3 +124,12 @@ def test_only_a_clerk_of_the_receiving_unit_presents_it(world):
     with pytest.raises(NotFound):
         incoming.present(world.who("sotc.clerk"), document.id, Note(), 1)
     assert incoming.present(world.who("vp.clerk"), document.id, Note(), 1).status == "presented"
+
+
+def test_an_administrator_keeps_registers_but_does_not_read_their_entries(world):
+    book = world.register_of("VP-UBND", "incoming")
+    with pytest.raises(NotFound):
+        registers.load_register(world.who("admin"), book.id)
+    with pytest.raises(NotFound):
+        registers.load_register(world.who("hoankiem.leader"), book.id)
+    assert registers.load_register(world.who("chairman"), book.id).id == book.id

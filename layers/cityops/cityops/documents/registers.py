@@ -41,7 +41,12 @@ def register_out(register: Register, last_number: int | None = None) -> Register
 
 
 def load_register(who: Principal, register_id: str) -> Register:
-    return REGISTERS.load_visible(who, register_id)
+    """A register whose entries the caller may read: its unit's documents are visible to
+    them (an administrator keeps registers but does not read their entries)."""
+    register = REGISTERS.load_visible(who, register_id)
+    if not policy.sees_unit_path(who, register.unit_path):
+        raise NotFound(REGISTERS.not_found)
+    return register
 
 
 def _unit(unit_id: str, field: str = "unit_id") -> ports.Unit:
