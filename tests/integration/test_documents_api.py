@@ -524,3 +524,29 @@ def test_a_legal_hold_is_placed_on_the_object_by_an_administrator(docs, call):
     assert status == 200, held
     hold = boto3.client("s3").get_object_legal_hold(Bucket="documentsbucket", Key=key)
     assert hold["LegalHold"]["Status"] == "ON"
+
+
+def test_documents_obligations_count_in_the_scoreboard_under_documents(docs, call):
+    from datetime import datetime
+
+    from cityops.core.calendar import CITY_TZ
+
+    _units, people = docs
+    _, _, document = call(
+        "documents", "POST", "/v1/documents/incoming", who=people["vp.clerk"], body=incoming_body()
+    )
+    status, _, _ = call(
+        "documents", "POST", f"/v1/documents/{document['id']}/presentation",
+        who=people["vp.clerk"], body={}, headers={"if-match": '"1"'},
+    )  # fmt: skip
+    assert status == 200
+    due = next(d for d in document["deadlines"] if d["key"] == "document.present")["due_at"]
+    day = datetime.fromisoformat(due.replace("Z", "+00:00")).astimezone(CITY_TZ).date()
+    query = {"from": day.isoformat(), "to": day.isoformat()}
+    status, _, body = call(
+        "deadlines", "GET", "/v1/scoreboard", who=people["chairman"], query=query
+    )
+    assert status == 200, body
+    office = next(u for u in body["units"] if u["code"] == "VP-UBND")
+    assert office["systems"]["documents"]["due"] == 1
+    assert office["systems"]["documents"]["met_on_time"] == 1
