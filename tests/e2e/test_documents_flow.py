@@ -56,6 +56,7 @@ def upload(stack, client, document_id: str, body: bytes, declared: bytes | None 
     requests.post(stack.url("/local/events/drain"), timeout=60).raise_for_status()
     file_id = reply.json()["file"]["id"]
     document = client.get(f"/v1/documents/{document_id}").json()
+    upload.last = target
     return next(f for f in document["files"] if f["id"] == file_id)
 
 
@@ -304,6 +305,25 @@ def test_a_file_that_does_not_match_its_checksum_is_not_made_available(stack):
     bad = upload(stack, clerk, doc_id, PDF, declared=b"another file")
     assert bad["status"] == "quarantined" and "SHA-256" in bad["reason"]
     assert clerk.get(f"/v1/documents/{doc_id}/files/{bad['id']}").status_code == 409
+
+
+def test_an_uploaded_file_is_never_overwritten(stack):
+    clerk = stack.as_user("vp.clerk")
+    reply = clerk.post(
+        "/v1/documents/incoming",
+        json={"received_on": _today(clerk), "issuing_body": "Bộ Tư pháp",
+              "number_symbol": "31/BTP-VP", "issued_on": _today(clerk), "doc_type": "CV",
+              "summary": "Về việc rà soát văn bản"},
+    )  # fmt: skip
+    assert reply.status_code == 201, reply.text
+    doc_id = reply.json()["id"]
+    first = upload(stack, clerk, doc_id, PDF)
+    assert first["status"] == "available"
+    target = upload.last
+    again = requests.put(target["url"], data=PDF, headers=target["headers"], timeout=30)
+    assert again.status_code == 412  # If-None-Match: * (signed): the object stays as it was
+    opened = clerk.get(f"/v1/documents/{doc_id}/files/{first['id']}").json()
+    assert requests.get(opened["url"], timeout=30).content == PDF
 
 
 def test_unknown_query_parameters_are_refused(stack):
