@@ -337,3 +337,31 @@ def _today(client) -> str:
     from zoneinfo import ZoneInfo
 
     return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
+
+
+def test_a_flash_document_not_presented_within_hours_is_chased_by_the_sweep(stack, reset_clock):
+    import uuid
+
+    stack.set_clock("2027-03-08T09:10:00+07:00")  # a Monday, clear of the hourly schedule
+    clerk = stack.as_user("vp.clerk")
+    summary = f"Hỏa tốc: triệu tập họp khẩn {uuid.uuid4().hex[:8]}"
+    reply = clerk.post(
+        "/v1/documents/incoming",
+        json={"received_on": "2027-03-08", "issuing_body": "Văn phòng Chính phủ",
+              "number_symbol": f"{uuid.uuid4().hex[:6]}/VPCP-TH", "issued_on": "2027-03-08",
+              "doc_type": "CV", "summary": summary, "urgency": "flash"},
+    )  # fmt: skip
+    assert reply.status_code == 201, reply.text
+    present = next(d for d in reply.json()["deadlines"] if d["key"] == "document.present")
+    assert present["due_at"].startswith("2027-03-08T04:10")  # two hours: 11:10 in Hanoi
+    stack.set_clock("2027-03-08T11:40:00+07:00")
+    result = stack.run_schedule("deadline_sweep")["result"]
+    assert result["complete"], result
+    mail: list = []
+    for _ in range(30):  # the sweep also chases this session's other documents, now overdue
+        requests.post(stack.url("/local/events/drain"), timeout=60).raise_for_status()
+        mail = [m for m in stack.outbox()["mail"] if summary in str(m["body"])]
+        if mail:
+            break
+    assert mail, "the Office was not told"
+    assert any("Quá hạn" in (m["subject"] or "") for m in mail)
