@@ -101,13 +101,13 @@ def test_the_city_inspectorate_sees_every_case_and_other_staff_their_units(desk)
 
 
 def test_an_inspectorate_below_the_city_is_not_city_wide(desk):
-    from cityops.cases.directory import Unit
     from cityops.core.access import UNITS
     from cityops.core.ids import new_id
+    from cityops.directory.port import Unit
 
     department = desk.directory.unit_by_code("SO-TC")
     unit_id = new_id()
-    district = Unit(unit_id, "inspectorate", (*department.path, unit_id), "TTR-SO", "Thanh tra Sở")
+    district = Unit(unit_id, "TTR-SO", "Thanh tra Sở", (*department.path, unit_id), "inspectorate")
     desk.directory.by_id[district.id] = district
     UNITS.forget()
     inspector = Principal("sub-d", "d", "d", district.id, frozenset({"inspector"}))

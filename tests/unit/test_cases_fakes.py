@@ -8,23 +8,23 @@ that the business rules are tested in milliseconds and with no moto."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from cityops.cases import handling, intake, models, reads
-from cityops.cases.directory import DIRECTORY, Member, Unit
 from cityops.cases.pipeline import PIPELINE, RULES
 from cityops.cases.rules import RuleVersions
 from cityops.cases.time_limits import forget_rules
 from cityops.core import clock
 from cityops.core.access import UNITS
 from cityops.core.auth import Principal
-from cityops.core.calendar import CITY_TZ, WorkingCalendar
+from cityops.core.calendar import CITY_TZ
 from cityops.core.errors import DomainError
 from cityops.core.ids import new_id
 from cityops.core.memory import MemoryStore
+from cityops.directory.port import DIRECTORY, MemoryDirectory, Profile, Unit
 from pydantic import ValidationError
 
 NOW = datetime(2027, 2, 1, 2, 0, tzinfo=UTC)  # Monday 1/2/2027, 09:00 in Hanoi
@@ -70,39 +70,12 @@ class MemoryRules(MemoryStore[RuleVersions]):
 
 
 @dataclass
-class FakeDirectory:
-    by_id: dict[str, Unit] = field(default_factory=dict)
-    members: dict[str, Member] = field(default_factory=dict)
-    working: WorkingCalendar = field(default_factory=WorkingCalendar)
-
-    def unit(self, unit_id: str | None) -> Unit | None:
-        return self.by_id.get(unit_id or "")
-
-    def unit_by_code(self, code: str) -> Unit | None:
-        return next((u for u in self.by_id.values() if u.code == code), None)
-
-    def units(self, unit_ids: list[str]) -> dict[str, Unit]:
-        return {i: self.by_id[i] for i in unit_ids if i in self.by_id}
-
-    def member(self, user_id: str) -> Member | None:
-        return self.members.get(user_id)
-
-    def calendar(self) -> WorkingCalendar:
-        return self.working
-
-    def item(self, unit_id: str) -> dict[str, Any] | None:
-        """What the directory's store holds of a unit (the access rule's cache reads it)."""
-        unit = self.by_id.get(unit_id)
-        return None if unit is None else {"id": unit.id, "kind": unit.kind, "path": list(unit.path)}
-
-
-@dataclass
 class Desk:
     """The cases system on fakes, as the staff of the city use it."""
 
     store: MemoryStore
     rules: MemoryRules
-    directory: FakeDirectory
+    directory: MemoryDirectory
     people: dict[str, Principal]
 
     def unit(self, code: str) -> str:
@@ -223,15 +196,15 @@ def set_day(iso: str) -> None:
     clock.set_now(datetime.fromisoformat(f"{iso}T09:00:00+07:00"))
 
 
-def city() -> FakeDirectory:
-    directory = FakeDirectory()
+def city() -> MemoryDirectory:
+    directory = MemoryDirectory()
     ids = {code: new_id() for code in UNITS_OF_THE_CITY}
     for code, (kind, parent) in UNITS_OF_THE_CITY.items():
         path: tuple[str, ...] = (ids[code],)
         while parent:
             path = (ids[parent], *path)
             parent = UNITS_OF_THE_CITY[parent][1]
-        directory.by_id[ids[code]] = Unit(ids[code], kind, path, code, f"Đơn vị {code}")
+        directory.add_unit(Unit(ids[code], code, f"Đơn vị {code}", path, kind))
     return directory
 
 
@@ -247,7 +220,7 @@ def desk_fixture(monkeypatch):
         unit_id = directory.unit_by_code(code).id  # type: ignore[union-attr]
         sub = f"sub-{name}"
         people[name] = Principal(sub, name, name, unit_id, frozenset(roles))
-        directory.members[sub] = Member(sub, unit_id, frozenset(roles), name)
+        directory.add_profile(Profile(sub, name, unit_id, frozenset(roles)))
     cases: MemoryStore = MemoryStore("cases")
     rules = MemoryRules("cases")
     with PIPELINE.using(cases), RULES.using(rules), DIRECTORY.using(directory):

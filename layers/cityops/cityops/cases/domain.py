@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any
 
 from cityops.cases import rules
-from cityops.cases.directory import Member, Unit
 from cityops.cases.identity import pseudonym, redact
 from cityops.cases.record import (
     COMPLEXITY_ORDER,
@@ -31,6 +30,7 @@ from cityops.core.calendar import CITY_TZ, WorkingCalendar
 from cityops.core.errors import Conflict
 from cityops.core.ids import new_id
 from cityops.core.obligations import Outcome
+from cityops.directory.port import Profile, Unit
 
 
 class Case(CaseRecord):
@@ -226,7 +226,7 @@ class Case(CaseRecord):
 
     # --- handling ------------------------------------------------------------------------------
 
-    def assign(self, member: Member | None) -> None:
+    def assign(self, member: Profile | None) -> None:
         """Assign the handler (người được giao xác minh): a staff member of the handling unit.
         Reminders follow the work to them."""
         if (

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from cityops.cases.directory import DIRECTORY, Member
 from cityops.cases.domain import Case
 from cityops.cases.models import (
     REFUSAL_GROUNDS,
@@ -36,6 +35,7 @@ from cityops.core.calendar import WorkingCalendar
 from cityops.core.clock import today
 from cityops.core.obligations import Outcome
 from cityops.core.pipeline import Work
+from cityops.directory.port import DIRECTORY, Profile
 
 
 def _act(
@@ -61,8 +61,8 @@ def _act(
     return case_out(done)
 
 
-def _member(user_id: str) -> Member | None:
-    return DIRECTORY.current.member(user_id)
+def _member(user_id: str) -> Profile | None:
+    return DIRECTORY.current.profile(user_id)
 
 
 def _calendar() -> WorkingCalendar:

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 from cityops.cases import pipeline
-from cityops.cases.directory import DIRECTORY, Unit
 from cityops.cases.domain import Case
 from cityops.cases.models import CaseCreate
 from cityops.cases.reads import case_out
@@ -21,6 +20,7 @@ from cityops.core import clock
 from cityops.core.auth import Principal
 from cityops.core.errors import Forbidden, InvalidInput
 from cityops.core.pipeline import Work
+from cityops.directory.port import DIRECTORY, Unit
 
 INTAKE_ROLES = ("clerk", "officer", "inspector")
 

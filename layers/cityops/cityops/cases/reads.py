@@ -9,7 +9,6 @@ from datetime import date, datetime
 from aws_lambda_powertools import Logger
 
 from cityops.cases import replies, store, vault
-from cityops.cases.directory import DIRECTORY
 from cityops.cases.domain import Case
 from cityops.cases.pipeline import (
     PIPELINE,
@@ -25,6 +24,7 @@ from cityops.core.calendar import CITY_TZ
 from cityops.core.dynamo import strip_keys
 from cityops.core.errors import Forbidden, InvalidInput, NotFound
 from cityops.core.pagination import check_limit, decode_cursor, encode_cursor
+from cityops.directory.port import DIRECTORY
 
 logger = Logger(child=True)
 

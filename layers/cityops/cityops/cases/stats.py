@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any
 
 from cityops.cases import store, workflow
-from cityops.cases.directory import DIRECTORY
 from cityops.cases.pipeline import is_staff
 from cityops.cases.record import CaseRecord
 from cityops.cases.replies import CaseStats, CaseStatsRow
@@ -23,6 +22,7 @@ from cityops.core.access import CASES, sees_unit
 from cityops.core.auth import Principal
 from cityops.core.counters import Count
 from cityops.core.errors import Forbidden, InvalidInput, NotFound
+from cityops.directory.port import DIRECTORY
 
 STATS = "STATS"
 OPEN = "OPENCOUNT"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import time
 
-from cityops.cases.directory import DIRECTORY
 from cityops.cases.models import TimeLimitChange
 from cityops.cases.pipeline import RULES, is_staff
 from cityops.cases.replies import TimeLimitList, TimeLimitRule, TimeLimitVersion
@@ -17,6 +16,7 @@ from cityops.core import clock
 from cityops.core.auth import Principal
 from cityops.core.errors import Forbidden, NotFound
 from cityops.core.pipeline import Work
+from cityops.directory.port import DIRECTORY
 
 _SECONDS = 60.0
 _cached: tuple[float, RuleBook] | None = None

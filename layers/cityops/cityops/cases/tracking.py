@@ -11,7 +11,6 @@ import re
 import secrets
 
 from cityops.cases import store, workflow
-from cityops.cases.directory import DIRECTORY
 from cityops.cases.domain import Case
 from cityops.cases.identity import random_code
 from cityops.cases.intake import record
@@ -23,6 +22,7 @@ from cityops.cases.time_limits import limits
 from cityops.core import clock
 from cityops.core.errors import DomainError, NotFound
 from cityops.core.settings import get_settings
+from cityops.directory.port import DIRECTORY
 
 TRACKING_PATTERN = re.compile(r"^HN-[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32, "maxmem": 64 * 1024 * 1024}
