@@ -49,13 +49,13 @@ class _OncePerCall:
     object within one transaction (calls are serialised by the lock)."""
 
     def __init__(self, real: Any):
-        self.real, self.copies = real, None
+        self.real, self.copies, self.owner = real, None, None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.real, name)
 
     def deepcopy(self, value: Any, *args: Any, **kwargs: Any) -> Any:
-        if self.copies is None:
+        if self.copies is None or threading.get_ident() != self.owner:  # not the transaction
             return self.real.deepcopy(value, *args, **kwargs)
         key = id(value)
         if key not in self.copies:
@@ -77,10 +77,10 @@ def _copy_each_table_once() -> None:
     @functools.wraps(transact)
     def transact_once(self: Any, *args: Any, **kwargs: Any) -> Any:
         with _lock:
-            once.copies = {}
+            once.copies, once.owner = {}, threading.get_ident()
             try:
                 return transact(self, *args, **kwargs)
             finally:
-                once.copies = None
+                once.copies, once.owner = None, None
 
     models.DynamoDBBackend.transact_write_items = transact_once
