@@ -479,6 +479,14 @@ def test_the_issued_event_delivers_nothing_twice(docs, function):
         values={":u": f"UNIT#{seeded['VP-UBND']['id']}"},
     )
     assert [c["id"] for c in copies if c.get("source_document_id") == issued.id] == [copy_id]
+    from cityops.cases.importer import read_table
+    from cityops.documents import export
+
+    name, data = export.export_register(people["sotc.clerk"], issued.register_id, None)
+    rows = [cells for _line, cells in read_table("xlsx", base64.b64encode(data).decode())]
+    assert rows[1] == ["SỔ ĐĂNG KÝ VĂN BẢN ĐI"] and rows[8][0] == "Số, ký hiệu văn bản"
+    assert rows[10][0] == "01/TB-STC" and rows[10][2] == "Thông báo: Thông báo lịch họp"
+    assert "Văn phòng" in rows[10][4] and name.startswith("so-van-ban-di-")
 
 
 def test_a_legal_hold_is_placed_on_the_object_by_an_administrator(docs, call):

@@ -227,3 +227,19 @@ def test_the_due_date_given_cannot_be_in_the_past(world, registered):
     data = direction(world, due_in_working_days=None, due_date=TODAY - timedelta(days=1))
     with pytest.raises(InvalidInput, match="past"):
         incoming.direct(world.who("chairman"), registered.id, data, 1)
+
+
+def test_files_of_an_incoming_document_are_added_by_its_clerk_or_the_lead_units_handlers(
+    world, registered
+):
+    from cityops.documents import files
+    from cityops.documents.models import FileCreate
+
+    data = FileCreate(name="x.pdf", media_type="application/pdf", size=10, sha256="b" * 64)
+    with pytest.raises(NotFound):
+        files.request_upload(world.who("sotc.officer"), registered.id, data)
+    incoming.direct(world.who("chairman"), registered.id, direction(world), 1)
+    with pytest.raises(Forbidden):  # a coordinating unit sees it but adds nothing
+        files.request_upload(world.who("soxd.officer"), registered.id, data)
+    assert files.request_upload(world.who("sotc.officer"), registered.id, data).file.id
+    assert files.request_upload(world.who("vp.clerk"), registered.id, data).file.id
