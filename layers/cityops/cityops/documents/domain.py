@@ -16,6 +16,8 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from cityops.core import clock
 from cityops.core.auth import Principal
 from cityops.core.calendar import WorkingCalendar
@@ -23,7 +25,6 @@ from cityops.core.errors import Conflict, InvalidInput
 from cityops.core.models import Instant
 from cityops.core.obligations import Outcome
 from cityops.core.pipeline import Entity
-from pydantic import BaseModel, ConfigDict, Field
 
 # Appendix III: the document types and their abbreviations; công văn has none (`CV` here).
 DOCUMENT_TYPES: dict[str, str] = {

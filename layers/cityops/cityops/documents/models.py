@@ -6,11 +6,12 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
+from pydantic import Field, field_validator, model_validator
+
 from cityops.core.errors import InvalidInput
 from cityops.core.ids import ULID_PATTERN
 from cityops.core.models import Reply, Request
 from cityops.documents.domain import DOCUMENT_TYPES, Channel, Urgency
-from pydantic import Field, field_validator, model_validator
 
 DocType = Literal[tuple(DOCUMENT_TYPES)]  # type: ignore[valid-type]
 Id = Annotated[str, Field(pattern=ULID_PATTERN, description="An id (a ULID)")]

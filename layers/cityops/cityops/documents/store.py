@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import ClientError
+
 from cityops.core.audit import audit_record
 from cityops.core.auth import Principal
 from cityops.core.aws import client
