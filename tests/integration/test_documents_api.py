@@ -27,13 +27,14 @@ PDF = b"%PDF-1.5\n" + b"1" * 300
 @pytest.fixture
 def docs(seeded, principal, setting):
     """The seed's units with their default registers and abbreviations; the people."""
-    from cityops.documents import objects, ports, registers
+    from cityops.directory.port import DIRECTORY
+    from cityops.documents import objects, registers
     from cityops.documents.models import AbbreviationSet
     from cityops.documents.policy import SYSTEM
 
     objects.reset_client()
     admin = principal(seeded["VP-UBND"], "admin")
-    for unit in ports.directory().all_units():
+    for unit in DIRECTORY.current.units_within(None):
         registers.ensure_default_registers(SYSTEM, unit)
     with (ROOT / "infra" / "seed" / "abbreviations.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):

@@ -12,13 +12,9 @@ import pytest
 from cityops.core import clock
 from cityops.core.auth import Principal
 from cityops.core.ids import new_id
-from cityops.documents import objects, pipelines, ports, registers
-from cityops.documents.fakes import (
-    AbbreviationsMemory,
-    DocumentsMemory,
-    FakeDirectory,
-    RegistersMemory,
-)
+from cityops.directory.port import DIRECTORY, MemoryDirectory, Profile, Unit
+from cityops.documents import objects, pipelines, registers
+from cityops.documents.fakes import AbbreviationsMemory, DocumentsMemory, RegistersMemory
 from cityops.documents.models import AbbreviationSet, IncomingCreate, OutgoingCreate
 from cityops.documents.policy import SYSTEM
 
@@ -29,12 +25,12 @@ TODAY = date(2026, 12, 2)
 
 @dataclass
 class World:
-    directory: FakeDirectory
+    directory: MemoryDirectory
     documents: DocumentsMemory
     registers: RegistersMemory
     abbreviations: AbbreviationsMemory
     files: objects.MemoryObjects
-    units: dict[str, ports.Unit] = field(default_factory=dict)
+    units: dict[str, Unit] = field(default_factory=dict)
     people: dict[str, Principal] = field(default_factory=dict)
     tasks: Any = None
 
@@ -71,23 +67,23 @@ def outgoing_data(world: World, **changes: Any) -> OutgoingCreate:
     return OutgoingCreate.model_validate(fields)
 
 
-def _unit(code: str, name: str, kind: str, parent: ports.Unit | None) -> ports.Unit:
+def _unit(code: str, name: str, kind: str, parent: Unit | None) -> Unit:
     unit_id = new_id()
-    path = [*(parent.path if parent else []), unit_id]
-    return ports.Unit(id=unit_id, code=code, name=name, kind=kind, path=path)
+    path = (*(parent.path if parent else ()), unit_id)
+    return Unit(id=unit_id, code=code, name=name, kind=kind, path=path)
 
 
 @pytest.fixture
 def world():
     clock.set_now(NOW)
-    directory = FakeDirectory()
-    city = directory.add(_unit("UBND-HN", "Ủy ban nhân dân thành phố Hà Nội", "people_committee",
-                               None))  # fmt: skip
-    office = directory.add(_unit("VP-UBND", "Văn phòng UBND Thành phố", "office", city))
-    finance = directory.add(_unit("SO-TC", "Sở Tài chính", "department", city))
-    budget = directory.add(_unit("SO-TC.NS", "Phòng Quản lý ngân sách", "division", finance))
-    construction = directory.add(_unit("SO-XD", "Sở Xây dựng", "department", city))
-    ward = directory.add(_unit("P-HOANKIEM", "UBND phường Hoàn Kiếm", "ward", city))
+    directory = MemoryDirectory()
+    city_name = "Ủy ban nhân dân thành phố Hà Nội"
+    city = directory.add_unit(_unit("UBND-HN", city_name, "people_committee", None))
+    office = directory.add_unit(_unit("VP-UBND", "Văn phòng UBND Thành phố", "office", city))
+    finance = directory.add_unit(_unit("SO-TC", "Sở Tài chính", "department", city))
+    budget = directory.add_unit(_unit("SO-TC.NS", "Phòng Quản lý ngân sách", "division", finance))
+    construction = directory.add_unit(_unit("SO-XD", "Sở Xây dựng", "department", city))
+    ward = directory.add_unit(_unit("P-HOANKIEM", "UBND phường Hoàn Kiếm", "ward", city))
     units = {u.code: u for u in (city, office, finance, budget, construction, ward)}
     w = World(directory, DocumentsMemory("documents"), RegistersMemory("documents"),
               AbbreviationsMemory("documents"), objects.MemoryObjects(), units)  # fmt: skip
@@ -108,28 +104,20 @@ def world():
     for name, (code, role) in roles.items():
         w.people[name] = Principal(sub=name, username=name, name=f"Người {name}",
                                    unit_id=units[code].id, roles=frozenset({role}))  # fmt: skip
-    directory.names = {name: f"Ông/Bà {name}" for name in roles}
+    for name, who in w.people.items():
+        directory.add_profile(Profile(id=who.sub, name=f"Ông/Bà {name}", unit_id=who.unit_id,
+                                      roles=who.roles))  # fmt: skip
     abbreviations = {"UBND-HN": "UBND", "VP-UBND": "VP", "SO-TC": "STC", "SO-TC.NS": "QLNS",
                      "SO-XD": "SXD", "P-HOANKIEM": "UBND"}  # fmt: skip
-    from cityops.tasks import ports as task_ports
     from cityops.tasks.changes import PIPELINE as TASKS
-    from cityops.tasks.fakes import FakeDirectory as TaskDirectory
     from cityops.tasks.fakes import TasksMemory
 
-    task_directory = TaskDirectory()
-    for unit in units.values():
-        task_directory.add_unit(task_ports.Unit(id=unit.id, code=unit.code, name=unit.name,
-                                                path=unit.path))  # fmt: skip
-    for name, who in w.people.items():
-        task_directory.add_user(task_ports.User(id=who.sub, name=name, unit_id=who.unit_id,
-                                                roles=who.roles))  # fmt: skip
     w.tasks = TasksMemory()
     with (
         pipelines.using(w.documents, w.registers, w.abbreviations),
-        ports.using(directory),
+        DIRECTORY.using(directory),
         objects.using(w.files),
         TASKS.using(w.tasks),
-        task_ports.using(task_directory),
     ):
         for unit in units.values():
             registers.ensure_default_registers(SYSTEM, unit)

@@ -11,10 +11,11 @@ from typing import Any
 from cityops.core import clock
 from cityops.core.auth import Principal
 from cityops.core.ids import new_id
-from cityops.tasks import assign, completion, edit, extensions, ports, progress, reads
+from cityops.directory.port import DIRECTORY, MemoryDirectory, Profile, Unit
+from cityops.tasks import assign, completion, edit, extensions, progress, reads
 from cityops.tasks.changes import PIPELINE
 from cityops.tasks.domain import Task
-from cityops.tasks.fakes import FakeDirectory, TasksMemory
+from cityops.tasks.fakes import TasksMemory
 from cityops.tasks.models import (
     CancellationCreate,
     CompletionReport,
@@ -27,7 +28,6 @@ from cityops.tasks.models import (
     TaskCreate,
     TaskPatch,
 )
-from cityops.tasks.ports import Unit, User
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # Friday 27/11/2026, 09:00 in Hanoi
 TEN_WORKING_DAYS = date(2026, 12, 11)  # ten working days after Friday 27/11/2026
@@ -74,17 +74,19 @@ class World:
     """The city, the fake stores in place of DynamoDB, and the tasks use cases."""
 
     def __init__(self) -> None:
-        self.directory = FakeDirectory()
+        self.directory = MemoryDirectory()
         self.store = TasksMemory()
         self.codes: dict[str, Unit] = {}
         for code, parent in UNITS.items():
             unit_id = new_id()
             path = [*(self.codes[parent].path if parent else []), unit_id]
-            self.codes[code] = self.directory.add_unit(Unit(unit_id, code, f"Đơn vị {code}", path))
+            unit = Unit(unit_id, code, f"Đơn vị {code}", tuple(path))
+            self.codes[code] = self.directory.add_unit(unit)
         for username, (code, roles) in PEOPLE.items():
             unit_id = self.codes[code].id
-            self.directory.add_user(User(username, f"Người {username}", unit_id, frozenset(roles)))
-        self._contexts = [PIPELINE.using(self.store), ports.using(self.directory)]
+            person = Profile(username, f"Người {username}", unit_id, frozenset(roles))
+            self.directory.add_profile(person)
+        self._contexts = [PIPELINE.using(self.store), DIRECTORY.using(self.directory)]
 
     def __enter__(self) -> World:
         clock.set_now(NOW)

@@ -9,11 +9,9 @@ from typing import Any
 
 from cityops.core import clock
 from cityops.core.auth import Principal
-from cityops.core.calendar import WorkingCalendar
 from cityops.core.memory import MemoryStore
 from cityops.core.pipeline import Work
 from cityops.documents.domain import Abbreviation, Document, DocumentFile, Register
-from cityops.documents.ports import Unit
 from cityops.documents.store import Duplicate, NumberRace, NumberTaken, UniqueClaim
 from cityops.documents.tracking import TaskWrites
 
@@ -73,29 +71,3 @@ class AbbreviationsMemory(MemoryStore[Abbreviation]):
 
     def all(self) -> dict[str, str]:
         return {a.unit_id: a.abbreviation for a in self.entities.values() if a.abbreviation}
-
-
-@dataclass
-class FakeDirectory:
-    units_by_id: dict[str, Unit] = field(default_factory=dict)
-    names: dict[str, str] = field(default_factory=dict)
-    working: WorkingCalendar = field(default_factory=WorkingCalendar)
-
-    def add(self, unit: Unit) -> Unit:
-        self.units_by_id[unit.id] = unit
-        return unit
-
-    def unit(self, unit_id: str) -> Unit | None:
-        return self.units_by_id.get(unit_id)
-
-    def units(self, unit_ids: list[str]) -> dict[str, Unit]:
-        return {i: self.units_by_id[i] for i in unit_ids if i in self.units_by_id}
-
-    def all_units(self) -> list[Unit]:
-        return list(self.units_by_id.values())
-
-    def user_name(self, user_id: str) -> str | None:
-        return self.names.get(user_id)
-
-    def calendar(self) -> WorkingCalendar:
-        return self.working

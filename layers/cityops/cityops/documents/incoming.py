@@ -15,7 +15,8 @@ from cityops.core.ids import new_id
 from cityops.core.pipeline import Work
 from cityops.core.search import fold, words
 from cityops.core.settings import get_settings
-from cityops.documents import policy, ports
+from cityops.directory.port import DIRECTORY, Unit
+from cityops.documents import policy
 from cityops.documents.domain import (
     Channel,
     Direction,
@@ -51,15 +52,20 @@ def urgent_hours() -> dict[str, int]:
     return hours
 
 
-def unit_ref(unit: ports.Unit) -> UnitRef:
+def unit_ref(unit: Unit) -> UnitRef:
     return UnitRef(id=unit.id, name=unit.name, code=unit.code, path=unit.path)
+
+
+def _profile_name(user_id: str) -> str | None:
+    profile = DIRECTORY.current.profile(user_id)
+    return profile.name if profile else None
 
 
 def named(who: Principal) -> Person:
     """The caller as the directory names them (the token's name when it has no profile)."""
     if policy.is_system(who):
         return person(who)
-    return person(who, ports.directory().user_name(who.sub))
+    return person(who, _profile_name(who.sub))
 
 
 def sender_key(register_id: str, issuing_body: str, number_symbol: str, issued_on: date) -> str:
@@ -75,7 +81,7 @@ def _index_words(document: Document) -> list[str]:
 
 def new_incoming(
     who: Principal | None,
-    unit: ports.Unit,
+    unit: Unit,
     register: Register,
     data: IncomingCreate,
     *,
@@ -85,7 +91,7 @@ def new_incoming(
     now = clock.now()
     parent_kind = ""
     if len(unit.path) == 2:
-        parent = ports.directory().unit(unit.path[0])
+        parent = DIRECTORY.current.unit(unit.path[0])
         parent_kind = parent.kind if parent else ""
     for_committee = unit.kind == "people_committee" or (
         unit.kind == "office" and parent_kind == "people_committee"
@@ -112,7 +118,7 @@ def commit_numbered(
 ) -> IncomingDocument:
     """Register it with the register's next number for the year, in one transaction with
     the sequence, its sender key, its presentation deadline and its search words."""
-    calendar = ports.directory().calendar()
+    calendar = DIRECTORY.current.calendar()
     year = document.year or clock.today().year
 
     def attempt() -> IncomingDocument:
@@ -142,7 +148,7 @@ def _detail(document: Document, **extra: object) -> dict[str, object]:
 def register_incoming(who: Principal, data: IncomingCreate) -> IncomingDocument:
     """A clerk of the receiving unit registers it: the reply has its register, year and
     number. The same sender, number and date already in the register is a 409 naming it."""
-    unit = ports.directory().unit(who.unit_id) if who.unit_id else None
+    unit = DIRECTORY.current.unit(who.unit_id) if who.unit_id else None
     if unit is None or "clerk" not in who.roles:
         raise Forbidden("Only a clerk of the receiving unit registers incoming documents.")
     if data.received_on > clock.today():
@@ -151,7 +157,7 @@ def register_incoming(who: Principal, data: IncomingCreate) -> IncomingDocument:
             errors=[{"loc": ["body", "received_on"], "msg": "in the future"}],
         )
     if data.issuing_unit_id:
-        sender = ports.directory().unit(data.issuing_unit_id)
+        sender = DIRECTORY.current.unit(data.issuing_unit_id)
         if sender is None:
             raise InvalidInput(
                 "No such unit.",
@@ -185,7 +191,7 @@ def present(who: Principal, document_id: str, data: Note, if_match: int | None) 
 
 
 def _due_date(data: DirectionCreate, document: IncomingDocument) -> date:
-    calendar = ports.directory().calendar()
+    calendar = DIRECTORY.current.calendar()
     if data.due_in_working_days is not None:
         return calendar.add_working_days(clock.today(), data.due_in_working_days)
     due = data.due_date or document.handling_deadline
@@ -204,7 +210,7 @@ def _due_date(data: DirectionCreate, document: IncomingDocument) -> date:
 
 def _units(data: DirectionCreate) -> tuple[UnitRef, list[UnitRef]]:
     ids = [data.lead_unit_id, *data.coordinating_unit_ids]
-    found = ports.directory().units(ids)
+    found = DIRECTORY.current.units(ids)
     missing = [
         {"loc": ["body", "lead_unit_id" if i == 0 else "coordinating_unit_ids"], "msg": unit_id}
         for i, unit_id in enumerate(ids)
@@ -232,7 +238,7 @@ def direct(
             instructions=data.instructions, due_on=_due_date(data, document),
             track_as_task=data.track_as_task, task_source=data.task_source,
         )  # fmt: skip
-        document.direct(direction, ports.directory().calendar())
+        document.direct(direction, DIRECTORY.current.calendar())
         if data.track_as_task:
             tracking.track_as_task(who, work, direction)
         work.emit("DocumentDirected", _detail(
@@ -326,7 +332,7 @@ def deliver(outgoing: OutgoingDocument, unit_id: str) -> str:
     existing = DOCUMENTS.store.unique_owner(key)
     if existing:
         return existing
-    unit = ports.directory().unit(unit_id)
+    unit = DIRECTORY.current.unit(unit_id)
     if unit is None:
         raise NotFound("No such unit.")
     data = IncomingCreate.model_construct(

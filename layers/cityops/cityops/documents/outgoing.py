@@ -14,7 +14,8 @@ from cityops.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from cityops.core.ids import new_id
 from cityops.core.pipeline import Work
 from cityops.core.search import words
-from cityops.documents import incoming, ports
+from cityops.directory.port import DIRECTORY
+from cityops.documents import incoming
 from cityops.documents.domain import (
     Document,
     OutgoingDocument,
@@ -38,7 +39,7 @@ def draft(who: Principal, data: OutgoingCreate) -> Document:
     is theirs, or a unit in the issuing unit's subtree."""
     if not who.roles & {"officer", "unit_leader"} or not who.unit_id:
         raise Forbidden("Only officers and leaders draft outgoing documents.")
-    directory = ports.directory()
+    directory = DIRECTORY.current
     mine = directory.unit(who.unit_id)
     if mine is None:
         raise Forbidden("Your unit is not in the directory.")
@@ -71,7 +72,7 @@ def draft(who: Principal, data: OutgoingCreate) -> Document:
 
 def _recipients(data: OutgoingCreate) -> list[Recipient]:
     ids = [r.unit_id for r in data.recipients if r.unit_id]
-    found = ports.directory().units(ids)
+    found = DIRECTORY.current.units(ids)
     errors = [
         _field(f"recipients.{i}.unit_id", "no such unit")
         for i, r in enumerate(data.recipients)
@@ -127,7 +128,7 @@ def issue(who: Principal, document_id: str, data: Note, if_match: int | None) ->
     def attempt() -> Document:
         def rule(work: Work[Document]) -> None:
             document = _outgoing(work)
-            directory = ports.directory()
+            directory = DIRECTORY.current
             issuing = directory.unit(document.unit.id)
             drafting = directory.unit(document.drafting_unit.id)
             if issuing is None or drafting is None:

@@ -20,7 +20,8 @@ from cityops.core.auth import Principal
 from cityops.core.dynamo import batch_get
 from cityops.core.errors import InvalidInput, NotFound
 from cityops.core.pagination import check_limit, decode_cursor, encode_cursor
-from cityops.documents import outgoing, policy, ports, store
+from cityops.directory.port import DIRECTORY
+from cityops.documents import outgoing, policy, store
 from cityops.documents.domain import DOCUMENT_TYPES, Document, OutgoingDocument
 from cityops.documents.models import DocumentOut, DocumentPage, DocumentSummary, HistoryPage
 from cityops.documents.pipelines import DOCUMENTS
@@ -179,7 +180,7 @@ def _source(
     year: int | None,
 ) -> dict[str, Any]:  # fmt: skip
     """Which index partition the list reads, and the units a search looks in."""
-    directory = ports.directory()
+    directory = DIRECTORY.current
     if register_id:
         register = load_register(who, register_id)
         the_year = check_year(year)
@@ -201,7 +202,7 @@ def _source(
         the_year = check_year(year)
         return {
             "query": (store.ALL_INDEX, "gsi3pk", f"ALL#{the_year}", False, f"docs:all:{the_year}"),
-            "units": [u.id for u in directory.all_units()], "year": the_year,
+            "units": [u.id for u in directory.units_within(None)], "year": the_year,
         }  # fmt: skip
     if not who.unit_id or not who.roles & {"unit_leader", "officer", "clerk", "inspector"}:
         return {"query": (store.UNIT_INDEX, "gsi2pk", "UNIT#-", False, "docs:none"),

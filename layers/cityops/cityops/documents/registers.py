@@ -17,7 +17,8 @@ from cityops.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from cityops.core.ids import is_ulid, new_id
 from cityops.core.pagination import check_limit, decode_cursor, encode_cursor
 from cityops.core.pipeline import Work
-from cityops.documents import policy, ports
+from cityops.directory.port import DIRECTORY, Unit
+from cityops.documents import policy
 from cityops.documents.domain import Abbreviation, Register
 from cityops.documents.models import (
     AbbreviationOut,
@@ -49,8 +50,8 @@ def load_register(who: Principal, register_id: str) -> Register:
     return register
 
 
-def _unit(unit_id: str, field: str = "unit_id") -> ports.Unit:
-    unit = ports.directory().unit(unit_id)
+def _unit(unit_id: str, field: str = "unit_id") -> Unit:
+    unit = DIRECTORY.current.unit(unit_id)
     if unit is None:
         raise InvalidInput(
             "No such unit.", errors=[{"loc": ["body", field], "msg": "no such unit"}]
@@ -58,7 +59,7 @@ def _unit(unit_id: str, field: str = "unit_id") -> ports.Unit:
     return unit
 
 
-def new_register(unit: ports.Unit, kind: str, name: str, doc_types: list[str]) -> Register:
+def new_register(unit: Unit, kind: str, name: str, doc_types: list[str]) -> Register:
     return Register(
         id=new_id(), unit_id=unit.id, unit_path=unit.path, unit_name=unit.name, kind=kind,
         name=name, doc_types=doc_types, status="open", created_at=clock.now(),
@@ -84,7 +85,7 @@ class _Keeper:
         self.unit_id = unit_id
 
 
-def ensure_default_registers(who: Principal | None, unit: ports.Unit) -> list[Register]:
+def ensure_default_registers(who: Principal | None, unit: Unit) -> list[Register]:
     """The unit's default incoming and outgoing registers, opened if it has none."""
     have = REGISTERS.store.of_unit(unit.id)
     made = []
@@ -109,7 +110,7 @@ def list_registers(who: Principal, unit_id: str | None, year: int | None) -> Reg
     """The registers of the caller's unit (or of a unit they may see), with the last number
     taken in `year` (default this year)."""
     target = unit_id or who.unit_id
-    unit = ports.directory().unit(target) if target else None
+    unit = DIRECTORY.current.unit(target) if target else None
     if unit is None or not (who.is_admin or policy.sees_unit_path(who, unit.path)):
         raise NotFound("No such unit.")
     year = year or clock.today().year
@@ -123,7 +124,7 @@ def list_registers(who: Principal, unit_id: str | None, year: int | None) -> Reg
 
 
 def register_for(
-    unit: ports.Unit | Any, kind: Literal["incoming", "outgoing"], doc_type: str,
+    unit: Unit | Any, kind: Literal["incoming", "outgoing"], doc_type: str,
     register_id: str | None = None,
 ) -> Register:  # fmt: skip
     """The register that numbers a document of `doc_type` in the unit: the one asked for,
@@ -188,7 +189,7 @@ def set_abbreviation(
     who: Principal, unit_id: str, data: AbbreviationSet, if_match: int | None
 ) -> AbbreviationOut:
     """An administrator sets a unit's abbreviation for symbols (If-Match "0" the first time)."""
-    if not is_ulid(unit_id) or ports.directory().unit(unit_id) is None:
+    if not is_ulid(unit_id) or DIRECTORY.current.unit(unit_id) is None:
         raise NotFound("No such unit.")
 
     def rule(work: Work[Abbreviation]) -> None:
@@ -198,7 +199,7 @@ def set_abbreviation(
 
 
 def get_abbreviation(unit_id: str) -> AbbreviationOut:
-    if not is_ulid(unit_id) or ports.directory().unit(unit_id) is None:
+    if not is_ulid(unit_id) or DIRECTORY.current.unit(unit_id) is None:
         raise NotFound("No such unit.")
     found = ABBREVIATIONS.store.load(unit_id)
     if found is None:  # the store offers version 0 for a unit that has none yet
@@ -213,7 +214,7 @@ def list_abbreviations() -> AbbreviationPage:
     )
 
 
-def abbreviation_of(unit: ports.Unit) -> str:
+def abbreviation_of(unit: Unit) -> str:
     found = ABBREVIATIONS.store.load(unit.id)
     if found is None or not found.abbreviation:
         raise Conflict(

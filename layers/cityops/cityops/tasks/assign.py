@@ -10,7 +10,7 @@ from cityops.core.auth import Principal
 from cityops.core.calendar import WorkingCalendar
 from cityops.core.errors import Conflict, Forbidden, InvalidInput
 from cityops.core.pipeline import Work
-from cityops.tasks import ports
+from cityops.directory.port import DIRECTORY, Profile, Unit
 from cityops.tasks.changes import PIPELINE
 from cityops.tasks.domain import Task
 from cityops.tasks.models import SubtaskCreate, TaskCreate
@@ -34,8 +34,8 @@ def _terms(data: TaskCreate | SubtaskCreate, calendar: WorkingCalendar) -> Terms
                  data.progress_every_working_days)  # fmt: skip
 
 
-def _units(ids: list[str], field: str) -> dict[str, ports.Unit]:
-    found = ports.directory().units(ids)
+def _units(ids: list[str], field: str) -> dict[str, Unit]:
+    found = DIRECTORY.current.units(ids)
     errors = []
     for i, unit_id in enumerate(ids):
         unit = found.get(unit_id)
@@ -57,9 +57,9 @@ def _assigned(work: Work[Task]) -> None:
     work.emit("TaskAssigned", {})
 
 
-def _leader_behind(who: Principal, data: TaskCreate) -> ports.User | None:
+def _leader_behind(who: Principal, data: TaskCreate) -> Profile | None:
     """The city leader a clerk of the Office enters the task for (None for a leader)."""
-    office = ports.directory().unit_by_code(OFFICE_UNIT_CODE)
+    office = DIRECTORY.current.unit_by_code(OFFICE_UNIT_CODE)
     kind = creator_kind(who, office.id if office else None)
     if kind is None:
         raise Forbidden(
@@ -72,7 +72,7 @@ def _leader_behind(who: Principal, data: TaskCreate) -> ports.User | None:
         return None
     if not data.on_behalf_of:
         raise invalid("on_behalf_of", "Name the leader on whose behalf you assign it.")
-    leader = ports.directory().user(data.on_behalf_of)
+    leader = DIRECTORY.current.profile(data.on_behalf_of)
     if leader is None or "city_leader" not in leader.roles:
         raise invalid("on_behalf_of", "on_behalf_of must be a city leader.")
     return leader
@@ -82,7 +82,7 @@ def create_task(who: Principal, data: TaskCreate) -> dict[str, Any]:
     """Giao nhiệm vụ: a city leader assigns a task, or an Office clerk enters it on a leader's
     behalf. Opens the `task.complete` deadline (and the first `task.progress#1`)."""
     leader = _leader_behind(who, data)
-    directory = ports.directory()
+    directory = DIRECTORY.current
     assigning_unit_id = leader.unit_id if leader else who.unit_id
     found = _units([data.lead_unit_id], "lead_unit_id")
     found |= _units(data.coordinating_unit_ids, "coordinating_unit_ids")
@@ -109,7 +109,7 @@ def create_task(who: Principal, data: TaskCreate) -> dict[str, Any]:
 def _sub_task_target(parent: Task, data: SubtaskCreate) -> tuple[list[str], str | None]:
     """The sub-task's lead unit's path and its officer: a sub-unit of the lead unit, or an
     officer of the lead unit (422 otherwise)."""
-    directory = ports.directory()
+    directory = DIRECTORY.current
     if data.lead_unit_id is not None:
         unit = directory.unit(data.lead_unit_id)
         if (
@@ -120,7 +120,7 @@ def _sub_task_target(parent: Task, data: SubtaskCreate) -> tuple[list[str], str 
         ):
             raise invalid("lead_unit_id", "The sub-task goes to a sub-unit of the lead unit.")
         return unit.path, None
-    user = directory.user(data.assignee_id or "")
+    user = directory.profile(data.assignee_id or "")
     if user is None or user.unit_id != parent.lead_unit_id or "officer" not in user.roles:
         raise invalid("assignee_id", "The sub-task goes to an officer of the lead unit.")
     lead = directory.unit(parent.lead_unit_id)
@@ -134,7 +134,7 @@ def create_subtask(who: Principal, parent_id: str, data: SubtaskCreate) -> dict[
     or to one of its officers (written only while the task is still in progress)."""
     parent = PIPELINE.check(who, parent_id, "split", data)
     lead_path, assignee_id = _sub_task_target(parent, data)
-    calendar = ports.directory().calendar()
+    calendar = DIRECTORY.current.calendar()
     terms = _terms(data, calendar)
     child = parent.split(who, calendar, terms, lead_path=lead_path, assignee_id=assignee_id)
 

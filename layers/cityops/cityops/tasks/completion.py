@@ -9,7 +9,7 @@ from cityops.core import clock
 from cityops.core.auth import Principal
 from cityops.core.obligations import Outcome
 from cityops.core.pipeline import Work
-from cityops.tasks import ports
+from cityops.directory.port import DIRECTORY
 from cityops.tasks.changes import PIPELINE
 from cityops.tasks.domain import Task
 from cityops.tasks.models import CompletionReport, ConfirmationCreate, ReturnCreate
@@ -63,7 +63,7 @@ def return_task(
     """The assigning side returns a reported completion for more work, with a reason."""
 
     def rule(work: Work[Task]) -> None:
-        work.entity.send_back(who, data.reason, ports.directory().calendar())
+        work.entity.send_back(who, data.reason, DIRECTORY.current.calendar())
         work.emit("TaskReturned", {"reason": data.reason})
 
     task = PIPELINE.change(

@@ -9,7 +9,7 @@ from typing import Any
 from cityops.core import clock
 from cityops.core.auth import Principal
 from cityops.core.pipeline import Work
-from cityops.tasks import ports
+from cityops.directory.port import DIRECTORY
 from cityops.tasks.changes import PIPELINE
 from cityops.tasks.domain import Task
 from cityops.tasks.models import ExtensionDecisionCreate, ExtensionRequestCreate
@@ -32,7 +32,7 @@ def request_extension(
     end of the N-th working day (TASK_EXTENSION_DECISION_WORKING_DAYS)."""
 
     def rule(work: Work[Task]) -> None:
-        calendar = ports.directory().calendar()
+        calendar = DIRECTORY.current.calendar()
         days = extension_decision_working_days()
         due = calendar.due_end_of_day(calendar.add_working_days(clock.today(), days))
         extension = work.entity.request_extension(who, data.new_due_date, data.reason, due)
@@ -61,7 +61,7 @@ def decide_extension(
     """The assigning side decides; an approval moves `task.complete` in the same change."""
 
     def rule(work: Work[Task]) -> None:
-        calendar = ports.directory().calendar()
+        calendar = DIRECTORY.current.calendar()
         task = work.entity
         extension = task.decide_extension(who, extension_id, data.decision, data.reason, calendar)
         work.emit(

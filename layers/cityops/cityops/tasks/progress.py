@@ -9,7 +9,8 @@ from typing import Any
 from cityops.core.auth import Principal
 from cityops.core.pagination import check_limit, decode_cursor, encode_cursor
 from cityops.core.pipeline import Work
-from cityops.tasks import ports, store
+from cityops.directory.port import DIRECTORY
+from cityops.tasks import store
 from cityops.tasks.changes import PIPELINE
 from cityops.tasks.domain import Task
 from cityops.tasks.models import ProgressReportCreate
@@ -23,7 +24,7 @@ def report_progress(who: Principal, task_id: str, data: ProgressReportCreate) ->
     written: list[Report] = []
 
     def rule(work: Work[Task]) -> None:
-        calendar = ports.directory().calendar()
+        calendar = DIRECTORY.current.calendar()
         report = work.entity.report_progress(who, data.text, data.percent, calendar)
         work.add(report)
         work.note = f"{report.role} {data.percent}%"

@@ -27,7 +27,7 @@ from cityops.core.access import TASKS, sees_unit
 from cityops.core.auth import Principal
 from cityops.core.calendar import CITY_TZ
 from cityops.core.counters import Count
-from cityops.tasks import ports
+from cityops.directory.port import DIRECTORY, Unit
 from cityops.tasks.domain import Task
 from cityops.tasks.policy import (
     OnTimePolicy,
@@ -91,10 +91,10 @@ def class_of_bucket(name: str, today: date, policy: OnTimePolicy) -> StatusClass
     return class_of(status, True, judged == "1")
 
 
-def _stats_units(who: Principal, unit_id: str | None) -> list[ports.Unit]:
+def _stats_units(who: Principal, unit_id: str | None) -> list[Unit]:
     """The units whose counts the caller may see: a unit's subtree (or, without `unit_id`,
     all units for a city leader, a leader's subtree, anyone else's own unit)."""
-    directory = ports.directory()
+    directory = DIRECTORY.current
     if unit_id:
         candidates = directory.units_within(visible_unit(who, unit_id).path)
     elif who.is_city_leader:
