@@ -18,13 +18,14 @@ def load(people: dict[str, Any]) -> None:
     from cityops.core.calendar import CITY_TZ  # noqa: F401 (the seed's dates are the city's)
     from cityops.core.clock import today
     from cityops.directory import store
-    from cityops.documents import incoming, outgoing, ports, registers
+    from cityops.directory.port import DIRECTORY
+    from cityops.documents import incoming, outgoing, registers
     from cityops.documents.models import AbbreviationSet, IncomingCreate, OutgoingCreate
     from cityops.documents.policy import SYSTEM
 
     admin = Principal(sub="seed", username="seed", name="Seed", unit_id="",
                       roles=frozenset({"admin"}))  # fmt: skip
-    units = ports.directory().all_units()
+    units = DIRECTORY.current.units_within(None)
     for unit in units:
         registers.ensure_default_registers(SYSTEM, unit)
     with (SEED / "abbreviations.csv").open(encoding="utf-8") as handle:
