@@ -84,6 +84,17 @@ class Client:
     def patch(self, path: str, **kwargs: Any) -> requests.Response:
         return self.request("PATCH", path, **kwargs)
 
+    def units_by_code(self) -> dict[str, str]:
+        """Every unit's id by its code, following the pages."""
+        found: dict[str, str] = {}
+        params: dict[str, str] = {"limit": "200"}
+        while True:
+            page = self.get("/v1/units", params=params).json()
+            found |= {u["code"]: u["id"] for u in page["items"]}
+            if not page["next_cursor"]:
+                return found
+            params["cursor"] = page["next_cursor"]
+
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory) -> Stack:

@@ -44,17 +44,6 @@ class Recorder:
         return any(word.lower() in text.lower() for text in self.texts)
 
 
-def units_by_code(client) -> dict[str, str]:
-    found: dict[str, str] = {}
-    params: dict[str, str] = {"limit": "200"}
-    while True:
-        page = client.get("/v1/units", params=params).json()
-        found |= {u["code"]: u["id"] for u in page["items"]}
-        if not page["next_cursor"]:
-            return found
-        params["cursor"] = page["next_cursor"]
-
-
 def find_by_tracking_code(client, code: str) -> dict[str, Any]:
     params: dict[str, str] = {"limit": "200"}
     while True:
@@ -162,7 +151,7 @@ def test_a_denunciation_from_the_public_to_its_conclusion_keeps_the_denunciator_
 
     # vp.clerk finds it in the Office's list and routes it to the city Inspectorate
     clerk = stack.as_user("vp.clerk")
-    units = units_by_code(clerk)
+    units = clerk.units_by_code()
     case_id = find_by_tracking_code(clerk, code)["id"]
     routed = act(
         clerk, case_id, "classify", {"decision": "transfer", "to_unit_id": units["TTR-HN"]}, record
@@ -333,7 +322,7 @@ def test_a_first_time_complaint_and_voter_petitions_imported_from_a_csv_file(
     assert reply.status_code == 201, reply.text
     code, secret = reply.json()["tracking_code"], reply.json()["secret"]
     clerk = stack.as_user("vp.clerk")
-    units = units_by_code(clerk)
+    units = clerk.units_by_code()
     case_id = find_by_tracking_code(clerk, code)["id"]
     act(clerk, case_id, "classify", {"decision": "transfer", "to_unit_id": units["SO-XD"]}, record)
     arrived = act(clerk, case_id, "forward", {}, record)

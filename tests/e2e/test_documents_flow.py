@@ -24,17 +24,6 @@ pytestmark = pytest.mark.e2e
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-def units_by_code(client) -> dict[str, str]:
-    found: dict[str, str] = {}
-    params: dict[str, str] = {"limit": "200"}
-    while True:
-        page = client.get("/v1/units", params=params).json()
-        found |= {u["code"]: u["id"] for u in page["items"]}
-        if not page["next_cursor"]:
-            return found
-        params["cursor"] = page["next_cursor"]
-
-
 def upload(stack, client, document_id: str, body: bytes, declared: bytes | None = None):
     """Ask for an upload, PUT the bytes to the presigned URL as a browser would, and wait for
     S3's ObjectCreated event to reach the function through the bus."""
@@ -79,7 +68,7 @@ def sheet_rows(data: bytes) -> list[list[str]]:
 
 def test_an_incoming_document_from_registration_through_direction_to_its_issued_reply(stack):
     clerk, chairman = stack.as_user("vp.clerk"), stack.as_user("chairman")
-    units = units_by_code(chairman)
+    units = chairman.units_by_code()
     office, finance, construction = units["VP-UBND"], units["SO-TC"], units["SO-XD"]
 
     # the Office's clerk registers an urgent công văn from the Government Office
@@ -251,7 +240,7 @@ def test_a_secret_document_is_refused_and_nothing_of_it_is_stored(stack):
 
 def test_fifty_registrations_in_parallel_get_numbers_one_to_fifty(stack):
     admin, clerk = stack.as_user("admin"), stack.as_user("vp.clerk")
-    office = units_by_code(admin)["VP-UBND"]
+    office = admin.units_by_code()["VP-UBND"]
     made = admin.post(
         "/v1/registers",
         json={

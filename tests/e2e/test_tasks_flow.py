@@ -16,17 +16,6 @@ HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 pytestmark = pytest.mark.e2e
 
 
-def units_by_code(client) -> dict[str, str]:
-    found: dict[str, str] = {}
-    params: dict[str, str] = {"limit": "200"}
-    while True:
-        page = client.get("/v1/units", params=params).json()
-        found |= {u["code"]: u["id"] for u in page["items"]}
-        if not page["next_cursor"]:
-            return found
-        params["cursor"] = page["next_cursor"]
-
-
 def stats_for(client, unit_id: str, day: str) -> dict[str, int]:
     reply = client.get("/v1/tasks/stats", params={"unit_id": unit_id, "from": day, "to": day})
     assert reply.status_code == 200, reply.text
@@ -36,7 +25,7 @@ def stats_for(client, unit_id: str, day: str) -> dict[str, int]:
 
 def test_a_task_from_assignment_through_an_extension_to_confirmed_completion(stack, reset_clock):
     chairman = stack.as_user("chairman")
-    units = units_by_code(chairman)
+    units = chairman.units_by_code()
     finance, construction = units["SO-TC"], units["SO-XD"]
 
     # the chairman assigns it, due in 10 working days
@@ -135,7 +124,7 @@ def test_a_task_from_assignment_through_an_extension_to_confirmed_completion(sta
 def test_a_clerk_of_the_office_assigns_on_the_chairmans_behalf_over_http(stack):
     chairman_id = stack.as_user("chairman").get("/v1/me").json()["id"]
     clerk = stack.as_user("vp.clerk")
-    units = units_by_code(clerk)
+    units = clerk.units_by_code()
     reply = clerk.post(
         "/v1/tasks",
         json={
