@@ -13,12 +13,20 @@ import logging
 import os
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
-NOW = datetime(2027, 2, 1, 2, 0, tzinfo=UTC)  # Monday 1/2/2027, 09:00 in Hanoi
+from tests.cases_bodies import (  # noqa: F401 (the tests import them from here too)
+    DENUNCIATOR,
+    NOW,
+    complaint,
+    new_case,
+    petition,
+    set_day,
+)
+
 CASES_ENV = (
     "CASES_TABLE",
     "IDENTITY_VAULT_TABLE",
@@ -26,13 +34,6 @@ CASES_ENV = (
     "CASES_PUBLIC_INTAKE_UNIT",
     "TRACKING_MAX_FAILURES",
 )
-DENUNCIATOR = {
-    "name": "Nguyễn Thị Hồng Nhung",
-    "address": "Số 12 ngõ 34 phố Hàng Bông, Hoàn Kiếm",
-    "phone": "0912345678",
-    "email": "hongnhung.tocao@example.vn",
-    "id_number": "001190012345",
-}
 SECRET_WORDS = (
     DENUNCIATOR["name"],
     "Hồng Nhung",
@@ -113,51 +114,6 @@ class World:
     def track(self, code: str, secret: str | None):
         headers = {"x-tracking-secret": secret} if secret is not None else {}
         return self.request("GET", f"/v1/public/cases/{code}", None, headers=headers)
-
-
-def new_case(**fields: Any) -> dict[str, Any]:
-    """A denunciation received by post on Monday 1/2/2027, with the denunciator's identity."""
-    body: dict[str, Any] = {
-        "kind": "denunciation",
-        "channel": "post",
-        "received_on": "2027-02-01",
-        "summary": "Tố cáo cán bộ địa chính nhận tiền khi cấp giấy chứng nhận",
-        "denounced": "Cán bộ địa chính phường X",
-        "identity": dict(DENUNCIATOR),
-        "original_text": f"Tôi là {DENUNCIATOR['name']}, xin tố cáo ...",
-    }
-    body.update(fields)
-    return {k: v for k, v in body.items() if v is not None}
-
-
-def complaint(**fields: Any) -> dict[str, Any]:
-    base = {
-        "kind": "complaint",
-        "complaint_round": "first_time",
-        "channel": "reception",
-        "summary": "Khiếu nại quyết định thu hồi đất",
-        "denounced": None,
-        "learned_on": "2027-01-20",
-        "identity": {"name": "Trần Văn Khiếu", "phone": "0987654321"},
-        "original_text": "Tôi là Trần Văn Khiếu, khiếu nại ...",
-    }
-    base.update(fields)
-    return base
-
-
-def petition(**fields: Any) -> dict[str, Any]:
-    base = {
-        "kind": "voter_petition",
-        "channel": "deputies_compilation",
-        "summary": "Cử tri đề nghị sửa chữa đường ngõ 12",
-        "denounced": None,
-        "identity": None,
-        "original_text": None,
-        "session": "Kỳ họp thứ 5 HĐND TP khóa XVII",
-        "deputies_group": "Tổ đại biểu số 3",
-    }
-    base.update(fields)
-    return base
 
 
 def public_case(**fields: Any) -> dict[str, Any]:
@@ -311,13 +267,6 @@ def tick() -> None:
 
     with _tick:
         clock.set_now(clock.now() + timedelta(seconds=1))
-
-
-def set_day(iso: str) -> None:
-    """Move the frozen clock to 09:00 in Hanoi on that day."""
-    from cityops.core import clock
-
-    clock.set_now(datetime.fromisoformat(f"{iso}T09:00:00+07:00"))
 
 
 def count_items(table: str) -> int:

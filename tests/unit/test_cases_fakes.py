@@ -9,7 +9,7 @@ that the business rules are tested in milliseconds and with no moto."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -27,7 +27,7 @@ from cityops.core.memory import MemoryStore
 from cityops.directory.port import DIRECTORY, MemoryDirectory, Profile, Unit
 from pydantic import ValidationError
 
-NOW = datetime(2027, 2, 1, 2, 0, tzinfo=UTC)  # Monday 1/2/2027, 09:00 in Hanoi
+from tests.cases_bodies import NOW, complaint, new_case, petition, set_day  # noqa: F401
 
 # code: (kind, parent code)
 UNITS_OF_THE_CITY = {
@@ -146,54 +146,6 @@ BODIES = {
     "suspend": models.CaseSuspend,
     "resume": models.CaseNote,
 }
-
-
-def new_case(**fields: Any) -> dict[str, Any]:
-    """A denunciation received by post on Monday 1/2/2027, with the denunciator's identity."""
-    body: dict[str, Any] = {
-        "kind": "denunciation",
-        "channel": "post",
-        "received_on": "2027-02-01",
-        "summary": "Tố cáo cán bộ địa chính nhận tiền khi cấp giấy chứng nhận",
-        "denounced": "Cán bộ địa chính phường X",
-        "identity": {"name": "Nguyễn Thị Hồng Nhung", "phone": "0912345678"},
-        "original_text": "Tôi là Nguyễn Thị Hồng Nhung, xin tố cáo ...",
-    }
-    body.update(fields)
-    return {k: v for k, v in body.items() if v is not None}
-
-
-def complaint(**fields: Any) -> dict[str, Any]:
-    base = {
-        "kind": "complaint",
-        "complaint_round": "first_time",
-        "channel": "reception",
-        "summary": "Khiếu nại quyết định thu hồi đất",
-        "denounced": None,
-        "learned_on": "2027-01-20",
-        "identity": {"name": "Trần Văn Khiếu", "phone": "0987654321"},
-        "original_text": "Tôi là Trần Văn Khiếu, khiếu nại ...",
-    }
-    return {**base, **fields}
-
-
-def petition(**fields: Any) -> dict[str, Any]:
-    base = {
-        "kind": "voter_petition",
-        "channel": "deputies_compilation",
-        "summary": "Cử tri đề nghị sửa chữa đường ngõ 12",
-        "denounced": None,
-        "identity": None,
-        "original_text": None,
-        "session": "Kỳ họp thứ 5 HĐND TP khóa XVII",
-        "deputies_group": "Tổ đại biểu số 3",
-    }
-    return {**base, **fields}
-
-
-def set_day(iso: str) -> None:
-    """Move the frozen clock to 09:00 in Hanoi on that day."""
-    clock.set_now(datetime.fromisoformat(f"{iso}T09:00:00+07:00"))
 
 
 def city() -> MemoryDirectory:
