@@ -15,7 +15,6 @@ SEED = Path(__file__).resolve().parents[1] / "seed"
 def load(people: dict[str, Any]) -> None:
     """`people`: the seeded users' principals, by username."""
     from cityops.core.auth import Principal
-    from cityops.core.calendar import CITY_TZ  # noqa: F401 (the seed's dates are the city's)
     from cityops.core.clock import today
     from cityops.directory import store
     from cityops.directory.port import DIRECTORY

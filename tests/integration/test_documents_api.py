@@ -559,3 +559,16 @@ def test_documents_obligations_count_in_the_scoreboard_under_documents(docs, cal
     office = next(u for u in body["units"] if u["code"] == "VP-UBND")
     assert office["systems"]["documents"]["due"] == 1
     assert office["systems"]["documents"]["met_on_time"] == 1
+
+
+def test_words_searched_within_a_register_find_only_that_registers_documents(docs, call):
+    _units, people = docs
+    clerk = people["vp.clerk"]
+    _, _, document = call("documents", "POST", "/v1/documents/incoming", who=clerk,
+                          body=incoming_body())  # fmt: skip
+    _, _, registers = call("documents", "GET", "/v1/registers", who=clerk)
+    other = next(r["id"] for r in registers["items"] if r["id"] != document["register_id"])
+    for register_id, expected in ((document["register_id"], [document["id"]]), (other, [])):
+        query = {"q": "quy hoach", "register_id": register_id}
+        status, _, page = call("documents", "GET", "/v1/documents", who=clerk, query=query)
+        assert status == 200 and [d["id"] for d in page["items"]] == expected, register_id

@@ -127,6 +127,7 @@ def test_an_entity_keeps_its_last_closed_deadlines_of_a_kind_and_every_running_o
     kept = [d.key for d in book]
     assert len(kept) == 21 and kept[0] == "task.progress#5" and kept[-1] == "task.progress#25"
     assert book.running()[0].key == "task.progress#25"
+    assert book.opened("task.progress") == 25  # what numbers the next one, forgotten or not
 
 
 def test_a_new_person_is_folded_into_the_operation_already_noted():

@@ -153,6 +153,14 @@ def test_a_lead_report_meets_the_progress_deadline_and_opens_the_next_a_coordina
     ]
 
 
+def test_years_of_progress_reports_keep_opening_the_next_progress_deadline(city):
+    task_id = city.task_in("in_progress", progress_every_working_days=1)
+    for _ in range(30):  # more than the closed deadlines a task keeps on itself
+        city.take("report_progress", task_id, as_="sotc.officer")
+    assert city.row(task_id, "task.progress#31")["status"] == "open"
+    assert city.row(task_id, "task.progress#30")["status"] == "closed"
+
+
 def test_an_approved_extension_moves_the_deadline_and_closes_the_decision_on_time(city):
     task_id = city.task_in("in_progress")
     requested = city.take("request_extension", task_id, new_due_date="2026-12-31")

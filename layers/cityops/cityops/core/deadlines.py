@@ -85,6 +85,7 @@ class DeadlineBook(BaseModel):
 
     records: dict[str, Deadline] = Field(default_factory=dict)
     seq: int = 0
+    opened_of_kind: dict[str, int] = Field(default_factory=dict)  # ever opened, by kind
     _ops: list[DeadlineOp] = PrivateAttr(default_factory=list)
 
     # --- reading -------------------------------------------------------------------------
@@ -115,6 +116,12 @@ class DeadlineBook(BaseModel):
         """The earliest running deadline (what lists sort and filter by)."""
         due = [d.due_at for d in self.running()]
         return min(due) if due else None
+
+    def opened(self, kind: str) -> int:
+        """How many deadlines of `kind` were ever opened (closed old ones are forgotten on
+        the entity, so this is what numbers recurring deadlines: `task.progress#<n>`)."""
+        kept = sum(1 for d in self.records.values() if d.kind == kind)
+        return max(self.opened_of_kind.get(kind, 0), kept)
 
     def ops(self) -> list[DeadlineOp]:
         """What changed since the entity was loaded, in order (the store writes these)."""
@@ -156,6 +163,7 @@ class DeadlineBook(BaseModel):
         )
         if deadline.key in self.records and self.records[deadline.key].is_pending:
             raise Conflict(f"The deadline {deadline.key!r} is already open.")
+        self.opened_of_kind[kind] = self.opened(kind) + 1
         self.records[deadline.key] = deadline
         self._ops.append(DeadlineOp(op="open", before=None, after=deadline.model_copy()))
         return deadline

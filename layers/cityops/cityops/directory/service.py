@@ -47,11 +47,6 @@ def _load_unit(unit_id: str) -> dict[str, Any]:
     return item
 
 
-def unit_path(unit_id: str) -> list[str]:
-    """The ids from the root down to the unit (for visibility checks in any system)."""
-    return list(_load_unit(unit_id)["path"])
-
-
 # --- the caller --------------------------------------------------------------------------
 
 

@@ -69,9 +69,6 @@ class Urgency(StrEnum):
     FLASH = "flash"
 
 
-URGENCY_VI = {"normal": "Thường", "urgent": "Khẩn", "top_urgent": "Thượng khẩn", "flash": "Hỏa tốc"}
-
-
 class Channel(StrEnum):
     PAPER = "paper"
     ELECTRONIC = "electronic"

@@ -40,8 +40,6 @@ from cityops.documents.pipelines import DOCUMENTS, taking_a_number
 from cityops.documents.registers import register_for
 from cityops.documents.store import Duplicate, NumberTaken, UniqueClaim
 
-PEOPLE_COMMITTEE_KINDS = {"people_committee", "office"}
-
 
 def urgent_hours() -> dict[str, int]:
     hours = {}
@@ -349,8 +347,9 @@ def deliver(outgoing: OutgoingDocument, unit_id: str) -> str:
     try:
         return commit_numbered(policy.SYSTEM, document, sender, UniqueClaim(key, document.id)).id
     except Duplicate as exc:
-        if exc.existing_id and DOCUMENTS.store.unique_owner(key):
-            return DOCUMENTS.store.unique_owner(key) or exc.existing_id
+        owner = DOCUMENTS.store.unique_owner(key) if exc.existing_id else None
+        if owner:
+            return owner
         raise _already_registered(exc.existing_id) from exc
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from cityops.core import clock
 from cityops.core.auth import Principal
-from cityops.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from cityops.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from cityops.core.ids import new_id
 from cityops.core.pipeline import Work
 from cityops.core.search import words
@@ -148,8 +148,20 @@ def issue(who: Principal, document_id: str, data: Note, if_match: int | None) ->
         return DOCUMENTS.change(who, document_id, "issue", rule, if_match=if_match, note=data.note)
 
     issued = as_outgoing(taking_a_number(attempt))
-    deliver_all(issued)
+    _after_commit("delivery", deliver_all, issued)
     return issued
+
+
+def _after_commit(what: str, step: Any, outgoing: OutgoingDocument) -> None:
+    """Run a follow-up of a committed change at once; a failure is logged, never answered:
+    the change stands, and its event (`DocumentIssued`, `DocumentRevoked`) runs it again."""
+    try:
+        step(outgoing)
+    except DomainError:
+        from aws_lambda_powertools import Logger
+
+        Logger(child=True).exception(f"{what} after commit failed; the event retries it",
+                                     extra={"document_id": outgoing.id})  # fmt: skip
 
 
 def deliver_all(outgoing: OutgoingDocument) -> list[dict[str, str]]:
@@ -176,7 +188,7 @@ def revoke(who: Principal, document_id: str, data: Reason, if_match: int | None)
             recipient_unit_ids=[r.unit_id for r in document.recipients if r.unit_id]))  # fmt: skip
 
     revoked = as_outgoing(DOCUMENTS.change(who, document_id, "revoke", rule, if_match=if_match))
-    tell_recipients(revoked)
+    _after_commit("revocation notes", tell_recipients, revoked)
     return revoked
 
 

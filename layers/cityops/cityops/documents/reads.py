@@ -11,7 +11,6 @@ The other filters are applied to what that partition holds."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from cityops.core import clock
@@ -97,6 +96,7 @@ class Filters:
         day = item.get("received_on") or item.get("issued_on")
         checks = [
             ("kind", lambda: item.get("kind") == g["kind"]),
+            ("register_id", lambda: item.get("register_id") == g["register_id"]),
             ("year", lambda: item.get("year") == g["year"]),
             ("number", lambda: item.get("number") == g["number"]),
             ("doc_type", lambda: item.get("doc_type") == g["doc_type"]),
@@ -142,7 +142,8 @@ def list_documents(
     source = _source(who, register_id, unit_id, lead_unit_id, year)
     if q and lead_unit_id:  # what the unit leads is owned by others: filter its partition
         test = Filters(year=year, lead_unit_id=lead_unit_id, words=q, **filters)
-    elif q:
+    elif q:  # the words' rows span the unit's registers: keep the one asked for
+        test = Filters(year=year, register_id=register_id, **filters)
         return _search(who, q, source, test, limit, cursor)
     index, pk_name, pk, forward, scope = source["query"]
     start = decode_cursor(cursor, scope)
@@ -249,7 +250,3 @@ def _search(
 def _visible(who: Principal, item: dict[str, Any]) -> bool:
     document = DOCUMENTS.store.from_item(item)
     return policy.sees_document(who, document)
-
-
-def today() -> date:
-    return clock.today()

@@ -8,7 +8,6 @@ may keep more, such as one per type of legal normative document (Decree 30/2020 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
 from cityops.core import clock
@@ -233,7 +232,3 @@ def check_year(year: int | None) -> int:
     if not 2000 <= year <= 2100:
         raise InvalidInput("The year must be between 2000 and 2100.")
     return year
-
-
-def first_of_year(year: int) -> date:
-    return date(year, 1, 1)

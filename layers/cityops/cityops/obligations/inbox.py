@@ -76,7 +76,7 @@ class NotificationPreferences(Entity):
 
 
 class PreferencesStore(DynamoStore[NotificationPreferences]):
-    system = "directory"
+    system = "notices"  # the source of its events, were it to publish any
     model = NotificationPreferences
     sort_key = "PREFS"
 

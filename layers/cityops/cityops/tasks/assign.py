@@ -34,8 +34,9 @@ def _terms(data: TaskCreate | SubtaskCreate, calendar: WorkingCalendar) -> Terms
                  data.progress_every_working_days)  # fmt: skip
 
 
-def _units(ids: list[str], field: str) -> dict[str, Unit]:
-    found = DIRECTORY.current.units(ids)
+def _units(ids: list[str], field: str, found: dict[str, Unit] | None = None) -> dict[str, Unit]:
+    """The active units named in `field` (422 for any other); `found`: already read."""
+    found = DIRECTORY.current.units(ids) if found is None else found
     errors = []
     for i, unit_id in enumerate(ids):
         unit = found.get(unit_id)
@@ -59,7 +60,9 @@ def _assigned(work: Work[Task]) -> None:
 
 def _leader_behind(who: Principal, data: TaskCreate) -> Profile | None:
     """The city leader a clerk of the Office enters the task for (None for a leader)."""
-    office = DIRECTORY.current.unit_by_code(OFFICE_UNIT_CODE)
+    office = None  # looked up only for a clerk: a city leader's create reads no Office unit
+    if not who.is_city_leader and who.has_role("clerk"):
+        office = DIRECTORY.current.unit_by_code(OFFICE_UNIT_CODE)
     kind = creator_kind(who, office.id if office else None)
     if kind is None:
         raise Forbidden(
@@ -84,8 +87,9 @@ def create_task(who: Principal, data: TaskCreate) -> dict[str, Any]:
     leader = _leader_behind(who, data)
     directory = DIRECTORY.current
     assigning_unit_id = leader.unit_id if leader else who.unit_id
-    found = _units([data.lead_unit_id], "lead_unit_id")
-    found |= _units(data.coordinating_unit_ids, "coordinating_unit_ids")
+    found = DIRECTORY.current.units([data.lead_unit_id, *data.coordinating_unit_ids])
+    _units([data.lead_unit_id], "lead_unit_id", found)
+    _units(data.coordinating_unit_ids, "coordinating_unit_ids", found)
     assigning = found.get(assigning_unit_id or "") or (
         directory.unit(assigning_unit_id) if assigning_unit_id else None
     )

@@ -431,7 +431,7 @@ class Task(Entity):
         every = self.progress_every_working_days
         if not every:
             return
-        n = sum(1 for d in self.deadlines if d.kind == PROGRESS) + 1
+        n = self.deadlines.opened(PROGRESS) + 1
         due = calendar.due_end_of_day(calendar.add_working_days(clock.today(), every))
         self._open(PROGRESS, f"{PROGRESS}#{n}", due)
 
