@@ -52,8 +52,7 @@ from cityops.cases.replies import (
 )
 from cityops.core import clock
 from cityops.core.api import PROBLEM, caller, idempotent, if_match, make_resolver, reply
-from cityops.core.ids import ULID_PATTERN
-from cityops.core.params import Cursor, Limit, ulid_path
+from cityops.core.params import Cursor, Day, Limit, UnitFilter, ulid_path
 
 logger = Logger()
 app = make_resolver()
@@ -145,8 +144,8 @@ def list_cases(
     kind: Annotated[CaseKind | None, Query()] = None,
     status: Annotated[CaseStatus | None, Query()] = None,
     handler_id: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
-    due_from: Annotated[date | None, Query()] = None,
-    due_to: Annotated[date | None, Query()] = None,
+    due_from: Day = None,
+    due_to: Day = None,
     overdue: Annotated[bool, Query()] = False,
     limit: Limit = None,
     cursor: Cursor = None,
@@ -170,7 +169,7 @@ def list_cases(
 def case_stats(
     from_date: Annotated[date | None, Query(alias="from")] = None,
     to_date: Annotated[date | None, Query(alias="to")] = None,
-    unit_id: Annotated[str | None, Query(pattern=ULID_PATTERN)] = None,
+    unit_id: UnitFilter = None,
     kind: Annotated[CaseKind | None, Query()] = None,
 ) -> Response[CaseStats]:
     found = stats.case_stats(

@@ -6,7 +6,7 @@ the IdentityVault. See docs/cases.md.
 - `workflow`: one state machine per kind; `pipeline`: who sees and who may, the one way a
   case changes; `store`: the table (`CaseStore`, `TimeLimitStore`), `vault`: the identity;
 - use cases: `intake`, `tracking` (the public), `petition_import`, `handling`, `reads`,
-  `stats`, `time_limits`; `directory`: the port to units, staff and the calendar;
+  `stats`, `time_limits` (the directory is read through `cityops.directory.port`);
 - `models` (requests), `replies` (what the API shows), `rules` (time limits as data),
   `identity` (pseudonyms, redaction), `importer` (reading compiled lists).
 """

@@ -16,14 +16,13 @@ from typing import Any
 from cityops.cases import rules
 from cityops.cases.identity import pseudonym, redact
 from cityops.cases.record import (
-    COMPLEXITY_ORDER,
     REFERENCE,
     CaseRecord,
     Extension,
     Transfer,
     invalid,
 )
-from cityops.cases.rules import Limits
+from cityops.cases.rules import COMPLEXITIES, Limits
 from cityops.core import clock
 from cityops.core.access import STAFF_ROLES
 from cityops.core.calendar import CITY_TZ, WorkingCalendar
@@ -281,7 +280,7 @@ class Case(CaseRecord):
         complexity = max(
             self.complexity,
             "especially_complex" if len(found) >= 2 else "complex",
-            key=COMPLEXITY_ORDER.index,
+            key=COMPLEXITIES.index,
         )
         done, allowed = len(self.extensions), rules.EXTENSIONS_ALLOWED[complexity]
         if done >= allowed:

@@ -30,7 +30,6 @@ DEADLINE_LABEL = {
     "voter_petition.answer": "trả lời",
     "voter_petition.roadmap": "hoàn thành theo lộ trình",
 }
-COMPLEXITY_ORDER = ("normal", "complex", "especially_complex")
 
 
 class _Part(BaseModel):
@@ -71,8 +70,6 @@ def invalid(field: str, message: str, msg: str) -> InvalidInput:
 
 class CaseRecord(Entity):
     """A case's record; `Case` adds what is done to it."""
-
-    entity_type: ClassVar[str] = "case"
 
     entity_type: ClassVar[str] = "case"
 

@@ -25,7 +25,6 @@ from typing import Any
 
 from cityops.core.statemachine import InvalidTransition, StateMachine, Transition, t
 
-KINDS = ("voter_petition", "complaint", "denunciation")
 STATES = (
     "received",
     "forwarding",
