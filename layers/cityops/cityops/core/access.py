@@ -7,7 +7,8 @@ and gets its answer from `sees_unit`. What differs between systems is declared a
 - the directory and the scoreboard: the default policy;
 - tasks: administrators run the system but are not in the chain of command of a task (an
   administrator is not city-wide there);
-- cases: only staff roles see cases, and the city Inspectorate sees every case.
+- cases: only staff roles see cases, and the city Inspectorate sees every case;
+- documents and reports: only staff roles, city leaders see every unit's.
 
 The rule: whoever the policy makes city-wide sees every unit; a leader sees their unit's
 whole subtree; anyone else sees their own unit only.
@@ -103,6 +104,9 @@ CASES = AccessPolicy(
 # Documents: staff roles only (an administrator runs registers and holds, not the content);
 # city leaders see every document (Decree 30/2020 Art. 23: they direct what the city gets).
 DOCUMENTS = AccessPolicy("documents", roles=STAFF_ROLES, city_wide_roles=frozenset({"city_leader"}))
+# Reports: staff roles only (administrators keep the catalogue and the forms, not the figures);
+# city leaders see every unit's reports.
+REPORTS = AccessPolicy("reports", roles=STAFF_ROLES, city_wide_roles=frozenset({"city_leader"}))
 
 
 def sees_unit(who: Principal, unit_path: Iterable[str], policy: AccessPolicy = DEFAULT) -> bool:

@@ -14,10 +14,16 @@ from cityops.core.pagination import decode_cursor, encode_cursor
 _NOT_AUDITED = {"pk", "sk", "version", "updated_at", "created_at"}
 
 
+# Fields compared entry by entry (`<field>.<key>`), so that an audit record holds what the
+# change touched, not the whole map twice: the deadline book (its records), a report's values
+# and comments (cells).
+_BY_ENTRY = {"deadlines": "records", "values": None, "comments": None}
+
+
 def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, list[Any]]:
     """The fields that changed, as {field: [before, after]} (keys of indexes left out). The
-    deadline book is compared deadline by deadline (`deadlines.<key>`), so that an audit
-    record holds the deadlines the change touched, not the whole book twice."""
+    deadline book is compared deadline by deadline (`deadlines.<key>`) and a report's values
+    cell by cell (`values.<cell>`)."""
     before, after = before or {}, after or {}
     fields = (set(before) | set(after)) - _NOT_AUDITED
     changes = {
@@ -25,11 +31,14 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[st
         for f in sorted(fields)
         if not f.startswith("gsi") and before.get(f) != after.get(f)
     }
-    if "deadlines" in changes:
-        was, now = (((side or {}).get("records") or {}) for side in changes.pop("deadlines"))
+    for name, inner in _BY_ENTRY.items():
+        if name not in changes or not all(isinstance(s, dict | None) for s in changes[name]):
+            continue
+        sides = [(side or {}) for side in changes.pop(name)]
+        was, now = ((side.get(inner) or {}) if inner else side for side in sides)
         for key in sorted(set(was) | set(now)):
             if was.get(key) != now.get(key):
-                changes[f"deadlines.{key}"] = [was.get(key), now.get(key)]
+                changes[f"{name}.{key}"] = [was.get(key), now.get(key)]
     return changes
 
 

@@ -63,6 +63,10 @@ class Change:
     also: list[dict[str, Any]] = field(default_factory=list)  # e.g. obligation rows
 
     def transact_items(self) -> list[dict[str, Any]]:
+        return merge_counter_updates(self.raw_items())
+
+    def raw_items(self) -> list[dict[str, Any]]:
+        """Its items with counter updates not yet merged (see `write_changes`)."""
         put: dict[str, Any] = {"TableName": self.table, "Item": serialize(self.item)}
         if self.expected_version is None:
             put["ConditionExpression"] = "attribute_not_exists(pk)"
@@ -81,7 +85,7 @@ class Change:
                 }
             )
         items.extend(self.also)
-        return merge_counter_updates(items)
+        return items
 
 
 _DELTAS = "_counter_deltas"
@@ -134,7 +138,7 @@ def merge_counter_updates(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def write_change(change: Change) -> None:
+def write_change(change: Change | _Batch) -> None:
     """Write the change in one transaction, or raise a domain error and write nothing."""
     try:
         client("dynamodb").transact_write_items(TransactItems=change.transact_items())
@@ -152,6 +156,37 @@ def write_change(change: Change) -> None:
         if any(r.get("Code") == "TransactionConflict" for r in reasons):
             raise VersionConflict("A concurrent change is in progress; try again.") from exc
         raise
+
+
+MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit on one TransactWriteItems
+
+
+def write_changes(changes: list[Change]) -> int:
+    """Write several new entities' changes in as few transactions as DynamoDB allows (a bulk
+    create: each change whole in one transaction, never split). Returns the transactions
+    written. A failed condition fails its transaction only: the caller makes a rerun
+    harmless (each change claims its key), since the ones before it stay written."""
+    batches: list[list[dict[str, Any]]] = [[]]
+    for change in changes:
+        items = change.raw_items()
+        if len(merge_counter_updates(batches[-1] + items)) > MAX_TRANSACTION_ITEMS:
+            batches.append([])
+        batches[-1] += items
+    written = 0
+    for batch in batches:
+        if batch:
+            write_change(_Batch(batch))
+            written += 1
+    return written
+
+
+@dataclass
+class _Batch:
+    items: list[dict[str, Any]]
+    expected_version: int | None = None
+
+    def transact_items(self) -> list[dict[str, Any]]:
+        return merge_counter_updates(self.items)
 
 
 def get_item(table: str, pk: str, sk: str, *, consistent: bool = True) -> dict[str, Any] | None:
@@ -195,6 +230,7 @@ def query_page(
     start_key: dict[str, Any] | None = None,
     forward: bool = True,
     filter_expression: str | None = None,
+    consistent: bool = False,
 ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     """One Query, one page: the items and the key to continue from (plain dicts)."""
     params: dict[str, Any] = {
@@ -204,6 +240,8 @@ def query_page(
         "Limit": limit,
         "ScanIndexForward": forward,
     }
+    if consistent:
+        params["ConsistentRead"] = True
     if names:
         params["ExpressionAttributeNames"] = names
     if index:

@@ -43,6 +43,10 @@ class Settings:
     documents_download_seconds: int = 300  # how long a presigned download stays valid
     # flash, top_urgent, urgent: hours to register and present them (DOCUMENTS_URGENT_HOURS)
     documents_urgent_hours: str = "flash=2,top_urgent=4,urgent=8"
+    # reports
+    reports_table: str = "ReportsTable"
+    # working days a returned or reopened report has to be submitted again
+    report_resubmit_working_days: int = 2
 
     @property
     def is_local(self) -> bool:
@@ -80,4 +84,6 @@ def get_settings() -> Settings:
         documents_upload_seconds=int(env("DOCUMENTS_UPLOAD_SECONDS", "900")),
         documents_download_seconds=int(env("DOCUMENTS_DOWNLOAD_SECONDS", "300")),
         documents_urgent_hours=env("DOCUMENTS_URGENT_HOURS", "flash=2,top_urgent=4,urgent=8"),
+        reports_table=env("REPORTS_TABLE", "ReportsTable"),
+        report_resubmit_working_days=int(env("REPORT_RESUBMIT_WORKING_DAYS", "2")),
     )

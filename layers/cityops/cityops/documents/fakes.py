@@ -9,11 +9,11 @@ from typing import Any
 
 from cityops.core import clock
 from cityops.core.auth import Principal
+from cityops.core.deferred import Writes
 from cityops.core.memory import MemoryStore
 from cityops.core.pipeline import Work
 from cityops.documents.domain import Abbreviation, Document, DocumentFile, Register
 from cityops.documents.store import Duplicate, NumberRace, NumberTaken, UniqueClaim
-from cityops.documents.tracking import TaskWrites
 
 
 @dataclass
@@ -36,7 +36,7 @@ class DocumentsMemory(MemoryStore[Document]):
                 raise Duplicate("Another document already holds this.", self.claims[record.key])
         super().commit(work)
         for record in work.records:
-            if isinstance(record, TaskWrites):  # the same transaction, on the fakes
+            if isinstance(record, Writes):  # the same transaction, on the fakes
                 record.write_to_fake()
                 record.publish()
         for record in work.records:

@@ -212,3 +212,37 @@ def deliveries(outgoing: OutgoingDocument) -> list[dict[str, Any]]:
 
 def _outgoing(work: Work[Document]) -> OutgoingDocument:
     return as_outgoing(work.entity)
+
+
+def issue_generated(
+    who: Principal, unit_id: str, doc_type: str, summary: str, recipient_unit_ids: list[str]
+) -> OutgoingDocument:
+    """Issue at once a document another system made and a leader of `unit_id` approved (an
+    approved report, type BC): signed by that leader, numbered now in the unit's outgoing
+    register for the year, addressed to the recipient units. The caller runs it inside its
+    own change (`cityops.core.deferred`) and delivers it (`deliver_all`) after its commit."""
+    directory = DIRECTORY.current
+    issuing = directory.unit(unit_id)
+    found = directory.units(recipient_unit_ids)
+    if issuing is None or len(found) != len(set(recipient_unit_ids)):
+        raise Conflict("The issuing unit or a recipient is no longer in the directory.")
+    register = register_for(issuing, "outgoing", doc_type)
+    today = clock.today()
+    number = DOCUMENTS.store.current_number(register.id, today.year) + 1
+    text = symbol(number, doc_type, abbreviation_of(issuing), None)
+    by = named(who)
+    recipients = [Recipient(unit_id=u, name=found[u].name) for u in recipient_unit_ids]
+    document = OutgoingDocument(
+        id=new_id(), status="issued", created_at=clock.now(), unit=unit_ref(issuing),
+        drafting_unit=unit_ref(issuing), doc_type=doc_type, summary=summary,
+        recipients=recipients, created_by=by, search_scope=f"{issuing.id}#{today.year}",
+        signed_by=by, signed_at=clock.now(), signer_name=by.name,
+    )  # fmt: skip
+    document.issue(by, register, number, text, today)
+    document.words = words(document.summary, text, *(r.name for r in recipients))
+
+    def rule(work: Work[Document]) -> None:
+        work.add(NumberTaken(register.id, today.year, number))
+        work.emit("DocumentIssued", _detail(document, recipient_unit_ids=recipient_unit_ids))
+
+    return as_outgoing(DOCUMENTS.create(who, document, "document.issued", rule))

@@ -32,6 +32,7 @@ from botocore.exceptions import ClientError
 from cityops.core.audit import audit_record
 from cityops.core.auth import Principal
 from cityops.core.aws import client
+from cityops.core.deferred import Writes
 from cityops.core.dynamo import get_item, query_all, query_page, serialize
 from cityops.core.errors import Conflict, VersionConflict
 from cityops.core.pipeline import Work
@@ -46,7 +47,6 @@ from cityops.documents.domain import (
     OutgoingDocument,
     Register,
 )
-from cityops.documents.tracking import TaskWrites
 
 REGISTER_INDEX, UNIT_INDEX, ALL_INDEX = "GSI1", "GSI2", "GSI3"
 
@@ -189,7 +189,7 @@ class DocumentStore(DynamoStore[Document]):
                 items.append(sequence_item(record))
             elif isinstance(record, UniqueClaim):
                 items.append(unique_item(record))
-            elif isinstance(record, TaskWrites):
+            elif isinstance(record, Writes):
                 items += record.transact_items()
             else:
                 raise TypeError(f"a document's change cannot write {record!r}")
@@ -229,7 +229,7 @@ class DocumentStore(DynamoStore[Document]):
         try:
             client("dynamodb").transact_write_items(TransactItems=items)
             for record in work.records:
-                if isinstance(record, TaskWrites):
+                if isinstance(record, Writes):
                     record.publish()  # the tasks' own events, after the commit
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "TransactionCanceledException":

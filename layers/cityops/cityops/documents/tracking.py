@@ -5,78 +5,24 @@ transaction** as the direction, so that it exists exactly once: both are written
 When the lead unit reports the document handled, the task's completion is reported the same
 way (`cityops.tasks.completion.report_completion`), with the result and the reply.
 
-How: the tasks pipeline runs on a `Deferred` store for the length of the call. Its changes
-are kept (as the tasks store would write them) instead of written, and handed to the
-document's change as a `TaskWrites` record; the documents store puts them in its transaction
-and publishes the tasks' events after it commits."""
+How: `cityops.core.deferred` runs the tasks' use case with its writes kept, and the
+document's change carries them (a `Writes` record) into its transaction."""
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from cityops.core.auth import Principal
+from cityops.core.deferred import Writes, deferred
 from cityops.core.pipeline import Work
 
-
-@dataclass
-class TaskWrites:
-    """The tasks system's changes, to be written in a document's transaction."""
-
-    store: Any  # the tasks store they were made for
-    changes: list[Any] = field(default_factory=list)  # DynamoDB: its `Change`s
-    works: list[Work[Any]] = field(default_factory=list)  # a fake store: the works themselves
-    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-
-    def transact_items(self) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        for change in self.changes:
-            items += change.transact_items()
-        return items
-
-    def write_to_fake(self) -> None:
-        for work in self.works:
-            self.store.commit(work)
-
-    def publish(self) -> None:
-        if self.events:
-            self.store.publish(self.events)
+__all__ = ["Writes", "report_task_done", "track_as_task"]
 
 
-class Deferred:
-    """A tasks store that keeps the changes it is given instead of writing them."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.system = inner.system
-        self.writes = TaskWrites(store=inner)
-
-    def load(self, entity_id: str) -> Any:
-        return self.inner.load(entity_id)
-
-    def commit(self, work: Work[Any]) -> None:
-        if hasattr(self.inner, "change_of"):
-            self.writes.changes.append(self.inner.change_of(work))
-        else:
-            self.writes.works.append(copy.deepcopy(work))
-
-    def publish(self, events: list[tuple[str, dict[str, Any]]]) -> None:
-        self.writes.events += events
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
-
-
-def deferred(run: Callable[[], Any]) -> tuple[Any, TaskWrites]:
-    """Run a tasks use case with its writes kept: (its reply, its writes)."""
+def _tasks(run: Any) -> tuple[Any, Writes]:
     from cityops.tasks.changes import PIPELINE
 
-    store = Deferred(PIPELINE.store)
-    with PIPELINE.using(store):
-        result = run()
-    return result, store.writes
+    return deferred(PIPELINE, run)
 
 
 def _title(summary: str) -> str:
@@ -109,7 +55,7 @@ def track_as_task(who: Principal, work: Work[Any], direction: Any) -> None:
             "priority": _PRIORITY.get(document.urgency.value, "normal"),
         }
     )
-    task, writes = deferred(lambda: assign.create_task(who, data))
+    task, writes = _tasks(lambda: assign.create_task(who, data))
     direction.task_id = task["id"]
     work.add(writes)
 
@@ -126,5 +72,5 @@ def report_task_done(who: Principal, work: Work[Any], result: str) -> None:
     if task is None or "report_completion" not in PIPELINE.machine(task).allowed(task.status):
         return
     text = CompletionReport(result=result[:10_000])
-    _, writes = deferred(lambda: report_completion(who, task.id, text, task.version))
+    _, writes = _tasks(lambda: report_completion(who, task.id, text, task.version))
     work.add(writes)
