@@ -100,7 +100,7 @@ def list_indicators(
 def export_indicators(
     format: Annotated[Literal["csv", "xlsx"], Query(description="csv or xlsx")] = "xlsx",
     on: OnDay = None,
-) -> Response[bytes]:
+):  # a file: no JSON reply model (one would try to validate the bytes as text)
     """The catalogue in force on the day as a file with the import's columns."""
     name, media_type, data = indicators.export_catalogue(caller(app), format, on)
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
