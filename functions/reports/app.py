@@ -65,17 +65,17 @@ SheetFormat = Annotated[Literal["json", "xlsx"], Query(description="xlsx: a spre
 Action = Literal["submit", "approve", "accept", "return", "reopen"]
 
 
-def _form(form: Any, status: int = 200) -> Response:
+def _form(form: Any, status: int = 200):
     location = f"/v1/report-forms/{form.id}" if status == 201 else None
     body = ReportFormOut.model_validate(form.model_dump(mode="json"))
     return reply(body, status, version=form.version, location=location)
 
 
-def _report(report: Report) -> Response:
+def _report(report: Report):
     return reply(reads.report_out(caller(app), report), version=report.version)
 
 
-def _xlsx(data: bytes, filename: str) -> Response:
+def _xlsx(data: bytes, filename: str):
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     return Response(200, MEDIA_TYPE, data, headers=headers)
 
@@ -182,16 +182,14 @@ def completeness(
     first: Annotated[str, Query(alias="from", max_length=24, description="The first period")],
     last: Annotated[str, Query(alias="to", max_length=24, description="The last period")],
     format: SheetFormat = "json",
-) -> Response[dict[str, Any]]:
+):
     """For each unit and period: on time, late, missing (overdue) or pending."""
     data = figures.completeness(caller(app), form_id, first, last)
     return _xlsx(*exports.completeness_xlsx(data)) if format == "xlsx" else reply(data)
 
 
 @forms_router.get("/v1/report-forms/<form_id>/aggregates")
-def aggregates(
-    form_id: FormId, period: PeriodName, format: SheetFormat = "json"
-) -> Response[dict[str, Any]]:
+def aggregates(form_id: FormId, period: PeriodName, format: SheetFormat = "json"):
     """Each indicator's city figure over the period's accepted reports."""
     data = figures.aggregates(caller(app), form_id, period)
     return _xlsx(*exports.aggregates_xlsx(data)) if format == "xlsx" else reply(data)
@@ -247,7 +245,7 @@ def put_values(report_id: ReportId, values: Annotated[ValuesPut, Body()]) -> Res
 
 
 @reports_router.get("/v1/reports/<report_id>/template")
-def report_template(report_id: ReportId) -> Response[bytes]:
+def report_template(report_id: ReportId):
     """The XLSX template: indicators, units of measure, previous values, current values."""
     return _xlsx(*sheet.template(caller(app), report_id))
 
@@ -286,7 +284,7 @@ def indicator_series(
     first: Annotated[date | None, Query(alias="from", description="From this day")] = None,
     last: Annotated[date | None, Query(alias="to", description="To this day")] = None,
     format: SheetFormat = "json",
-) -> Response[dict[str, Any]]:
+):
     """A unit's accepted figures of one indicator by period (default: the caller's unit)."""
     data = figures.series(caller(app), code, unit_id, first, last)
     return _xlsx(*exports.series_xlsx(data)) if format == "xlsx" else reply(data)

@@ -171,3 +171,42 @@ def test_a_ward_enters_submits_its_leader_approves_and_the_office_accepts_a_numb
                               who=people["hk.officer"])  # fmt: skip
     changes = [e["changes"].get("values.TNGT_VU") for e in history["items"]]
     assert [None, 4] in changes and [4, 5] in changes
+
+
+def test_the_template_and_the_figures_are_xlsx_workbooks_that_open(world, call, function):
+    import base64
+
+    from cityops.core.xlsx import read_rows
+
+    from tests.conftest import FakeContext, http_event
+
+    units, people = world
+    _import_catalogue(call, people["admin"])
+    form = _form(call, units, people["admin"])
+    _open(function)
+    summary = _mine(call, people["hk.officer"])["items"][0]
+
+    def workbook(path: str, who: Any, **query: str) -> list[list[Any]]:
+        event = http_event("GET", path, who=who, query=query or None)
+        reply = function("reports").lambda_handler(event, FakeContext())
+        assert reply["statusCode"] == 200, reply.get("body")
+        assert reply["headers"]["Content-Type"].startswith("application/vnd.openxmlformats")
+        return read_rows(base64.b64decode(reply["body"]))
+
+    rows = workbook(f"/v1/reports/{summary['id']}/template", people["hk.officer"])
+    assert rows[1][0] == f"Mã báo cáo: {summary['id']}"
+    assert [r[0] for r in rows[4:] if "|" not in r[0]] == CODES
+    assert "TNGT_CHET|sex=nu" in [r[0] for r in rows[4:]]  # a disaggregation's parts
+    matrix = workbook(
+        f"/v1/report-forms/{form['id']}/completeness",
+        people["chairman"],
+        **{"from": "2027-03", "to": "2027-03", "format": "xlsx"},
+    )
+    assert matrix[1] == ["Đơn vị", "2027-03"] and len(matrix) == 2 + 6 + 5
+    figures = workbook(
+        f"/v1/report-forms/{form['id']}/aggregates",
+        people["chairman"],
+        period="2027-03",
+        format="xlsx",
+    )
+    assert [r[0] for r in figures[2:] if "|" not in r[0]] == CODES
