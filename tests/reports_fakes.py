@@ -97,9 +97,7 @@ class ReportsMemory(MemoryStore[Report]):
         return sorted(found, key=lambda i: i["gsi1sk"])
 
     def accepted_values(self, form_id: str, period: str) -> list[dict[str, Any]]:
-        return [
-            i for i in self.values_items() if i.get("gsi3pk") == f"VALUES#{form_id}#{period}"
-        ]
+        return [i for i in self.values_items() if i.get("gsi3pk") == f"VALUES#{form_id}#{period}"]
 
     def unit_values(
         self, unit_id: str, *, first: str = "0", last: str = "9", limit: int | None = None
@@ -152,13 +150,21 @@ INDICATORS: dict[str, IndicatorVersion] = {
         name="Thu ngân sách", unit_of_measure="tỷ đồng", value_type=ValueType.DECIMAL, scale=1
     ),
     "TL_GIAINGAN": version(
-        name="Tỷ lệ giải ngân", unit_of_measure="%", value_type=ValueType.PERCENT, scale=1,
-        minimum=None, aggregation=Aggregation.WEIGHTED_AVERAGE, weight="THU_NSNN",
-    ),  # fmt: skip
+        name="Tỷ lệ giải ngân",
+        unit_of_measure="%",
+        value_type=ValueType.PERCENT,
+        scale=1,
+        minimum=None,
+        aggregation=Aggregation.WEIGHTED_AVERAGE,
+        weight="THU_NSNN",
+    ),
     "GHI_CHU": version(
-        name="Ghi chú", unit_of_measure="", value_type=ValueType.TEXT, minimum=None,
+        name="Ghi chú",
+        unit_of_measure="",
+        value_type=ValueType.TEXT,
+        minimum=None,
         aggregation=Aggregation.NONE,
-    ),  # fmt: skip
+    ),
     "KIENNGHI": version(name="Kiến nghị cử tri", unit_of_measure="kiến nghị"),
     "KIENNGHI_DA": version(name="Đã trả lời", unit_of_measure="kiến nghị", part_of="KIENNGHI"),
     "KIENNGHI_CHUA": version(name="Chưa trả lời", unit_of_measure="kiến nghị", part_of="KIENNGHI"),
@@ -195,20 +201,27 @@ class ReportsWorld:
 
     def report_of(self, unit_code: str, period: str = "2027-03") -> Report:
         unit_id = self.units[unit_code].id
-        return next(r for r in self.reports.entities.values()
-                    if r.unit.id == unit_id and r.period == period).model_copy(deep=True)  # fmt: skip
+        return next(
+            r for r in self.reports.entities.values() if r.unit.id == unit_id and r.period == period
+        ).model_copy(deep=True)
 
 
 def _unit(code: str, name: str, kind: str, parent: Unit | None) -> Unit:
     unit_id = new_id()
-    return Unit(id=unit_id, code=code, name=name, kind=kind,
-                path=(*(parent.path if parent else ()), unit_id))  # fmt: skip
+    return Unit(
+        id=unit_id,
+        code=code,
+        name=name,
+        kind=kind,
+        path=(*(parent.path if parent else ()), unit_id),
+    )
 
 
 def add_indicators(store: MemoryIndicators, specs: dict[str, IndicatorVersion]) -> None:
     for code, spec in specs.items():
-        store.add(Indicator(id=code, status="active", version=1, created_at=clock.now(),
-                            versions=[spec]))  # fmt: skip
+        store.add(
+            Indicator(id=code, status="active", version=1, created_at=clock.now(), versions=[spec])
+        )
 
 
 @contextmanager
@@ -221,25 +234,39 @@ def reports_world(now: datetime = MARCH) -> Iterator[ReportsWorld]:
     hoankiem = directory.add_unit(_unit("P-HOANKIEM", "UBND phường Hoàn Kiếm", "ward", city))
     cuanam = directory.add_unit(_unit("P-CUANAM", "UBND phường Cửa Nam", "ward", city))
     units = {u.code: u for u in (city, office, finance, hoankiem, cuanam)}
-    world = ReportsWorld(directory, ReportsMemory(), FormsMemory(), MemoryIndicators(),
-                         DocumentsMemory("documents"), RegistersMemory("documents"), units)  # fmt: skip
+    world = ReportsWorld(
+        directory,
+        ReportsMemory(),
+        FormsMemory(),
+        MemoryIndicators(),
+        DocumentsMemory("documents"),
+        RegistersMemory("documents"),
+        units,
+    )
     for name, (code, role) in PEOPLE.items():
-        world.people[name] = Principal(sub=name, username=name, name=f"Người {name}",
-                                       unit_id=units[code].id, roles=frozenset({role}))  # fmt: skip
+        world.people[name] = Principal(
+            sub=name,
+            username=name,
+            name=f"Người {name}",
+            unit_id=units[code].id,
+            roles=frozenset({role}),
+        )
     add_indicators(world.indicators, INDICATORS)
     with ExitStack() as stack:
         stack.enter_context(DIRECTORY.using(directory))
         stack.enter_context(pipelines.using(world.reports, world.forms))
         stack.enter_context(catalogue.INDICATORS.using(world.indicators))
         stack.enter_context(
-            document_pipelines.using(world.documents, world.registers,
-                                     AbbreviationsMemory("documents"))  # fmt: skip
+            document_pipelines.using(
+                world.documents, world.registers, AbbreviationsMemory("documents")
+            )
         )
         for unit in units.values():
             registers.ensure_default_registers(SYSTEM, unit)
         for code, abbreviation in (("P-HOANKIEM", "UBND"), ("P-CUANAM", "UBND"), ("VP-UBND", "VP")):
-            registers.set_abbreviation(world.people["admin"], units[code].id,
-                                       AbbreviationSet(abbreviation=abbreviation), 0)  # fmt: skip
+            registers.set_abbreviation(
+                world.people["admin"], units[code].id, AbbreviationSet(abbreviation=abbreviation), 0
+            )
         try:
             yield world
         finally:
