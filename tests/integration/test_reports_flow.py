@@ -102,6 +102,22 @@ def test_a_march_period_opens_a_report_for_every_ward_with_its_cut_off_and_deadl
     opened = _open(function)["opened"]
     assert [(o["period"], o["reports"]) for o in opened] == [("2027-03", 6)]
     assert _open(function)["opened"] == []  # twice: nothing more
+    status, _, problem = call(
+        "reports",
+        "POST",
+        "/v1/report-forms",
+        who=people["admin"],
+        body={
+            "code": form["code"],
+            "name": "Khác",
+            "indicator_codes": ["TNGT_VU"],
+            "reporting_unit_kinds": ["ward"],
+            "receiving_unit_id": units["VP-UBND"]["id"],
+            "period_type": "monthly",
+            "deadline_working_days": 2,
+        },
+    )
+    assert status == 409 and "code" in problem["detail"]
     mine = _mine(call, people["hk.officer"])["items"]
     assert [(r["period"], r["status"], r["due_on"]) for r in mine] == [
         ("2027-03", "open", "2027-03-16")

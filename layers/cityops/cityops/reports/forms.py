@@ -32,7 +32,7 @@ from cityops.reports.models import PeriodList, PeriodOut, ReportFormCreate
 from cityops.reports.periods import PERIODIC, Period, PeriodType, names_of_year, opened_by
 from cityops.reports.pipelines import FORMS, REPORTS
 from cityops.reports.policy import SYSTEM
-from cityops.reports.store import OpenedClaim
+from cityops.reports.store import FormCode, OpenedClaim
 
 logger = Logger(child=True)
 _KINDS = {k.value for k in UnitKind}
@@ -94,6 +94,7 @@ def create_form(who: Principal, data: ReportFormCreate) -> ReportForm:
     )
 
     def rule(work: Work[ReportForm]) -> None:
+        work.add(FormCode(form.code, form.id))
         work.emit("ReportFormCreated", {"form_id": form.id, "code": form.code})
 
     return FORMS.create(who, form, "report_form.created", rule)

@@ -4,6 +4,7 @@ is `cityops.reports.indicator_store`).
 Table `Reports` (pk, sk):
 - an indicator:        IND#<code>      / IND      GSI1 CATALOGUE / <code>
 - a form:              FORM#<id>       / FORM     GSI1 FORMS / <id>
+- its code, claimed:   FORMCODE#<code> / FORMCODE
 - a report:            REPORT#<id>     / REPORT   (small: no values)
     GSI1 FORM#<form> / <period>#<unit>                 a form's reports by period
     GSI2 UNIT#<unit> / <period end>#<form>             a unit's reports
@@ -66,6 +67,14 @@ def claim_item(store: DynamoStore[Any], claim: OpenedClaim) -> dict[str, Any]:
     return store.put(item, new=True)
 
 
+@dataclass(frozen=True)
+class FormCode:
+    """A form's code is taken once: a second form with it fails its create (409)."""
+
+    code: str
+    form_id: str
+
+
 class FormStore(DynamoStore[ReportForm]):
     system = "reports"
     model = ReportForm
@@ -73,6 +82,23 @@ class FormStore(DynamoStore[ReportForm]):
 
     def table(self) -> str:
         return table()
+
+    def record_items(self, work: Work[ReportForm]) -> list[dict[str, Any]]:
+        items = []
+        for record in work.records:
+            if not isinstance(record, FormCode):
+                raise TypeError(f"a form's change cannot write {record!r}")
+            item = {"pk": f"FORMCODE#{record.code}", "sk": "FORMCODE", "form_id": record.form_id}
+            items.append(self.put(item, new=True))
+        return items
+
+    def commit(self, work: Work[ReportForm]) -> None:
+        try:
+            super().commit(work)
+        except Conflict as exc:
+            if any(isinstance(r, FormCode) for r in work.records):
+                raise Conflict("Another report form already has this code.") from exc
+            raise
 
     def index_keys(self, entity: ReportForm) -> dict[str, Any]:
         return {"gsi1pk": "FORMS", "gsi1sk": entity.id}
