@@ -89,6 +89,8 @@ def load(user_pool_id: str) -> list[dict[str, str]]:
                 roles=frozenset(row["roles"].split(";")),
             )  # fmt: skip
     import seed_documents
+    import seed_reports
 
     seed_documents.load(people)
+    seed_reports.load()
     return users
