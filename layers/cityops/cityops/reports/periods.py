@@ -122,5 +122,6 @@ def of_year(kind: PeriodType, year: int) -> list[Period]:
 def opened_by(kind: PeriodType, day: date, since: date) -> list[Period]:
     """The periods of `kind` whose window has opened by `day` and ends on or after `since`
     (the day the form took effect), oldest first: what the schedule opens."""
-    found = [p for year in (day.year, day.year + 1) for p in of_year(kind, year)]
+    years = range(min(since.year, day.year), day.year + 2)  # since an earlier year: those too
+    found = [p for year in years for p in of_year(kind, year)]
     return [p for p in found if p.starts_on <= day and p.ends_on >= since]
