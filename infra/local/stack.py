@@ -467,7 +467,9 @@ class GatewayHandler(BaseHTTPRequestHandler):
                     _problem(404, "Not found", "No such function."),
                     content_type="application/problem+json",
                 )
-            result = stack.run_schedule(name)
+            # as the function's first schedule would call it, with that schedule's Input
+            first = next((s for s in stack.tpl.schedules() if s.function == name), None)
+            result = stack.run_schedule(name, first.input if first else None)
             stack.drain_events()
             return self._send(200, {"function": name, "result": result})
         if path == "/local/clock":

@@ -358,21 +358,20 @@ def test_a_ward_reports_its_month_from_the_template_to_the_city_aggregate_and_a_
     hk = ok(act(clerk, hk, "accept"))
     assert hk["status"] == "accepted"
 
-    # Cửa Nam misses the deadline (Tue 16/03). The day after, its leader is told, and as a
-    # report's escalation comes after one working day (`report.*`), the notice goes up to
-    # the city's leaders at once; one more working day late, the next step.
+    # Cửa Nam misses the deadline (Tue 16/03). The day after, its leader is told it is
+    # overdue; two working days late, the notice goes up to the city's leaders.
     cn_ref = f"report#{opened['P-CUANAM']['id']}"
     stack.set_clock("2027-03-17" + AT_0910)
     sweep(stack)
-    assert steps_told(cn_leader, cn_ref, [1]) == ["escalated"]
-    assert steps_told(chairman, cn_ref, [1]) == ["escalated"]
+    assert steps_told(cn_leader, cn_ref, [0]) == ["overdue"]
     mail = [m for m in stack.outbox()["mail"] if "cuanam.leader@cityops.example" in m["to"]]
     assert any(opened["P-CUANAM"]["id"] in (m["body"] or "") for m in mail)
+    assert inbox(chairman, cn_ref) == []  # not escalated yet
     assert inbox(officer, cn_ref) == [] and inbox(leader, cn_ref) == []  # not Hoàn Kiếm's
     stack.set_clock("2027-03-18" + AT_0910)
     sweep(stack)
-    assert steps_told(cn_leader, cn_ref, [1, 2]) == ["escalated", "escalated"]
-    assert steps_told(chairman, cn_ref, [1, 2]) == ["escalated", "escalated"]
+    assert steps_told(cn_leader, cn_ref, [0, 1]) == ["overdue", "escalated"]
+    assert steps_told(chairman, cn_ref, [1]) == ["escalated"]
     sweep(stack)  # the same day again: nothing twice
     time.sleep(2)
     assert len(inbox(cn_leader, cn_ref)) == 2

@@ -71,14 +71,6 @@ DEFAULT_SETTINGS: dict[str, Any] = {
             "escalate_after_working_days": 2,
             "urgent": False,
         },
-        {
-            # A late report holds up the aggregation above it (Decree 09/2019 Art. 8);
-            # unverified as a rule: a default an administrator may change.
-            "match": ["report.*"],
-            "horizon_working_days": 3,
-            "escalate_after_working_days": 1,
-            "urgent": False,
-        },
     ],
 }
 

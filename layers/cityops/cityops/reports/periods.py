@@ -68,7 +68,7 @@ def _from_15th_before(year: int, month: int) -> date:
 def periodic(kind: PeriodType, name: str) -> Period:
     """The period of `kind` called `name`, or a 422 naming what is wrong."""
     pattern = _PATTERNS.get(kind)
-    match = pattern.match(name) if pattern else None
+    match = pattern.fullmatch(name) if pattern else None
     if match is None or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
         raise InvalidInput(
             f"{name!r} is not a {kind.value} period (e.g. {example(kind)}).",
