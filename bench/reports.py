@@ -3,8 +3,9 @@ moto in-process.
 
 Per number of units (42 and 126): opening a period (the schedule's transactions, the most
 items in one, seconds); then, with every report accepted, a period's completeness matrix and
-its city aggregate: seconds and the DynamoDB calls each makes (a botocore `before-call` hook
-on the client of `cityops.core.aws.client`), which must be the same at 42 and at 126 units;
+its city aggregate: seconds and the DynamoDB calls each makes (a botocore
+`before-parameter-build` hook, once per call, on the client of `cityops.core.aws.client`),
+which must be the same at 42 and at 126 units;
 and the largest item a report writes (its values item, in bytes as DynamoDB counts them:
 attribute names plus values) against DynamoDB's 400 KB, and the largest transaction (a
 report's values entered through the use case) against 100 items.
@@ -187,6 +188,7 @@ def dynamo_calls() -> Iterator[Counter[str]]:
     sizes: list[int] = []
 
     def before(model: Any, params: dict[str, Any], **_: Any) -> None:
+        # before-parameter-build: once per API call, with the call's own parameters
         name = model.name
         if name == "Query":
             name = f"Query {params.get('IndexName') or 'table'}"
@@ -195,11 +197,11 @@ def dynamo_calls() -> Iterator[Counter[str]]:
         calls[name] += 1
 
     hooks = client("dynamodb").meta.events
-    hooks.register("before-call.dynamodb", before)
+    hooks.register("before-parameter-build.dynamodb", before)
     try:
         yield calls
     finally:
-        hooks.unregister("before-call.dynamodb", before)
+        hooks.unregister("before-parameter-build.dynamodb", before)
         calls["transaction_items"] = sizes  # type: ignore[assignment]
 
 
