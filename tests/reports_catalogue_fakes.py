@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from cityops.core.dynamo import pack
 from cityops.core.errors import Conflict
 from cityops.core.memory import MemoryStore
 from cityops.core.pipeline import Work
 from cityops.reports.catalogue import Indicator
-from cityops.reports.indicator_store import pack
 
 
 @dataclass

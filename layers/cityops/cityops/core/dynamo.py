@@ -7,7 +7,7 @@ audit record of the change and the obligation rows it opens, moves or closes go 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -161,22 +161,31 @@ def write_change(change: Change | _Batch) -> None:
 MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit on one TransactWriteItems
 
 
+def pack(changes: Iterable[list[Any]], limit: int = MAX_TRANSACTION_ITEMS) -> Iterator[list[Any]]:
+    """Changes' transaction items in as few transactions as `limit` allows, a change never
+    split between two."""
+    batch: list[Any] = []
+    for items in changes:
+        if len(items) > limit:
+            raise ValueError(f"a change of {len(items)} items does not fit a transaction")
+        if len(batch) + len(items) > limit:
+            yield batch
+            batch = []
+        batch.extend(items)
+    if batch:
+        yield batch
+
+
 def write_changes(changes: list[Change]) -> int:
-    """Write several new entities' changes in as few transactions as DynamoDB allows (a bulk
-    create: each change whole in one transaction, never split). Returns the transactions
-    written. A failed condition fails its transaction only: the caller makes a rerun
-    harmless (each change claims its key), since the ones before it stay written."""
-    batches: list[list[dict[str, Any]]] = [[]]
-    for change in changes:
-        items = change.raw_items()
-        if len(merge_counter_updates(batches[-1] + items)) > MAX_TRANSACTION_ITEMS:
-            batches.append([])
-        batches[-1] += items
+    """Write several entities' changes in as few transactions as DynamoDB allows (a bulk
+    create or import: each change whole in one transaction, never split). Returns the
+    transactions written. A failed condition fails its transaction only (Conflict or
+    VersionConflict): the ones before it stay written, so the caller makes a rerun harmless
+    (each change claims its key, or finds itself unchanged)."""
     written = 0
-    for batch in batches:
-        if batch:
-            write_change(_Batch(batch))
-            written += 1
+    for batch in pack(change.raw_items() for change in changes):
+        write_change(_Batch(batch))
+        written += 1
     return written
 
 

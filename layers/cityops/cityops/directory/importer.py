@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from cityops.core.auth import Principal
-from cityops.core.dynamo import Change
+from cityops.core.dynamo import MAX_TRANSACTION_ITEMS, Change
 from cityops.core.errors import Conflict
 from cityops.directory import store
 from cityops.directory.models import UnitCreate
@@ -24,7 +24,7 @@ from cityops.directory.service import UNITS, new_unit_work
 
 COLUMNS = ("code", "name", "short_name", "kind", "parent_code")
 MAX_ROWS = 5000
-_ITEMS_PER_TRANSACTION = 100
+_ITEMS_PER_TRANSACTION = MAX_TRANSACTION_ITEMS
 
 
 @dataclass

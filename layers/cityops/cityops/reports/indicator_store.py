@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from cityops.core.dynamo import Change, batch_get, query_all
-from cityops.core.errors import Conflict
+from cityops.core.dynamo import batch_get, query_all, write_changes
+from cityops.core.errors import Conflict, VersionConflict
 from cityops.core.pipeline import Work
 from cityops.core.settings import get_settings
 from cityops.core.store import DynamoStore
@@ -22,22 +22,6 @@ from cityops.reports.catalogue import Indicator
 
 CATALOGUE_INDEX = "GSI1"
 CATALOGUE_KEY = "CATALOGUE"
-ITEMS_PER_TRANSACTION = 100
-
-
-def pack(changes: Iterable[list[dict[str, Any]]], limit: int = ITEMS_PER_TRANSACTION):
-    """Changes' transaction items in as few transactions as `limit` allows, a change never
-    split between two."""
-    batch: list[dict[str, Any]] = []
-    for items in changes:
-        if len(items) > limit:
-            raise ValueError(f"a change of {len(items)} items does not fit a transaction")
-        if len(batch) + len(items) > limit:
-            yield batch
-            batch = []
-        batch.extend(items)
-    if batch:
-        yield batch
 
 
 class IndicatorStore(DynamoStore[Indicator]):
@@ -70,22 +54,10 @@ class IndicatorStore(DynamoStore[Indicator]):
     def write_all(self, works: list[Work[Indicator]]) -> int:
         """Write every change, several per TransactWriteItems; the number of transactions.
         A change whose indicator moved on since it was read fails its transaction (409)."""
-        from botocore.exceptions import ClientError
-
-        from cityops.core.aws import client
-
-        changes: list[Change] = [self.change_of(work) for work in works]
-        sent = 0
-        for items in pack(change.transact_items() for change in changes):
-            try:
-                client("dynamodb").transact_write_items(TransactItems=items)
-            except ClientError as exc:
-                if exc.response["Error"]["Code"] != "TransactionCanceledException":
-                    raise
-                raise Conflict(
-                    "The catalogue was changed while importing"
-                    + (f" ({sent} transactions were written)" if sent else "")
-                    + "; run the import again: what is written already is left unchanged."
-                ) from exc
-            sent += 1
-        return sent
+        try:
+            return write_changes([self.change_of(work) for work in works])
+        except (Conflict, VersionConflict) as exc:
+            raise Conflict(
+                "The catalogue was changed while importing; run the import again: what is "
+                "written already is left unchanged."
+            ) from exc
