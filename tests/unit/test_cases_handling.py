@@ -244,7 +244,7 @@ def test_withdrawing_cancels_every_running_limit(desk):
 
 def test_a_first_time_complaint_is_accepted_verified_heard_decided_and_published(desk):
     case = desk.create("soxd_officer", **complaint(received_on="2027-02-01"))
-    assert desk.open_obligations(case["id"]) == {"complaint.accept": "2027-02-22"}
+    assert desk.open_obligations(case["id"]) == {"complaint.accept": "2027-02-17"}
     assert case["time_barred"] is False
     set_day("2027-02-15")
     desk.ok("soxd_leader", case, "accept", {})

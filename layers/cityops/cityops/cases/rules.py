@@ -32,7 +32,7 @@ from cityops.core.pipeline import Entity
 
 DATA_FILE = Path(__file__).with_name("time_limits.json")
 UNITS = ("working_days", "days")
-RUNS_FROM = ("received", "accepted", "learned", "previous_deadline")
+RUNS_FROM = ("received", "accepted", "learned", "previous_deadline", "suspended", "resumed")
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,12 @@ class RuleBook:
             if version.effective_from <= on:
                 chosen = version
         return chosen
+
+    def in_force_since(self, rule: str, on: date) -> TimeLimit | None:
+        """The version in force on `on`, or None before the rule's first version took effect
+        (a duty that a later law created, such as the notices of a complaint's suspension)."""
+        version = self.in_force(rule, on)
+        return version if version.effective_from <= on else None
 
     def with_versions(self, rule: str, added: list[TimeLimit]) -> RuleBook:
         """This book with versions added to a rule; an added version replaces the one with the
@@ -212,6 +218,9 @@ class Limits:
 
     def in_force(self, rule: str, on: date) -> TimeLimit:
         return self.book.in_force(rule, on)
+
+    def in_force_since(self, rule: str, on: date) -> TimeLimit | None:
+        return self.book.in_force_since(rule, on)
 
 
 # --- versions an administrator adds -----------------------------------------------------------
