@@ -31,6 +31,7 @@ from cityops.cases.models import (
     CaseKind,
     CaseNote,
     CaseRefuse,
+    CaseResume,
     CaseStatus,
     CaseSuspend,
     CaseWithdraw,
@@ -312,7 +313,7 @@ def suspend(case_id: CaseId, body: Annotated[CaseSuspend, Body()]) -> Response[C
 
 
 @actions.post("/v1/cases/<case_id>/resume")
-def resume(case_id: CaseId, body: Annotated[CaseNote, Body()]) -> Response[Case]:
+def resume(case_id: CaseId, body: Annotated[CaseResume, Body()]) -> Response[Case]:
     return _act(handling.resume, case_id, body)
 
 

@@ -144,7 +144,7 @@ BODIES = {
     "publish": models.CaseNote,
     "withdraw": models.CaseWithdraw,
     "suspend": models.CaseSuspend,
-    "resume": models.CaseNote,
+    "resume": models.CaseResume,
 }
 
 

@@ -41,7 +41,10 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
     },
     "verify": {C: {"accepted"}, D: {"accepted"}, V: {"received"}},
     "dialogue": {C: {"verifying"}},
-    "notify": {D: {"accepted", "verifying", "concluded", "published"}},
+    "notify": {
+        C: {"accepted", "verifying", "dialogue", "suspended", "decided"},
+        D: {"accepted", "verifying", "concluded", "published"},
+    },
     "extend": {D: {"accepted", "verifying"}},
     "decide": {C: {"verifying", "dialogue"}},
     "conclude": {D: {"verifying"}},

@@ -336,9 +336,41 @@ class CaseWithdraw(Request):
     reason: Text
 
 
+class SuspensionGround(StrEnum):
+    """Why a case is suspended (căn cứ tạm đình chỉ): a related matter being decided (Law
+    136/2025), and from 2026-07-01 the grounds of Decree 155/2026 Art. 28a."""
+
+    RELATED_MATTER = "related_matter"  # chờ kết quả giải quyết của cơ quan khác
+    DISASTER = "disaster"  # thiên tai
+    EPIDEMIC = "epidemic"  # dịch bệnh
+    WAR = "war"  # chiến tranh
+    ACCIDENT = "accident"  # tai nạn
+    ILLNESS = "illness"  # ốm đau
+    WORK_TRAVEL = "work_travel"  # đi công tác xa
+    STUDY_FAR_AWAY = "study_far_away"  # đi học tập ở xa
+    FILES_HELD_OR_SEALED = "files_held_or_sealed"  # hồ sơ bị tạm giữ, niêm phong
+
+
 class CaseSuspend(Request):
+    """The decision to suspend (quyết định tạm đình chỉ): its ground, recorded."""
+
+    ground: SuspensionGround = SuspensionGround.RELATED_MATTER
     reason: Text
-    related_matter: Text
+    related_matter: Text | None = None
+    decision_number: Annotated[str, Field(min_length=1, max_length=60)] | None = None
+
+    @model_validator(mode="after")
+    def _related(self) -> CaseSuspend:
+        if (self.ground == SuspensionGround.RELATED_MATTER) != (self.related_matter is not None):
+            raise ValueError("related_matter is required for that ground, and only for it")
+        return self
+
+
+class CaseResume(Request):
+    """The decision to resume (quyết định tiếp tục giải quyết)."""
+
+    decision_number: Annotated[str, Field(min_length=1, max_length=60)] | None = None
+    note: Note | None = None
 
 
 class TimeLimitChange(Request):

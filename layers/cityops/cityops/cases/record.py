@@ -26,6 +26,8 @@ DEADLINE_LABEL = {
     "complaint.resolve": "giải quyết",
     "denunciation.accept": "thụ lý",
     "denunciation.notify": "thông báo thụ lý",
+    "complaint.suspension_notice": "gửi quyết định tạm đình chỉ",
+    "complaint.resumption_notice": "gửi quyết định tiếp tục giải quyết",
     "denunciation.resolve": "giải quyết",
     "voter_petition.answer": "trả lời",
     "voter_petition.roadmap": "hoàn thành theo lộ trình",
@@ -118,7 +120,9 @@ class CaseRecord(Entity):
     withdrawn_on: date | None = None
     suspended_from: str | None = None
     suspended_on: date | None = None
+    suspension_ground: str | None = None
     suspension_reason: str | None = None
+    suspension_decision: str | None = None
     related_matter: str | None = None
     paused_days: int = 0
     transfers: list[Transfer] = Field(default_factory=list)

@@ -121,7 +121,10 @@ class Case(Reply):
     roadmap_date: date | None = None
     published_on: date | None = None
     suspended_on: date | None = None
+    suspension_ground: str | None = None
     suspension_reason: str | None = None
+    suspension_decision: str | None = None
+    related_matter: str | None = None
     extensions: list[CaseExtension] = Field(default_factory=list)
     deadlines: list[CaseDeadline] = Field(default_factory=list)
     due_at: str | None = None

@@ -141,6 +141,7 @@ class CaseMachine(StateMachine):
 
 
 _NOTICE_SENT_FROM = ("accepted", "verifying", "concluded", "published")
+_COMPLAINT_NOTICE_FROM = ("accepted", "verifying", "dialogue", "suspended", "decided")
 _FORWARD = t("forward", "forwarding", "received", "staff", past="forwarded")
 _VERIFY = "put to verification"
 
@@ -183,6 +184,8 @@ COMPLAINT = CaseMachine(
     transitions=(
         *_handled(("accepted", "verifying", "dialogue")),
         t("dialogue", "verifying", "dialogue", "handler", past="put to dialogue"),
+        # The suspension and resumption decisions sent (Decree 155/2026 Art. 28a–28b).
+        t("notify", _COMPLAINT_NOTICE_FROM, None, "handler_or_leader", past="notified"),
         t("decide", ("verifying", "dialogue"), "decided", "leader", past="decided"),
         t("publish", "decided", "published", "handler_or_leader", past="published"),
     ),
