@@ -35,6 +35,7 @@ from cityops.cases.models import (
     CaseStatus,
     CaseSuspend,
     CaseWithdraw,
+    CaseWithdrawInPart,
     PetitionImport,
     PublicCaseCreate,
     TimeLimitChange,
@@ -305,6 +306,13 @@ def publish(case_id: CaseId, body: Annotated[CaseNote, Body()]) -> Response[Case
 @actions.post("/v1/cases/<case_id>/withdraw")
 def withdraw(case_id: CaseId, body: Annotated[CaseWithdraw, Body()]) -> Response[Case]:
     return _act(handling.withdraw, case_id, body)
+
+
+@actions.post("/v1/cases/<case_id>/withdraw-in-part")
+def withdraw_in_part(
+    case_id: CaseId, body: Annotated[CaseWithdrawInPart, Body()]
+) -> Response[Case]:
+    return _act(handling.withdraw_in_part, case_id, body)
 
 
 @actions.post("/v1/cases/<case_id>/suspend")

@@ -143,6 +143,7 @@ BODIES = {
     "answer": models.CaseAnswer,
     "publish": models.CaseNote,
     "withdraw": models.CaseWithdraw,
+    "withdraw_in_part": models.CaseWithdrawInPart,
     "suspend": models.CaseSuspend,
     "resume": models.CaseResume,
 }

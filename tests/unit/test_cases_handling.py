@@ -279,6 +279,8 @@ def test_complexity_remoteness_and_the_second_round_lengthen_a_complaints_resolu
     for (round_, complexity, remote), due in expected.items():
         case = desk.create("soxd_officer", **complaint(complaint_round=round_))
         body = {"complexity": complexity} | ({"remote_area": remote} if remote else {})
+        if complexity == "complex":  # on the criteria, recorded in writing (Art. 3a)
+            body |= {"complexity_criteria": ["several_contents"], "complexity_record": "BB 1"}
         desk.ok("soxd_leader", case, "accept", body)
         assert desk.open_obligations(case["id"]) == {"complaint.resolve": due}, (round_, complexity)
 

@@ -54,6 +54,10 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
         C: {"received", "forwarding", "accepted", "verifying", "dialogue", "suspended"},
         D: {"received", "forwarding", "accepted", "verifying", "suspended"},
     },
+    "withdraw_in_part": {
+        C: {"received", "forwarding", "accepted", "verifying", "dialogue", "suspended"},
+        D: {"received", "forwarding", "accepted", "verifying", "suspended"},
+    },
     "suspend": {C: {"accepted", "verifying", "dialogue"}, D: {"accepted", "verifying"}},
     "resume": {C: {"suspended"}, D: {"suspended"}},
 }

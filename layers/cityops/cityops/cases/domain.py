@@ -20,6 +20,7 @@ from cityops.cases.record import (
     CaseRecord,
     Extension,
     Transfer,
+    Withdrawal,
     invalid,
 )
 from cityops.cases.rules import COMPLEXITIES, Limits
@@ -30,7 +31,6 @@ from cityops.core.errors import Conflict
 from cityops.core.ids import new_id
 from cityops.core.obligations import Outcome
 from cityops.directory.port import Profile, Unit
-
 
 NOTICE_KINDS = (
     "denunciation.notify",
@@ -64,6 +64,7 @@ class Case(CaseRecord):
         session: str | None = None,
         deputies_group: str | None = None,
         tracking_code: str | None = None,
+        persons: int = 1,
     ) -> Case:
         """A case received at `unit` (tiếp nhận đơn), its intake limit running from the day it
         was received; the person's details only redact what they typed."""
@@ -94,6 +95,7 @@ class Case(CaseRecord):
             session=session,
             deputies_group=deputies_group,
             tracking_code=tracking_code,
+            persons=persons,
         )
         if learned_on is not None:
             case.time_barred = rules.is_time_barred(
@@ -183,6 +185,8 @@ class Case(CaseRecord):
         remote_area: bool | None,
         limits: Limits,
         today: date,
+        criteria: list[str] | None = None,
+        record: str | None = None,
     ) -> None:
         """Accept a complaint or denunciation for resolution (thụ lý): the acceptance limit is
         met, the resolution limit starts (and the acceptance-notice limit, for a denunciation)."""
@@ -193,7 +197,7 @@ class Case(CaseRecord):
                 "An anonymous denunciation is not handled as a denunciation (Art. 25): classify "
                 "it as anonymous."
             )
-        if self.kind == "denunciation" and complexity != "normal":
+        if self.kind == "denunciation" and (complexity != "normal" or criteria or record):
             raise invalid(
                 "complexity",
                 "A denunciation's complexity comes from the criteria of an extension decision.",
@@ -206,6 +210,10 @@ class Case(CaseRecord):
         self._close_running()
         if remote_area is not None:
             self.remote_area = remote_area
+        if self.kind == "complaint":
+            complexity = rules.complaint_complexity(complexity, criteria or [], record, today)
+            self.complexity_criteria = sorted(criteria or []) if complexity != "normal" else []
+            self.complexity_record = record if complexity != "normal" else None
         self.complexity, self.competent = complexity, True
         self.accepted_on, self.resolver_id = today, actor
         rule = rules.resolve_rule(self.kind, self.complaint_round, complexity, self.remote_area)
@@ -381,11 +389,26 @@ class Case(CaseRecord):
 
     # --- withdrawal and suspension -------------------------------------------------------------
 
-    def withdraw(self, today: date) -> None:
-        """The complainant or denunciator withdraws (rút đơn): every limit is cancelled."""
+    def withdraw(self, reason: str, today: date) -> None:
+        """Everyone who filed it and remains withdraws (rút đơn): the case is terminated and
+        every limit is cancelled."""
+        self.withdrawals.append(Withdrawal(persons=self.persons_remaining, reason=reason, on=today))
+        self.withdrawn_persons = self.persons
         self.deadlines.close_pending(Outcome.CANCELLED)
         self.withdrawn_on, self.suspended_from = today, None
         self._milestone("withdrawn", today)
+
+    def withdraw_in_part(self, persons: int, reason: str, today: date) -> None:
+        """Some of several who filed it withdraw (Decree 155/2026 Art. 7a): the case goes on
+        for the others, its limits unchanged."""
+        if persons >= self.persons_remaining:
+            raise Conflict(
+                f"{self.persons_remaining} person(s) remain: when all of them withdraw, record a "
+                "withdrawal (withdraw), which terminates the case."
+            )
+        self.withdrawals.append(Withdrawal(persons=persons, reason=reason, on=today))
+        self.withdrawn_persons += persons
+        self._milestone("withdrawn_in_part", today)
 
     def suspend(
         self,

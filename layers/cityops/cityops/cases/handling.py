@@ -24,6 +24,7 @@ from cityops.cases.models import (
     CaseResume,
     CaseSuspend,
     CaseWithdraw,
+    CaseWithdrawInPart,
 )
 from cityops.cases.pipeline import PIPELINE, change, sees
 from cityops.cases.reads import case_out
@@ -123,6 +124,8 @@ def accept(who: Principal, case_id: str, body: CaseAccept, version: int | None) 
             remote_area=body.remote_area,
             limits=limits(),
             today=today(),
+            criteria=[c.value for c in body.complexity_criteria],
+            record=body.complexity_record,
         )
         work.count(*tally(case, accepted=1))
 
@@ -232,10 +235,21 @@ def withdraw(who: Principal, case_id: str, body: CaseWithdraw, version: int | No
     """The complainant or denunciator withdraws (rút đơn): every running limit is cancelled."""
 
     def rule(case: Case, work: Work[Case]) -> None:
-        case.withdraw(today())
+        case.withdraw(body.reason, today())
         work.count(*tally(case, withdrawn=1, open=-1))
 
     return _act(who, case_id, "withdraw", body, version, rule, note=body.reason)
+
+
+def withdraw_in_part(
+    who: Principal, case_id: str, body: CaseWithdrawInPart, version: int | None
+) -> CaseOut:
+    """Some of several complainants or denunciators withdraw: the case goes on (Art. 7a)."""
+
+    def rule(case: Case, _work: Work[Case]) -> None:
+        case.withdraw_in_part(body.persons, body.reason, today())
+
+    return _act(who, case_id, "withdraw_in_part", body, version, rule, note=body.reason)
 
 
 def suspend(who: Principal, case_id: str, body: CaseSuspend, version: int | None) -> CaseOut:

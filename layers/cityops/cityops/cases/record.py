@@ -45,6 +45,14 @@ class Milestone(_Part):
     on: date
 
 
+class Withdrawal(_Part):
+    """Some (or the last) of those who filed a case withdraw (rút đơn)."""
+
+    persons: int
+    reason: str
+    on: date
+
+
 class Transfer(_Part):
     from_unit_id: str
     to_unit_id: str
@@ -94,6 +102,10 @@ class CaseRecord(Entity):
     remote_area: bool = False
     complexity: str = "normal"
     complexity_criteria: list[str] = Field(default_factory=list)
+    complexity_record: str | None = None
+    persons: int = 1
+    withdrawn_persons: int = 0
+    withdrawals: list[Withdrawal] = Field(default_factory=list)
     learned_on: date | None = None
     time_barred: bool | None = None
     session: str | None = None
@@ -131,6 +143,11 @@ class CaseRecord(Entity):
     _events: list[tuple[str, dict[str, Any]]] = PrivateAttr(default_factory=list)
 
     # --- reading ---------------------------------------------------------------------------
+
+    @property
+    def persons_remaining(self) -> int:
+        """Those who filed it and have not withdrawn."""
+        return self.persons - self.withdrawn_persons
 
     @property
     def due_at(self) -> datetime | None:

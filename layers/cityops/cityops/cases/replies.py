@@ -75,6 +75,12 @@ class CaseExtension(Extension, Reply):  # the case's own record, its times as st
     to_due_at: str
 
 
+class CaseWithdrawal(Reply):
+    persons: int
+    reason: str
+    on: date
+
+
 class CaseTransfer(Reply):
     from_unit_id: str
     to_unit_id: str
@@ -108,6 +114,10 @@ class Case(Reply):
     remote_area: bool = False
     complexity: CaseComplexity = CaseComplexity.NORMAL
     complexity_criteria: list[str] = Field(default_factory=list)
+    complexity_record: str | None = None
+    persons: int = 1
+    withdrawn_persons: int = 0
+    withdrawals: list[CaseWithdrawal] = Field(default_factory=list)
     learned_on: date | None = None
     time_barred: bool | None = None
     session: str | None = None

@@ -184,6 +184,23 @@ def resolve_rule(
     return "voter_petition.answer"
 
 
+# A complaint is complex only on the seven criteria of a complex denunciation, recorded in
+# writing, for complaints accepted from this date (Decree 155/2026 Art. 3a, read in a secondary
+# copy); before it, the resolver's designation stands (Law on Complaints Art. 28, 37).
+COMPLEX_COMPLAINT_RECORD = (date(2026, 7, 1), "Decree 155/2026/ND-CP Art. 3a")
+
+
+def complaint_complexity(
+    asked: str, criteria: list[str], record: str | None, accepted_on: date
+) -> str:
+    """The complexity a complaint's resolution limit is chosen by: from 2026-07-01 "complex"
+    only with at least one criterion and the written record of them (otherwise the normal
+    limit); before, what the resolver declared."""
+    if accepted_on < COMPLEX_COMPLAINT_RECORD[0]:
+        return asked
+    return "complex" if criteria and record else "normal"
+
+
 def intake_rule(kind: str, several_sites: bool = False) -> str:
     """The limit that starts when a unit receives a case: accept it, or answer a petition."""
     return accept_rule(kind, several_sites) or "voter_petition.answer"

@@ -164,6 +164,13 @@ def _handled(working: tuple[str, ...]) -> tuple[Transition, ...]:
             "handler_or_leader",
             past="withdrawn",
         ),
+        t(
+            "withdraw_in_part",
+            ("received", "forwarding", *working, "suspended"),
+            None,
+            "handler_or_leader",
+            past="withdrawn in part",
+        ),
         t("suspend", working, "suspended", "leader", past="suspended"),
         t(
             "resume",
