@@ -21,7 +21,7 @@ from cityops.cases.models import (
     RefusalGround,
 )
 from cityops.cases.record import Extension
-from cityops.core.models import Reply
+from cityops.core.models import DeadlineOut, LocalDay, Reply
 
 
 class CaseIdentityOut(Reply):
@@ -58,21 +58,17 @@ class PublicCaseStatus(Reply):
     milestones: list[CaseMilestone]
 
 
-class CaseDeadline(Reply):
-    key: str
-    kind: str
+class CaseDeadline(DeadlineOut):
     rule: str | None = None
-    due_at: str
-    status: str
-    outcome: str | None = None
-    responsible_unit_id: str
 
 
 class CaseExtension(Extension, Reply):  # the case's own record, its times as stored text
     model_config = ConfigDict(extra="ignore")
 
     from_due_at: str
+    from_due_on: LocalDay = None
     to_due_at: str
+    to_due_on: LocalDay = None
 
 
 class CaseWithdrawal(Reply):
@@ -138,6 +134,7 @@ class Case(Reply):
     extensions: list[CaseExtension] = Field(default_factory=list)
     deadlines: list[CaseDeadline] = Field(default_factory=list)
     due_at: str | None = None
+    due_on: LocalDay = None
     tracking_code: str | None = None
     version: int
     created_at: str
@@ -155,6 +152,7 @@ class CaseListItem(Reply):
     handler_id: str | None = None
     received_on: date
     due_at: str | None = None
+    due_on: LocalDay = None
     tracking_code: str | None = None
     version: int
 
