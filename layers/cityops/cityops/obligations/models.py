@@ -37,6 +37,7 @@ class Notice(Reply):
 class InboxPage(Reply):
     items: list[Notice]
     next_cursor: str | None = None
+    unread: int = Field(description="How many of the caller's notices are unread")
 
 
 class NotificationSettings(Reply):
