@@ -151,6 +151,16 @@ def list_cases(
     overdue: Annotated[bool, Query()] = False,
     limit: Limit = None,
     cursor: Cursor = None,
+    q: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="Words of the summary")
+    ] = None,
+    reference: Annotated[
+        str | None,
+        Query(pattern=r"^[A-Za-z]{2,4}-[0-9]{4}-[0-9A-Za-z]{6}$", description="KN-2027-…"),
+    ] = None,
+    tracking_code: Annotated[
+        str | None, Query(max_length=40, description="The public tracking code")
+    ] = None,
 ) -> Response[CasePage]:
     page = reads.list_cases(
         caller(lists),
@@ -163,6 +173,9 @@ def list_cases(
         overdue=overdue,
         limit=limit,
         cursor=cursor,
+        q=q,
+        reference=reference,
+        tracking_code=tracking_code,
     )
     return reply(page)
 

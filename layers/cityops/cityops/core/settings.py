@@ -43,6 +43,8 @@ class Settings:
     documents_download_seconds: int = 300  # how long a presigned download stays valid
     # flash, top_urgent, urgent: hours to register and present them (DOCUMENTS_URGENT_HOURS)
     documents_urgent_hours: str = "flash=2,top_urgent=4,urgent=8"
+    # the first year whose cases and tasks a search reads (search rows are scoped by year)
+    search_first_year: int = 2023
 
     @property
     def is_local(self) -> bool:
@@ -80,4 +82,5 @@ def get_settings() -> Settings:
         documents_upload_seconds=int(env("DOCUMENTS_UPLOAD_SECONDS", "900")),
         documents_download_seconds=int(env("DOCUMENTS_DOWNLOAD_SECONDS", "300")),
         documents_urgent_hours=env("DOCUMENTS_URGENT_HOURS", "flash=2,top_urgent=4,urgent=8"),
+        search_first_year=int(env("SEARCH_FIRST_YEAR", "2023")),
     )
