@@ -81,5 +81,5 @@ def test_lookups_are_not_combined_with_other_filters(world):
         {"q": "dat", "overdue": "true"},
         {"reference": "not a reference"},
     ):
-        status, _, problem = world.get("sotc_officer", "/v1/cases", query=query)
+        status, _, _problem = world.get("sotc_officer", "/v1/cases", query=query)
         assert status == 422, query
