@@ -100,7 +100,9 @@ def test_a_complex_denunciation_is_extended_once_by_a_recorded_decision(desk):
         "decided_by": "sub-inspector",
         "decided_on": "-",
         "from_due_at": "2027-03-05T16:59:59.999999Z",
+        "from_due_on": "2027-03-05",
         "to_due_at": "2027-04-05T16:59:59.999999Z",
+        "to_due_on": "2027-04-05",
     }
     status, _, problem = desk.act(
         "inspector",
