@@ -31,9 +31,11 @@ from cityops.cases.models import (
     CaseKind,
     CaseNote,
     CaseRefuse,
+    CaseResume,
     CaseStatus,
     CaseSuspend,
     CaseWithdraw,
+    CaseWithdrawInPart,
     PetitionImport,
     PublicCaseCreate,
     TimeLimitChange,
@@ -149,6 +151,16 @@ def list_cases(
     overdue: Annotated[bool, Query()] = False,
     limit: Limit = None,
     cursor: Cursor = None,
+    q: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="Words of the summary")
+    ] = None,
+    reference: Annotated[
+        str | None,
+        Query(pattern=r"^[A-Za-z]{2,4}-[0-9]{4}-[0-9A-Za-z]{6}$", description="KN-2027-…"),
+    ] = None,
+    tracking_code: Annotated[
+        str | None, Query(max_length=40, description="The public tracking code")
+    ] = None,
 ) -> Response[CasePage]:
     page = reads.list_cases(
         caller(lists),
@@ -161,6 +173,9 @@ def list_cases(
         overdue=overdue,
         limit=limit,
         cursor=cursor,
+        q=q,
+        reference=reference,
+        tracking_code=tracking_code,
     )
     return reply(page)
 
@@ -306,13 +321,20 @@ def withdraw(case_id: CaseId, body: Annotated[CaseWithdraw, Body()]) -> Response
     return _act(handling.withdraw, case_id, body)
 
 
+@actions.post("/v1/cases/<case_id>/withdraw-in-part")
+def withdraw_in_part(
+    case_id: CaseId, body: Annotated[CaseWithdrawInPart, Body()]
+) -> Response[Case]:
+    return _act(handling.withdraw_in_part, case_id, body)
+
+
 @actions.post("/v1/cases/<case_id>/suspend")
 def suspend(case_id: CaseId, body: Annotated[CaseSuspend, Body()]) -> Response[Case]:
     return _act(handling.suspend, case_id, body)
 
 
 @actions.post("/v1/cases/<case_id>/resume")
-def resume(case_id: CaseId, body: Annotated[CaseNote, Body()]) -> Response[Case]:
+def resume(case_id: CaseId, body: Annotated[CaseResume, Body()]) -> Response[Case]:
     return _act(handling.resume, case_id, body)
 
 

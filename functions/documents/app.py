@@ -19,7 +19,6 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from cityops.core.api import caller, idempotent, if_match, make_resolver, reply
-from cityops.core.errors import InvalidInput
 from cityops.core.ids import ULID_PATTERN
 from cityops.core.params import Cursor, Day, Limit, UnitFilter, ulid_path
 from cityops.documents import (
@@ -68,26 +67,6 @@ RegisterId = Annotated[str, ulid_path("The register's id (a ULID)")]
 UnitId = Annotated[str, ulid_path("The unit's id (a ULID)")]
 RegisterFilter = Annotated[str | None, Query(pattern=ULID_PATTERN, description="A register")]
 Year = Annotated[int | None, Query(ge=2000, le=2100, description="Default: this year")]
-
-
-def _only_known_query_parameters(app_: Any, next_middleware: Any) -> Response:
-    """Unknown query parameters are a 422, not ignored (a misspelt filter would otherwise
-    answer with everything)."""
-    route = app_.context.get("_route")
-    given = set((app_.current_event.query_string_parameters or {}).keys())
-    if route is not None and given:
-        known = {f.alias for f in route.dependant.query_params}
-        unknown = sorted(given - known)
-        if unknown:
-            raise InvalidInput(
-                f"Unknown query parameters: {', '.join(unknown)}.",
-                errors=[{"loc": ["query", n], "msg": "unknown parameter", "type": "extra"}
-                        for n in unknown],
-            )  # fmt: skip
-    return next_middleware(app_)
-
-
-app.use(middlewares=[_only_known_query_parameters])
 
 
 def _document(document: Document, status: int = 200) -> Response:

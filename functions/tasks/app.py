@@ -107,6 +107,13 @@ def list_tasks(
     assigned_by_me: Annotated[bool, Query()] = False,
     limit: Limit = None,
     cursor: Cursor = None,
+    q: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="Words of the title")
+    ] = None,
+    source_number: Annotated[
+        str | None,
+        Query(min_length=1, max_length=100, description="The source document's number and symbol"),
+    ] = None,
 ) -> Response[TaskPage]:
     page = lists.list_tasks(
         caller(app),
@@ -121,6 +128,8 @@ def list_tasks(
         assigned_by_me=assigned_by_me,
         limit=limit,
         cursor=cursor,
+        q=q,
+        source_number=source_number,
     )
     return reply(page)
 

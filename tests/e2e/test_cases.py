@@ -326,15 +326,15 @@ def test_a_first_time_complaint_and_voter_petitions_imported_from_a_csv_file(
     case_id = find_by_tracking_code(clerk, code)["id"]
     act(clerk, case_id, "classify", {"decision": "transfer", "to_unit_id": units["SO-XD"]}, record)
     arrived = act(clerk, case_id, "forward", {}, record)
-    # ten working days from 1/2 across Tết: 2, 3, 11, 12, 15–19, 22 Feb
-    assert deadlines(arrived)["complaint.accept"] == (end_of("2027-02-22"), "open", None)
+    # seven working days from 1/2 across Tết (Decree 155/2026 Art. 10): 2, 3, 11, 12, 15–17 Feb
+    assert deadlines(arrived)["complaint.accept"] == (end_of("2027-02-17"), "open", None)
 
     leader, officer = stack.as_user("soxd.leader"), stack.as_user("soxd.officer")
     officer_id = record(officer.get("/v1/me")).json()["id"]
     stack.set_clock("2027-02-15T09:00:00+07:00")
     accepted = act(leader, case_id, "accept", {}, record)
     assert deadlines(accepted)["complaint.accept"] == (
-        end_of("2027-02-22"),
+        end_of("2027-02-17"),
         "closed",
         "met_on_time",
     )

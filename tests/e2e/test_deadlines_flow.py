@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 import pytest
 import requests
+from cityops.cases.rules import default_book
 from cityops.core.calendar import WorkingCalendar
 
 MONDAY = date(2027, 3, 1)  # Mon 1/3/2027; Tue 2/3 is the next working day
@@ -65,10 +66,13 @@ def inbox(client, entity_ref: str) -> list[dict]:
 
 
 def received_on_for_acceptance_due(due: date) -> date:
-    """The receipt day whose 10-working-day acceptance limit ends on `due`."""
-    calendar = WorkingCalendar()
+    """The receipt day whose acceptance limit (the rule's version in force that day: 7
+    working days from 2026-07-01) ends on `due`."""
+    calendar, book = WorkingCalendar(), default_book()
     day = due - timedelta(days=1)
-    while calendar.add_working_days(day, 10) != due or not calendar.is_working_day(day):
+    while book.in_force("complaint.accept", day).due_date(
+        day, calendar
+    ) != due or not calendar.is_working_day(day):
         day -= timedelta(days=1)
     return day
 

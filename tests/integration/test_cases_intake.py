@@ -52,8 +52,9 @@ def test_each_kind_starts_its_own_limit(world):
     assert open_obligations(petition_case["id"]) == {"voter_petition.answer": "2027-03-26"}
     complaint_case = world.create("soxd_officer", **complaint(received_on="2027-01-29"))
     assert complaint_case["complaint_round"] == "first_time"
-    # Friday 29/1: 1–3/2, Tết, 11, 12, 15–19/2: ten working days end on Friday 19/2.
-    assert open_obligations(complaint_case["id"]) == {"complaint.accept": "2027-02-19"}
+    # Friday 29/1: 1–3/2, Tết, 11, 12, 15, 16/2: seven working days (Decree 155/2026 Art. 10)
+    # end on Tuesday 16/2.
+    assert open_obligations(complaint_case["id"]) == {"complaint.accept": "2027-02-16"}
 
 
 @pytest.mark.parametrize(

@@ -58,7 +58,7 @@ def test_pages_follow_the_cursor_and_a_cursor_of_another_list_is_refused(world):
 
 def test_cases_are_listed_by_due_date_and_overdue_ones_can_be_asked_for(world):
     early = world.create("sotc_clerk")  # accept by 17/2
-    late = world.create("sotc_clerk", **complaint())  # accept by 22/2
+    late = world.create("sotc_clerk", several_sites=True)  # accept by 22/2
     query = {"due_from": "2027-02-15", "due_to": "2027-02-20"}
     assert ids(world.get("sotc_officer", "/v1/cases", query=query)[2]) == [early["id"]]
     query = {"due_from": "2027-02-01", "due_to": "2027-02-28"}

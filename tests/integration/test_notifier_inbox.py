@@ -122,6 +122,18 @@ def test_an_unknown_or_malformed_notice_is_404(world, call, officer, notice_id):
     assert status == 404
 
 
+def test_the_inbox_counts_the_callers_unread_notices(world, call, officer):
+    ids = [tell(world, n) for n in range(3)]
+    tell(world, 1)  # the same notice delivered again: counted once
+    tell(world, 9, to=("sotc.leader",))  # another user's
+    tell(world, 4, day="2026-10-30")  # an unread notice of last month
+    assert call("deadlines", "GET", "/v1/inbox", who=officer)[2]["unread"] == 4
+    for _ in range(2):  # the second read changes nothing
+        call("deadlines", "POST", f"/v1/inbox/{ids[0]}/read", who=officer)
+    status, _, page = call("deadlines", "GET", "/v1/inbox", query={"limit": "1"}, who=officer)
+    assert status == 200 and len(page["items"]) == 1 and page["unread"] == 3
+
+
 def test_reading_a_notice_twice_keeps_the_first_time(world, call, officer):
     nid = tell(world, 1)
     _, _, first = call("deadlines", "POST", f"/v1/inbox/{nid}/read", who=officer)

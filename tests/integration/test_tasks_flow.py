@@ -88,6 +88,7 @@ def test_a_long_report_is_kept_whole_and_previewed_on_the_task(city):
 def test_a_task_requiring_reports_every_n_working_days_opens_the_next_after_each(city):
     task = city.assign(progress_every_working_days=3)
     assert task["next_progress_due_at"] == "2026-12-02T16:59:59.999999Z"  # Wed 2/12, end of day
+    assert task["next_progress_due_on"] == "2026-12-02"  # its date in Hanoi
     rows = city.obligations(task["id"])
     assert rows["task.progress#1"]["status"] == "open"
     assert rows["task.progress#1"]["kind"] == "task.progress"
@@ -182,6 +183,7 @@ def test_the_lead_leader_requests_an_extension_and_the_chairman_approves_it(city
     assert ext["status"] == "pending" and ext["previous_due_date"] == TEN_WORKING_DAYS
     assert ext["new_due_date"] == "2026-12-31" and ext["requested_by"]["id"] == "sotc.leader"
     assert ext["decision_due_at"] == "2026-12-02T16:59:59.999999Z"  # 3 working days
+    assert ext["decision_due_on"] == "2026-12-02"
     decision = city.obligations(task["id"])["task.extension_decision#1"]
     assert decision["status"] == "open" and decision["kind"] == "task.extension_decision"
     assert decision["responsible_unit_id"] == city.unit("UBND-HN")
@@ -341,6 +343,7 @@ def test_by_default_a_task_done_within_its_extension_is_done_on_time(city):
     done = city.confirm(task["id"])[2]
     assert done["status_class"] == "done_on_time" and done["extension_count"] == 1
     assert done["judged_deadline"] == "2026-12-31T16:59:59.999999Z"
+    assert done["judged_deadline_on"] == "2026-12-31"
     assert city.obligations(task["id"])["task.complete"]["outcome"] == "met_on_time"
 
 

@@ -143,8 +143,9 @@ BODIES = {
     "answer": models.CaseAnswer,
     "publish": models.CaseNote,
     "withdraw": models.CaseWithdraw,
+    "withdraw_in_part": models.CaseWithdrawInPart,
     "suspend": models.CaseSuspend,
-    "resume": models.CaseNote,
+    "resume": models.CaseResume,
 }
 
 

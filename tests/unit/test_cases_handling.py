@@ -100,7 +100,9 @@ def test_a_complex_denunciation_is_extended_once_by_a_recorded_decision(desk):
         "decided_by": "sub-inspector",
         "decided_on": "-",
         "from_due_at": "2027-03-05T16:59:59.999999Z",
+        "from_due_on": "2027-03-05",
         "to_due_at": "2027-04-05T16:59:59.999999Z",
+        "to_due_on": "2027-04-05",
     }
     status, _, problem = desk.act(
         "inspector",
@@ -244,7 +246,7 @@ def test_withdrawing_cancels_every_running_limit(desk):
 
 def test_a_first_time_complaint_is_accepted_verified_heard_decided_and_published(desk):
     case = desk.create("soxd_officer", **complaint(received_on="2027-02-01"))
-    assert desk.open_obligations(case["id"]) == {"complaint.accept": "2027-02-22"}
+    assert desk.open_obligations(case["id"]) == {"complaint.accept": "2027-02-17"}
     assert case["time_barred"] is False
     set_day("2027-02-15")
     desk.ok("soxd_leader", case, "accept", {})
@@ -279,6 +281,8 @@ def test_complexity_remoteness_and_the_second_round_lengthen_a_complaints_resolu
     for (round_, complexity, remote), due in expected.items():
         case = desk.create("soxd_officer", **complaint(complaint_round=round_))
         body = {"complexity": complexity} | ({"remote_area": remote} if remote else {})
+        if complexity == "complex":  # on the criteria, recorded in writing (Art. 3a)
+            body |= {"complexity_criteria": ["several_contents"], "complexity_record": "BB 1"}
         desk.ok("soxd_leader", case, "accept", body)
         assert desk.open_obligations(case["id"]) == {"complaint.resolve": due}, (round_, complexity)
 

@@ -41,13 +41,20 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
     },
     "verify": {C: {"accepted"}, D: {"accepted"}, V: {"received"}},
     "dialogue": {C: {"verifying"}},
-    "notify": {D: {"accepted", "verifying", "concluded", "published"}},
+    "notify": {
+        C: {"accepted", "verifying", "dialogue", "suspended", "decided"},
+        D: {"accepted", "verifying", "concluded", "published"},
+    },
     "extend": {D: {"accepted", "verifying"}},
     "decide": {C: {"verifying", "dialogue"}},
     "conclude": {D: {"verifying"}},
     "answer": {V: {"received", "verifying", "being_resolved"}},
     "publish": {C: {"decided"}, D: {"concluded"}, V: set(RESULTS)},
     "withdraw": {
+        C: {"received", "forwarding", "accepted", "verifying", "dialogue", "suspended"},
+        D: {"received", "forwarding", "accepted", "verifying", "suspended"},
+    },
+    "withdraw_in_part": {
         C: {"received", "forwarding", "accepted", "verifying", "dialogue", "suspended"},
         D: {"received", "forwarding", "accepted", "verifying", "suspended"},
     },

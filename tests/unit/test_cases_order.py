@@ -29,6 +29,7 @@ BODY = {
     "conclude": {"result": "founded", "conclusion_number": "1", "summary": "x"},
     "answer": {"result": "explained", "answer": "x"},
     "withdraw": {"reason": "x"},
+    "withdraw_in_part": {"persons": 1, "reason": "x"},
     "suspend": {"reason": "x", "related_matter": "y"},
 }
 

@@ -24,9 +24,9 @@ def due(rule: str, event: str) -> str:
 # --- the rules the law gives, counted across Tết 2027 ------------------------------------------
 
 
-def test_a_complaint_is_accepted_within_ten_working_days_across_tet():
-    # Mon 1/2: 2, 3 Feb; Tết 4–10; 11, 12, 15–19, 22 Feb.
-    assert due("complaint.accept", "2027-02-01") == "2027-02-22"
+def test_a_complaint_received_in_2027_is_accepted_within_seven_working_days_across_tet():
+    # Mon 1/2: 2, 3 Feb; Tết 4–10; 11, 12, 15, 16, 17 Feb (Decree 155/2026 Art. 10).
+    assert due("complaint.accept", "2027-02-01") == "2027-02-17"
 
 
 def test_a_denunciation_is_accepted_within_seven_working_days_across_tet():
@@ -59,7 +59,7 @@ def test_a_voter_petition_is_answered_in_sixty_days_by_default():
 
 def test_working_days_skip_liberation_day_labour_day_and_the_day_off_in_lieu():
     # Mon 26/4/2027: 27, 28, 29; 30/4 and 1/5 holidays, Mon 3/5 in lieu; 4–7, 10–12 May.
-    assert due("complaint.accept", "2027-04-26") == "2027-05-12"
+    assert due("denunciation.accept.several_sites", "2027-04-26") == "2027-05-12"
 
 
 def test_a_calendar_day_limit_ending_on_30_april_runs_to_the_tuesday_after():
@@ -173,3 +173,44 @@ def test_the_intake_rule_of_each_kind():
     assert rules.intake_rule("denunciation") == "denunciation.accept"
     assert rules.intake_rule("denunciation", True) == "denunciation.accept.several_sites"
     assert rules.intake_rule("voter_petition") == "voter_petition.answer"
+
+
+# --- the 2026 amendments: a new version of a rule, never an edit of the old one -----------------
+
+
+def test_a_complaint_received_on_30_june_2026_must_be_accepted_within_ten_working_days():
+    # Tue 30/6/2026: 1–3, 6–10, 13, 14 July: the tenth working day is Tuesday 14/7.
+    assert due("complaint.accept", "2026-06-30") == "2026-07-14"
+    assert BOOK.in_force("complaint.accept", date(2026, 6, 30)).length == 10
+
+
+def test_a_complaint_received_on_1_july_2026_must_be_accepted_within_seven_working_days():
+    # Wed 1/7/2026: 2, 3, 6–10 July: the seventh working day is Friday 10/7.
+    assert due("complaint.accept", "2026-07-01") == "2026-07-10"
+    limit = BOOK.in_force("complaint.accept", date(2026, 7, 1))
+    assert limit.length == 7 and "Decree 155/2026" in limit.source
+
+
+def test_the_ten_day_rule_before_july_2026_counts_across_the_april_holidays():
+    # Fri 24/4/2026: Mon 27/4 off (Hùng Kings in lieu), 28, 29; 30/4 and 1/5 off; 4–8, 11–13
+    # May: the tenth working day is Wednesday 13/5.
+    assert due("complaint.accept", "2026-04-24") == "2026-05-13"
+
+
+def test_the_seven_day_rule_counts_across_the_national_day_holiday_of_2026():
+    # Thu 27/8/2026: Fri 28/8; 29/8–2/9 off; 3, 4, 7, 8, 9, 10 September: Thursday 10/9.
+    assert due("complaint.accept", "2026-08-27") == "2026-09-10"
+
+
+def test_the_old_acceptance_rule_is_kept_beside_the_new_one():
+    versions = BOOK.history("complaint.accept")
+    assert [(v.effective_from.isoformat(), v.length) for v in versions] == [
+        ("2012-07-01", 10),
+        ("2026-07-01", 7),
+    ]
+
+
+def test_a_duty_created_in_2026_does_not_apply_before_its_first_version():
+    assert BOOK.in_force_since("complaint.suspension_notice", date(2026, 6, 30)) is None
+    notice = BOOK.in_force_since("complaint.suspension_notice", date(2026, 7, 1))
+    assert notice is not None and notice.length == 3 and notice.unit == "working_days"

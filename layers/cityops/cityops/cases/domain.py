@@ -20,6 +20,7 @@ from cityops.cases.record import (
     CaseRecord,
     Extension,
     Transfer,
+    Withdrawal,
     invalid,
 )
 from cityops.cases.rules import COMPLEXITIES, Limits
@@ -30,6 +31,12 @@ from cityops.core.errors import Conflict
 from cityops.core.ids import new_id
 from cityops.core.obligations import Outcome
 from cityops.directory.port import Profile, Unit
+
+NOTICE_KINDS = (
+    "denunciation.notify",
+    "complaint.suspension_notice",
+    "complaint.resumption_notice",
+)
 
 
 class Case(CaseRecord):
@@ -57,6 +64,7 @@ class Case(CaseRecord):
         session: str | None = None,
         deputies_group: str | None = None,
         tracking_code: str | None = None,
+        persons: int = 1,
     ) -> Case:
         """A case received at `unit` (tiếp nhận đơn), its intake limit running from the day it
         was received; the person's details only redact what they typed."""
@@ -87,6 +95,7 @@ class Case(CaseRecord):
             session=session,
             deputies_group=deputies_group,
             tracking_code=tracking_code,
+            persons=persons,
         )
         if learned_on is not None:
             case.time_barred = rules.is_time_barred(
@@ -176,6 +185,8 @@ class Case(CaseRecord):
         remote_area: bool | None,
         limits: Limits,
         today: date,
+        criteria: list[str] | None = None,
+        record: str | None = None,
     ) -> None:
         """Accept a complaint or denunciation for resolution (thụ lý): the acceptance limit is
         met, the resolution limit starts (and the acceptance-notice limit, for a denunciation)."""
@@ -186,7 +197,7 @@ class Case(CaseRecord):
                 "An anonymous denunciation is not handled as a denunciation (Art. 25): classify "
                 "it as anonymous."
             )
-        if self.kind == "denunciation" and complexity != "normal":
+        if self.kind == "denunciation" and (complexity != "normal" or criteria or record):
             raise invalid(
                 "complexity",
                 "A denunciation's complexity comes from the criteria of an extension decision.",
@@ -199,6 +210,10 @@ class Case(CaseRecord):
         self._close_running()
         if remote_area is not None:
             self.remote_area = remote_area
+        if self.kind == "complaint":
+            complexity = rules.complaint_complexity(complexity, criteria or [], record, today)
+            self.complexity_criteria = sorted(criteria or []) if complexity != "normal" else []
+            self.complexity_record = record if complexity != "normal" else None
         self.complexity, self.competent = complexity, True
         self.accepted_on, self.resolver_id = today, actor
         rule = rules.resolve_rule(self.kind, self.complaint_round, complexity, self.remote_area)
@@ -253,10 +268,12 @@ class Case(CaseRecord):
         self.dialogue_on = held_on
 
     def notify(self, today: date) -> None:
-        """The acceptance notices to the denunciator and the denounced were sent (Art. 29)."""
-        running = self.deadlines.running("denunciation.notify")
+        """The notices were sent: a denunciation's acceptance notices to the denunciator and
+        the denounced (Art. 29); a complaint's suspension or resumption decision to the parties
+        (Decree 155/2026 Art. 28a–28b)."""
+        running = [d for k in NOTICE_KINDS for d in self.deadlines.running(k)]
         if not running:
-            raise Conflict("The acceptance notices are already recorded.")
+            raise Conflict("There is no notice to record: none is due.")
         for deadline in running:
             self.deadlines.close(deadline.key)
         self.notified_on = today
@@ -372,41 +389,79 @@ class Case(CaseRecord):
 
     # --- withdrawal and suspension -------------------------------------------------------------
 
-    def withdraw(self, today: date) -> None:
-        """The complainant or denunciator withdraws (rút đơn): every limit is cancelled."""
+    def withdraw(self, reason: str, today: date) -> None:
+        """Everyone who filed it and remains withdraws (rút đơn): the case is terminated and
+        every limit is cancelled."""
+        self.withdrawals.append(Withdrawal(persons=self.persons_remaining, reason=reason, on=today))
+        self.withdrawn_persons = self.persons
         self.deadlines.close_pending(Outcome.CANCELLED)
         self.withdrawn_on, self.suspended_from = today, None
         self._milestone("withdrawn", today)
 
-    def suspend(self, reason: str, related_matter: str, today: date) -> None:
-        """Suspend while a related matter is decided (tạm đình chỉ, Law 136/2025): the clock
-        stops (its deadlines are not chased, reminded nor counted missed); they move by the
-        paused time when it resumes."""
+    def withdraw_in_part(self, persons: int, reason: str, today: date) -> None:
+        """Some of several who filed it withdraw (Decree 155/2026 Art. 7a): the case goes on
+        for the others, its limits unchanged."""
+        if persons >= self.persons_remaining:
+            raise Conflict(
+                f"{self.persons_remaining} person(s) remain: when all of them withdraw, record a "
+                "withdrawal (withdraw), which terminates the case."
+            )
+        self.withdrawals.append(Withdrawal(persons=persons, reason=reason, on=today))
+        self.withdrawn_persons += persons
+        self._milestone("withdrawn_in_part", today)
+
+    def suspend(
+        self,
+        ground: str,
+        reason: str,
+        related_matter: str | None,
+        decision: str | None,
+        *,
+        limits: Limits,
+        actor: str,
+        today: date,
+    ) -> None:
+        """Suspend (tạm đình chỉ, Law 136/2025; Decree 155/2026 Art. 28a) on a recorded ground:
+        the clock stops (its deadlines are not chased, reminded nor counted missed); a
+        complaint's decision is sent to the parties within the notice limit."""
         for deadline in self.deadlines.running():
             self.deadlines.pause(deadline.key)
         self.suspended_from, self.suspended_on = self.status, today
-        self.suspension_reason, self.related_matter = reason, related_matter
+        self.suspension_ground, self.suspension_reason = ground, reason
+        self.related_matter, self.suspension_decision = related_matter, decision
+        self._open_notice("complaint.suspension_notice", limits, actor, today)
         self._milestone("suspended", today)
 
-    def resume(self, calendar: WorkingCalendar, today: date) -> None:
-        """Resume: every paused deadline moves by the time it was paused, in its own unit
-        (working days for working-day limits, calendar days for the others)."""
+    def resume(self, *, limits: Limits, actor: str, today: date) -> None:
+        """Resume (Decree 155/2026 Art. 28b): the time limit runs on from the date of the
+        resumption decision. What was left of each paused deadline on the day it was suspended
+        is counted again from today, in its own unit (working days for working-day limits,
+        calendar days for the others); a complaint's decision is sent within the notice
+        limit."""
+        calendar = limits.calendar
         since = self.suspended_on or today
-        paused_days = (today - since).days
-        paused_working = calendar.count_working_days(since, today)
         for deadline in self.deadlines.pending():
             if deadline.status != "paused":
                 continue
             old_day = deadline.due_at.astimezone(CITY_TZ).date()
             if deadline.details.get("unit") == "working_days":
-                new_day = calendar.add_working_days(old_day, paused_working)
+                left = calendar.count_working_days(since, old_day)
+                new_day = calendar.add_working_days(today, left)
             else:
-                new_day = calendar.add_days(old_day, paused_days)
+                new_day = calendar.add_days(today, max(0, (old_day - since).days))
             self.deadlines.resume(deadline.key, calendar.due_end_of_day(new_day))
-        self.paused_days += paused_days
+        self.paused_days += (today - since).days
         self.suspended_from = self.suspended_on = None
-        self.suspension_reason = self.related_matter = None
+        self.suspension_ground = self.suspension_reason = None
+        self.related_matter = self.suspension_decision = None
+        self._open_notice("complaint.resumption_notice", limits, actor, today)
         self._milestone("resumed", today)
+
+    def _open_notice(self, rule: str, limits: Limits, actor: str, today: date) -> None:
+        """A complaint's decision to be sent to the parties, when the rule is in force."""
+        limit = limits.in_force_since(rule, today) if self.kind == "complaint" else None
+        if limit is not None:
+            self._open(rule, limit, today, limits, actor)
 
     # --- the parts ---------------------------------------------------------------------------
 

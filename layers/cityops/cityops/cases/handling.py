@@ -21,8 +21,10 @@ from cityops.cases.models import (
     CaseExtend,
     CaseNote,
     CaseRefuse,
+    CaseResume,
     CaseSuspend,
     CaseWithdraw,
+    CaseWithdrawInPart,
 )
 from cityops.cases.pipeline import PIPELINE, change, sees
 from cityops.cases.reads import case_out
@@ -31,7 +33,6 @@ from cityops.cases.stats import tally
 from cityops.cases.store import StillThere
 from cityops.cases.time_limits import limits
 from cityops.core.auth import Principal
-from cityops.core.calendar import WorkingCalendar
 from cityops.core.clock import today
 from cityops.core.obligations import Outcome
 from cityops.core.pipeline import Work
@@ -63,10 +64,6 @@ def _act(
 
 def _member(user_id: str) -> Profile | None:
     return DIRECTORY.current.profile(user_id)
-
-
-def _calendar() -> WorkingCalendar:
-    return DIRECTORY.current.calendar()
 
 
 def _resolved(outcome: Outcome | None) -> dict[str, int]:
@@ -127,6 +124,8 @@ def accept(who: Principal, case_id: str, body: CaseAccept, version: int | None) 
             remote_area=body.remote_area,
             limits=limits(),
             today=today(),
+            criteria=[c.value for c in body.complexity_criteria],
+            record=body.complexity_record,
         )
         work.count(*tally(case, accepted=1))
 
@@ -236,21 +235,40 @@ def withdraw(who: Principal, case_id: str, body: CaseWithdraw, version: int | No
     """The complainant or denunciator withdraws (rút đơn): every running limit is cancelled."""
 
     def rule(case: Case, work: Work[Case]) -> None:
-        case.withdraw(today())
+        case.withdraw(body.reason, today())
         work.count(*tally(case, withdrawn=1, open=-1))
 
     return _act(who, case_id, "withdraw", body, version, rule, note=body.reason)
 
 
-def suspend(who: Principal, case_id: str, body: CaseSuspend, version: int | None) -> CaseOut:
-    """Suspend while a related matter is decided (tạm đình chỉ): the clock stops."""
+def withdraw_in_part(
+    who: Principal, case_id: str, body: CaseWithdrawInPart, version: int | None
+) -> CaseOut:
+    """Some of several complainants or denunciators withdraw: the case goes on (Art. 7a)."""
 
     def rule(case: Case, _work: Work[Case]) -> None:
-        case.suspend(body.reason, body.related_matter, today())
+        case.withdraw_in_part(body.persons, body.reason, today())
+
+    return _act(who, case_id, "withdraw_in_part", body, version, rule, note=body.reason)
+
+
+def suspend(who: Principal, case_id: str, body: CaseSuspend, version: int | None) -> CaseOut:
+    """Suspend on a recorded ground (tạm đình chỉ): the clock stops; a complaint's decision is
+    to be sent to the parties (Decree 155/2026 Art. 28a)."""
+
+    def rule(case: Case, _work: Work[Case]) -> None:
+        case.suspend(
+            body.ground.value, body.reason, body.related_matter, body.decision_number,
+            limits=limits(), actor=who.sub, today=today(),
+        )  # fmt: skip
 
     return _act(who, case_id, "suspend", body, version, rule, note=body.reason)
 
 
-def resume(who: Principal, case_id: str, body: CaseNote, version: int | None) -> CaseOut:
-    """Resume a suspended case: its deadlines move by the time it was paused."""
-    return _act(who, case_id, "resume", body, version, lambda c, _w: c.resume(_calendar(), today()))
+def resume(who: Principal, case_id: str, body: CaseResume, version: int | None) -> CaseOut:
+    """Resume a suspended case: its time limits run on from today (Decree 155/2026 Art. 28b)."""
+
+    def rule(case: Case, _work: Work[Case]) -> None:
+        case.resume(limits=limits(), actor=who.sub, today=today())
+
+    return _act(who, case_id, "resume", body, version, rule)

@@ -86,6 +86,7 @@ def create_case(who: Principal, data: CaseCreate) -> CaseOut:
         several_sites=data.several_sites,
         remote_area=data.remote_area,
         learned_on=data.learned_on,
+        persons=data.persons,
         session=data.session,
         deputies_group=data.deputies_group,
     )

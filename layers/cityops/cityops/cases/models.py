@@ -166,6 +166,9 @@ class CaseCreate(Request):
     original_text: Annotated[str, Field(min_length=1, max_length=16000)] | None = Field(
         default=None, description="The petition's text as written: kept in the vault only"
     )
+    persons: Annotated[int, Field(ge=1, le=10000)] = Field(
+        default=1, description="How many people filed it together (complaints, denunciations)"
+    )
     several_sites: bool = False
     remote_area: bool = False
     learned_on: date | None = Field(
@@ -189,6 +192,8 @@ def check_kind_fields(data: Any) -> Any:
         raise ValueError("several_sites is only for denunciations")
     if getattr(data, "remote_area", False) and kind != CaseKind.COMPLAINT:
         raise ValueError("remote_area is only for complaints")
+    if getattr(data, "persons", 1) > 1 and kind == CaseKind.VOTER_PETITION:
+        raise ValueError("persons is only for complaints and denunciations")
     if getattr(data, "learned_on", None) is not None and kind != CaseKind.COMPLAINT:
         raise ValueError("learned_on is only for complaints")
     if data.denounced is not None and kind != CaseKind.DENUNCIATION:
@@ -248,14 +253,43 @@ class CaseClassify(Request):
         return self
 
 
+class ComplexityCriterion(StrEnum):
+    """What makes a denunciation complex (Decree 31/2019/NĐ-CP Art. 3): one criterion makes it
+    complex (phức tạp), two or more especially complex (đặc biệt phức tạp)."""
+
+    SEVERAL_SITES = "several_sites"  # nhiều địa điểm
+    SEVERAL_CONTENTS = "several_contents"  # nhiều nội dung
+    MANY_DENUNCIATORS = "many_denunciators"  # nhiều người tố cáo
+    FOREIGN_ELEMENT = "foreign_element"  # có yếu tố nước ngoài
+    SEVERAL_AGENCIES = "several_agencies"  # liên quan trách nhiệm của nhiều cơ quan
+    AGENCIES_DISAGREE = "agencies_disagree"  # các cơ quan còn ý kiến khác nhau
+    CONTRADICTORY_EVIDENCE = "contradictory_evidence"  # tài liệu, chứng cứ mâu thuẫn
+
+
 class CaseNote(Request):
     note: Note | None = None
 
 
 class CaseAccept(Request):
+    """Acceptance (thụ lý). A complaint accepted from 2026-07-01 is complex only on the seven
+    criteria of a complex denunciation, recorded in writing (Decree 155/2026 Art. 3a): without
+    `complexity_criteria` and `complexity_record` it keeps the normal limit."""
+
     complexity: CaseComplexity = CaseComplexity.NORMAL
+    complexity_criteria: Annotated[list[ComplexityCriterion], Field(max_length=7)] = Field(
+        default_factory=list
+    )
+    complexity_record: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
+        default=None, description="The written record of the criteria (number and date)"
+    )
     remote_area: bool | None = None
     note: Note | None = None
+
+    @model_validator(mode="after")
+    def _distinct(self) -> CaseAccept:
+        if len(set(self.complexity_criteria)) != len(self.complexity_criteria):
+            raise ValueError("each criterion once")
+        return self
 
 
 class CaseRefuse(Request):
@@ -271,19 +305,6 @@ class CaseAssign(Request):
 class CaseDialogue(Request):
     held_on: date
     note: Note | None = None
-
-
-class ComplexityCriterion(StrEnum):
-    """What makes a denunciation complex (Decree 31/2019/NĐ-CP Art. 3): one criterion makes it
-    complex (phức tạp), two or more especially complex (đặc biệt phức tạp)."""
-
-    SEVERAL_SITES = "several_sites"  # nhiều địa điểm
-    SEVERAL_CONTENTS = "several_contents"  # nhiều nội dung
-    MANY_DENUNCIATORS = "many_denunciators"  # nhiều người tố cáo
-    FOREIGN_ELEMENT = "foreign_element"  # có yếu tố nước ngoài
-    SEVERAL_AGENCIES = "several_agencies"  # liên quan trách nhiệm của nhiều cơ quan
-    AGENCIES_DISAGREE = "agencies_disagree"  # các cơ quan còn ý kiến khác nhau
-    CONTRADICTORY_EVIDENCE = "contradictory_evidence"  # tài liệu, chứng cứ mâu thuẫn
 
 
 class CaseExtend(Request):
@@ -333,12 +354,54 @@ class CaseAnswer(Request):
 
 
 class CaseWithdraw(Request):
+    """Everyone who filed it and has not yet withdrawn withdraws: the case is terminated."""
+
     reason: Text
+
+
+class CaseWithdrawInPart(Request):
+    """Some of several complainants or denunciators withdraw: the case goes on for the others
+    (Decree 155/2026 Art. 7a)."""
+
+    persons: Annotated[int, Field(ge=1, le=10000, description="How many withdraw now")]
+    reason: Text
+
+
+class SuspensionGround(StrEnum):
+    """Why a case is suspended (căn cứ tạm đình chỉ): a related matter being decided (Law
+    136/2025), and from 2026-07-01 the grounds of Decree 155/2026 Art. 28a."""
+
+    RELATED_MATTER = "related_matter"  # chờ kết quả giải quyết của cơ quan khác
+    DISASTER = "disaster"  # thiên tai
+    EPIDEMIC = "epidemic"  # dịch bệnh
+    WAR = "war"  # chiến tranh
+    ACCIDENT = "accident"  # tai nạn
+    ILLNESS = "illness"  # ốm đau
+    WORK_TRAVEL = "work_travel"  # đi công tác xa
+    STUDY_FAR_AWAY = "study_far_away"  # đi học tập ở xa
+    FILES_HELD_OR_SEALED = "files_held_or_sealed"  # hồ sơ bị tạm giữ, niêm phong
 
 
 class CaseSuspend(Request):
+    """The decision to suspend (quyết định tạm đình chỉ): its ground, recorded."""
+
+    ground: SuspensionGround = SuspensionGround.RELATED_MATTER
     reason: Text
-    related_matter: Text
+    related_matter: Text | None = None
+    decision_number: Annotated[str, Field(min_length=1, max_length=60)] | None = None
+
+    @model_validator(mode="after")
+    def _related(self) -> CaseSuspend:
+        if (self.ground == SuspensionGround.RELATED_MATTER) != (self.related_matter is not None):
+            raise ValueError("related_matter is required for that ground, and only for it")
+        return self
+
+
+class CaseResume(Request):
+    """The decision to resume (quyết định tiếp tục giải quyết)."""
+
+    decision_number: Annotated[str, Field(min_length=1, max_length=60)] | None = None
+    note: Note | None = None
 
 
 class TimeLimitChange(Request):

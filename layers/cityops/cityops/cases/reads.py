@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from aws_lambda_powertools import Logger
 
-from cityops.cases import replies, store, vault
+from cityops.cases import finding, replies, store, vault
 from cityops.cases.domain import Case
 from cityops.cases.pipeline import (
     PIPELINE,
@@ -117,12 +117,29 @@ def list_cases(
     overdue: bool = False,
     limit: int | None = None,
     cursor: str | None = None,
+    q: str | None = None,
+    reference: str | None = None,
+    tracking_code: str | None = None,
 ) -> replies.CasePage:
     """A page of cases, by one Query on an index: a handler's cases, a unit's cases by due
-    date (or overdue), or a unit's cases by kind and status."""
+    date (or overdue), or a unit's cases by kind and status; or the case with a reference or
+    tracking code; or the cases whose summary holds the words of `q` (`cases.finding`)."""
     if not is_staff(who):
         raise Forbidden("Cases are for staff.")
     size = check_limit(limit)
+    lookups = [n for n, v in (("q", q), ("reference", reference), ("tracking_code", tracking_code))
+               if v]  # fmt: skip
+    if lookups:
+        others = [n for n, v in (("handler_id", handler_id), ("due_from", due_from),
+                                 ("due_to", due_to), ("overdue", overdue)) if v]  # fmt: skip
+        if reference or tracking_code:
+            others += [n for n, v in (("unit_id", unit_id), ("cursor", cursor)) if v]
+        if len(lookups) > 1 or others:
+            raise InvalidInput(
+                f"{lookups[0]} cannot be combined with {', '.join((lookups + others)[1:])}.",
+                errors=[{"loc": ["query", lookups[0]], "msg": "not with the other filters"}],
+            )
+        return _find(who, unit_id, kind, status, size, cursor, q, reference, tracking_code)
     prefix = f"{kind}#{status}#" if kind and status else (f"{kind}#" if kind else "")
     by_status = status if not kind else None
     if handler_id:
@@ -161,6 +178,33 @@ def list_cases(
         unit, prefix=prefix, status=by_status, limit=size, start_key=decode_cursor(cursor, scope)
     )
     return _page(items, last, scope)
+
+
+def _find(
+    who: Principal,
+    unit_id: str | None,
+    kind: str | None,
+    status: str | None,
+    size: int,
+    cursor: str | None,
+    q: str | None,
+    reference: str | None,
+    tracking_code: str | None,
+) -> replies.CasePage:
+    def wanted(case: Case, unit: str | None = None) -> bool:
+        return (
+            (not kind or case.kind == kind)
+            and (not status or case.status == status)
+            and (unit is None or case.handling_unit_id == unit)
+        )
+
+    if reference:
+        return finding.by_reference(who, reference, wanted)
+    if tracking_code:
+        return finding.by_tracking_code(who, tracking_code, wanted)
+    unit = _unit_for_list(who, unit_id)
+    scope = f"cases:search:{who.sub}:{unit}:{kind}:{status}:{q}"
+    return finding.search(who, q or "", lambda c: wanted(c, unit), size, cursor, scope)
 
 
 def _day_edge(day: date, edge: datetime) -> str:

@@ -26,6 +26,8 @@ DEADLINE_LABEL = {
     "complaint.resolve": "giải quyết",
     "denunciation.accept": "thụ lý",
     "denunciation.notify": "thông báo thụ lý",
+    "complaint.suspension_notice": "gửi quyết định tạm đình chỉ",
+    "complaint.resumption_notice": "gửi quyết định tiếp tục giải quyết",
     "denunciation.resolve": "giải quyết",
     "voter_petition.answer": "trả lời",
     "voter_petition.roadmap": "hoàn thành theo lộ trình",
@@ -40,6 +42,14 @@ class Milestone(_Part):
     """What the public's tracking shows: received, transferred, accepted, resolved, ..."""
 
     name: str
+    on: date
+
+
+class Withdrawal(_Part):
+    """Some (or the last) of those who filed a case withdraw (rút đơn)."""
+
+    persons: int
+    reason: str
     on: date
 
 
@@ -92,6 +102,10 @@ class CaseRecord(Entity):
     remote_area: bool = False
     complexity: str = "normal"
     complexity_criteria: list[str] = Field(default_factory=list)
+    complexity_record: str | None = None
+    persons: int = 1
+    withdrawn_persons: int = 0
+    withdrawals: list[Withdrawal] = Field(default_factory=list)
     learned_on: date | None = None
     time_barred: bool | None = None
     session: str | None = None
@@ -118,7 +132,9 @@ class CaseRecord(Entity):
     withdrawn_on: date | None = None
     suspended_from: str | None = None
     suspended_on: date | None = None
+    suspension_ground: str | None = None
     suspension_reason: str | None = None
+    suspension_decision: str | None = None
     related_matter: str | None = None
     paused_days: int = 0
     transfers: list[Transfer] = Field(default_factory=list)
@@ -127,6 +143,11 @@ class CaseRecord(Entity):
     _events: list[tuple[str, dict[str, Any]]] = PrivateAttr(default_factory=list)
 
     # --- reading ---------------------------------------------------------------------------
+
+    @property
+    def persons_remaining(self) -> int:
+        """Those who filed it and have not withdrawn."""
+        return self.persons - self.withdrawn_persons
 
     @property
     def due_at(self) -> datetime | None:

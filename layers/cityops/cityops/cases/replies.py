@@ -21,7 +21,7 @@ from cityops.cases.models import (
     RefusalGround,
 )
 from cityops.cases.record import Extension
-from cityops.core.models import Reply
+from cityops.core.models import DeadlineOut, LocalDay, Reply
 
 
 class CaseIdentityOut(Reply):
@@ -58,21 +58,23 @@ class PublicCaseStatus(Reply):
     milestones: list[CaseMilestone]
 
 
-class CaseDeadline(Reply):
-    key: str
-    kind: str
+class CaseDeadline(DeadlineOut):
     rule: str | None = None
-    due_at: str
-    status: str
-    outcome: str | None = None
-    responsible_unit_id: str
 
 
 class CaseExtension(Extension, Reply):  # the case's own record, its times as stored text
     model_config = ConfigDict(extra="ignore")
 
     from_due_at: str
+    from_due_on: LocalDay = None
     to_due_at: str
+    to_due_on: LocalDay = None
+
+
+class CaseWithdrawal(Reply):
+    persons: int
+    reason: str
+    on: date
 
 
 class CaseTransfer(Reply):
@@ -108,6 +110,10 @@ class Case(Reply):
     remote_area: bool = False
     complexity: CaseComplexity = CaseComplexity.NORMAL
     complexity_criteria: list[str] = Field(default_factory=list)
+    complexity_record: str | None = None
+    persons: int = 1
+    withdrawn_persons: int = 0
+    withdrawals: list[CaseWithdrawal] = Field(default_factory=list)
     learned_on: date | None = None
     time_barred: bool | None = None
     session: str | None = None
@@ -121,10 +127,14 @@ class Case(Reply):
     roadmap_date: date | None = None
     published_on: date | None = None
     suspended_on: date | None = None
+    suspension_ground: str | None = None
     suspension_reason: str | None = None
+    suspension_decision: str | None = None
+    related_matter: str | None = None
     extensions: list[CaseExtension] = Field(default_factory=list)
     deadlines: list[CaseDeadline] = Field(default_factory=list)
     due_at: str | None = None
+    due_on: LocalDay = None
     tracking_code: str | None = None
     version: int
     created_at: str
@@ -142,6 +152,7 @@ class CaseListItem(Reply):
     handler_id: str | None = None
     received_on: date
     due_at: str | None = None
+    due_on: LocalDay = None
     tracking_code: str | None = None
     version: int
 

@@ -32,7 +32,7 @@ from cityops.core.pipeline import Entity
 
 DATA_FILE = Path(__file__).with_name("time_limits.json")
 UNITS = ("working_days", "days")
-RUNS_FROM = ("received", "accepted", "learned", "previous_deadline")
+RUNS_FROM = ("received", "accepted", "learned", "previous_deadline", "suspended", "resumed")
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,12 @@ class RuleBook:
                 chosen = version
         return chosen
 
+    def in_force_since(self, rule: str, on: date) -> TimeLimit | None:
+        """The version in force on `on`, or None before the rule's first version took effect
+        (a duty that a later law created, such as the notices of a complaint's suspension)."""
+        version = self.in_force(rule, on)
+        return version if version.effective_from <= on else None
+
     def with_versions(self, rule: str, added: list[TimeLimit]) -> RuleBook:
         """This book with versions added to a rule; an added version replaces the one with the
         same effective date."""
@@ -178,6 +184,23 @@ def resolve_rule(
     return "voter_petition.answer"
 
 
+# A complaint is complex only on the seven criteria of a complex denunciation, recorded in
+# writing, for complaints accepted from this date (Decree 155/2026 Art. 3a, read in a secondary
+# copy); before it, the resolver's designation stands (Law on Complaints Art. 28, 37).
+COMPLEX_COMPLAINT_RECORD = (date(2026, 7, 1), "Decree 155/2026/ND-CP Art. 3a")
+
+
+def complaint_complexity(
+    asked: str, criteria: list[str], record: str | None, accepted_on: date
+) -> str:
+    """The complexity a complaint's resolution limit is chosen by: from 2026-07-01 "complex"
+    only with at least one criterion and the written record of them (otherwise the normal
+    limit); before, what the resolver declared."""
+    if accepted_on < COMPLEX_COMPLAINT_RECORD[0]:
+        return asked
+    return "complex" if criteria and record else "normal"
+
+
 def intake_rule(kind: str, several_sites: bool = False) -> str:
     """The limit that starts when a unit receives a case: accept it, or answer a petition."""
     return accept_rule(kind, several_sites) or "voter_petition.answer"
@@ -212,6 +235,9 @@ class Limits:
 
     def in_force(self, rule: str, on: date) -> TimeLimit:
         return self.book.in_force(rule, on)
+
+    def in_force_since(self, rule: str, on: date) -> TimeLimit | None:
+        return self.book.in_force_since(rule, on)
 
 
 # --- versions an administrator adds -----------------------------------------------------------

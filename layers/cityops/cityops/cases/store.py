@@ -9,6 +9,10 @@ Table `Cases` (pk, sk):
 - a time-limit rule:     TIMELIMIT#<rule>      / RULE           (versions added by an admin)
   and its audit records: TIMELIMIT#<rule>      / EVENT#<ulid>
 - an imported row:       IMPORT#<sha256>       / ROW#<line>     (each row of a file once)
+- a reference:           REF#<reference>       / REF            (case id; written on intake)
+- search rows:           SEARCH#<year>#<word>  / <case id>      (`cityops.core.search`: the
+                         folded words of the staff's summary, scoped by the year received;
+                         never the person's identity, never the original text)
 - window counters:       STATS#<yyyy-mm>       / <day>#<unit_id>#<kind>   (`core.counters`)
 - open counters:         OPENCOUNT#TOTAL       / <unit_id>#<kind>         (running totals)
 
@@ -40,6 +44,7 @@ from cityops.core.auth import Principal
 from cityops.core.aws import client
 from cityops.core.dynamo import batch_get, get_item, query_all, query_page, serialize, strip_keys
 from cityops.core.pipeline import Work
+from cityops.core.search import SearchIndex, words
 from cityops.core.settings import get_settings
 from cityops.core.store import DynamoStore
 
@@ -49,8 +54,25 @@ BY_HANDLER = "ByHandler"
 OPEN_BY_DUE = "OpenByDue"
 
 
+SEARCH_WORDS = 30  # the words of a summary that are indexed (a transaction holds 100 items)
+
+
 def table() -> str:
     return get_settings().cases_table
+
+
+def search_index() -> SearchIndex:
+    return SearchIndex(table())
+
+
+def search_scope(case: Case) -> str:
+    return str(case.first_received_on.year)
+
+
+def search_words(case: Case) -> list[str]:
+    """The words a case is found by: its staff-written summary (redacted of the identity the
+    person gave), never the original text, the identity or the denounced person."""
+    return words(case.summary, limit=SEARCH_WORDS)
 
 
 # --- what a change writes besides the case -----------------------------------------------------
@@ -133,7 +155,22 @@ class CaseStore(DynamoStore[Case]):
                 items.append(self._exists(record.case_id))
             else:
                 raise TypeError(f"cannot write {type(record).__name__}")
+        before = work.before if work.before is not None and work.before.version > 0 else None
+        after = work.entity
+        if before is None:
+            ref = {"pk": f"REF#{after.reference}", "sk": "REF", "case_id": after.id}
+            items.append(self.put(ref, new=True))
+        items += search_index().changes(
+            after.id,
+            (search_scope(before), search_words(before)) if before else None,
+            (search_scope(after), search_words(after)),
+        )
         return items
+
+    def load_many(self, case_ids: list[str]) -> dict[str, Case]:
+        """Cases by id (BatchGetItem, 100 a call)."""
+        keys = [{"pk": self.pk(i), "sk": self.sort_key} for i in case_ids]
+        return {c.id: c for c in (self.from_item(i) for i in batch_get(self.table(), keys))}
 
     def _exists(self, case_id: str) -> dict[str, Any]:
         return {
@@ -188,6 +225,11 @@ class TimeLimitStore(DynamoStore[RuleVersions]):
 
 
 # --- public tracking ------------------------------------------------------------------------
+
+
+def case_id_of_reference(reference: str) -> str | None:
+    item = get_item(table(), f"REF#{reference}", "REF")
+    return item["case_id"] if item else None
 
 
 def get_tracking(code: str) -> dict[str, Any] | None:

@@ -141,6 +141,7 @@ class CaseMachine(StateMachine):
 
 
 _NOTICE_SENT_FROM = ("accepted", "verifying", "concluded", "published")
+_COMPLAINT_NOTICE_FROM = ("accepted", "verifying", "dialogue", "suspended", "decided")
 _FORWARD = t("forward", "forwarding", "received", "staff", past="forwarded")
 _VERIFY = "put to verification"
 
@@ -163,6 +164,13 @@ def _handled(working: tuple[str, ...]) -> tuple[Transition, ...]:
             "handler_or_leader",
             past="withdrawn",
         ),
+        t(
+            "withdraw_in_part",
+            ("received", "forwarding", *working, "suspended"),
+            None,
+            "handler_or_leader",
+            past="withdrawn in part",
+        ),
         t("suspend", working, "suspended", "leader", past="suspended"),
         t(
             "resume",
@@ -183,6 +191,8 @@ COMPLAINT = CaseMachine(
     transitions=(
         *_handled(("accepted", "verifying", "dialogue")),
         t("dialogue", "verifying", "dialogue", "handler", past="put to dialogue"),
+        # The suspension and resumption decisions sent (Decree 155/2026 Art. 28a–28b).
+        t("notify", _COMPLAINT_NOTICE_FROM, None, "handler_or_leader", past="notified"),
         t("decide", ("verifying", "dialogue"), "decided", "leader", past="decided"),
         t("publish", "decided", "published", "handler_or_leader", past="published"),
     ),

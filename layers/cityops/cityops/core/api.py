@@ -66,9 +66,28 @@ class Resolver(APIGatewayHttpResolver):
         return super().resolve(event, context)
 
 
+def only_known_query_parameters(app: Any, next_middleware: Any) -> Response:
+    """Unknown query parameters are a 422, not ignored (a misspelt filter would otherwise
+    answer with everything): the route's declared query parameters, by their aliases."""
+    route = app.context.get("_route")
+    given = set((app.current_event.query_string_parameters or {}).keys())
+    if route is not None and given:
+        known = {f.alias for f in route.dependant.query_params}
+        unknown = sorted(given - known)
+        if unknown:
+            raise InvalidInput(
+                f"Unknown query parameters: {', '.join(unknown)}.",
+                errors=[{"loc": ["query", n], "msg": "unknown parameter", "type": "extra"}
+                        for n in unknown],
+            )  # fmt: skip
+    return next_middleware(app)
+
+
 def make_resolver() -> Resolver:
-    """An HTTP API resolver that validates requests and answers every error as a problem."""
+    """An HTTP API resolver that validates requests, refuses unknown query parameters and
+    answers every error as a problem."""
     app = Resolver(enable_validation=True, serializer=_to_json)
+    app.use(middlewares=[only_known_query_parameters])
 
     @app.exception_handler(DomainError)
     def _domain_error(exc: DomainError) -> Response:

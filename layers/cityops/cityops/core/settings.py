@@ -47,6 +47,8 @@ class Settings:
     reports_table: str = "ReportsTable"
     # working days a returned or reopened report has to be submitted again
     report_resubmit_working_days: int = 2
+    # the first year whose cases and tasks a search reads (search rows are scoped by year)
+    search_first_year: int = 2023
 
     @property
     def is_local(self) -> bool:
@@ -86,4 +88,5 @@ def get_settings() -> Settings:
         documents_urgent_hours=env("DOCUMENTS_URGENT_HOURS", "flash=2,top_urgent=4,urgent=8"),
         reports_table=env("REPORTS_TABLE", "ReportsTable"),
         report_resubmit_working_days=int(env("REPORT_RESUBMIT_WORKING_DAYS", "2")),
+        search_first_year=int(env("SEARCH_FIRST_YEAR", "2023")),
     )

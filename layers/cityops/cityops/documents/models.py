@@ -10,7 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from cityops.core.errors import InvalidInput
 from cityops.core.ids import ULID_PATTERN
-from cityops.core.models import Reply, Request
+from cityops.core.models import DeadlineOut, LocalDay, Reply, Request
 from cityops.documents.domain import DOCUMENT_TYPES, Channel, Urgency
 
 DocType = Literal[tuple(DOCUMENT_TYPES)]  # type: ignore[valid-type]
@@ -298,7 +298,7 @@ class DocumentOut(Reply):
     pages: int | None = None
     signer_name: str | None = None
     files: list[FileOut] = Field(default_factory=list)
-    deadlines: list[dict[str, Any]] = Field(default_factory=list)
+    deadlines: list[DeadlineOut] = Field(default_factory=list)
     created_by: dict[str, Any]
     created_at: str
     updated_at: str | None = None
@@ -346,6 +346,7 @@ class DocumentSummary(Reply):
     issuing_body: str | None = None
     lead_unit_id: str | None = None
     handling_due_at: str | None = None
+    handling_due_on: LocalDay = None
     overdue: bool = False
     created_at: str
     role: str = Field(default="owner", description="The unit's part: owner, lead, ...")

@@ -38,13 +38,18 @@ def _notice(item: dict[str, Any]) -> Notice:
 
 
 def list_inbox(who: Principal, *, limit: int | None, cursor: str | None) -> InboxPage:
-    """The caller's notices, unread first, newest first within each."""
+    """The caller's notices, unread first, newest first within each, and how many are
+    unread (from the counters kept with them)."""
     user_id = _me(who)
     scope = f"inbox:{user_id}"
     items, last = store.inbox_page(
         user_id, limit=check_limit(limit), start_key=decode_cursor(cursor, scope)
     )
-    return InboxPage(items=[_notice(i) for i in items], next_cursor=encode_cursor(last, scope))
+    return InboxPage(
+        items=[_notice(i) for i in items],
+        next_cursor=encode_cursor(last, scope),
+        unread=store.unread(user_id, clock.today()),
+    )
 
 
 def read_notice(who: Principal, notice_id: str) -> Notice:
@@ -54,7 +59,8 @@ def read_notice(who: Principal, notice_id: str) -> Notice:
     if item is None:
         raise NotFound("No such notice.")
     if not item.get("read_at"):
-        store.mark_read(user_id, notice_id, item["created_at"], clock.iso(clock.now()))
+        day = item.get("day") or item["created_at"][:10]
+        store.mark_read(user_id, notice_id, item["created_at"], clock.iso(clock.now()), day)
         item = store.get_notice(user_id, notice_id) or item
     return _notice(item)
 

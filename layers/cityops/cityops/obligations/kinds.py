@@ -49,6 +49,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
                 "*.forward",
                 "*.notify_acceptance",
                 "*.notify",  # the denunciation acceptance notice (5 working days)
+                # a complaint's suspension and resumption decisions, sent within 3 working
+                # days (Decree 155/2026 Art. 28a–28b)
+                "*.suspension_notice",
+                "*.resumption_notice",
             ],
             "horizon_working_days": 2,
             "escalate_after_working_days": 1,

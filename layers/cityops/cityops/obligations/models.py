@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, StrictBool
 
-from cityops.core.models import Reply, Request
+from cityops.core.models import LocalDay, Reply, Request
 
 
 class Notice(Reply):
@@ -20,6 +20,7 @@ class Notice(Reply):
     title: str
     entity_ref: str
     due_at: str
+    due_on: LocalDay = None
     unit_id: str
     unit_name: str
     link: str
@@ -36,6 +37,7 @@ class Notice(Reply):
 class InboxPage(Reply):
     items: list[Notice]
     next_cursor: str | None = None
+    unread: int = Field(description="How many of the caller's notices are unread")
 
 
 class NotificationSettings(Reply):

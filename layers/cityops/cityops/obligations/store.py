@@ -9,6 +9,10 @@ Table `NoticesTable` (pk, sk), its name in `NOTICES_TABLE`:
 Index `Inbox` (gsi1pk, gsi1sk), read newest first: "unread#" sorts after "read#", so one
 Query in descending order gives the unread notices first, each group newest first.
 
+- unread counters:     UNREAD#<user_id>#<yyyy-mm> / <day>   (`cityops.core.counters`): `unread`,
+    added to in the transaction that creates a notice (+1) or marks it read (-1), on the
+    notice's day; the count is the rows of the last RETENTION_DAYS (older notices expire).
+
 The notice id is a digest of (user, day, obligation, key, level): one user's notice for an
 obligation, level and day has one key, and the notifier creates it with
 `attribute_not_exists(pk)`: that conditional write is what makes a notice exactly-once.
@@ -17,12 +21,14 @@ obligation, level and day has one key, and the notifier creates it with
 from __future__ import annotations
 
 import hashlib
+from datetime import date, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from cityops.core.aws import client
-from cityops.core.dynamo import get_item, query_page, serialize
+from cityops.core.counters import Count, read_window
+from cityops.core.dynamo import get_item, merge_counter_updates, query_page, serialize
 from cityops.core.settings import get_settings
 
 INBOX_INDEX = "Inbox"
@@ -49,6 +55,24 @@ def inbox_sort_key(read: bool, created_at: str, nid: str) -> str:
     return f"{'read' if read else 'unread'}#{created_at}#{nid}"
 
 
+def unread_count(table_name: str, user_id: str, day: str) -> Count:
+    """The change of one to a user's unread count, on the notice's day."""
+    return Count(table_name, f"UNREAD#{user_id}", day, (), {"unread": 1})
+
+
+def _transact(items: list[dict[str, Any]]) -> bool:
+    """One transaction; False when a condition in it did not hold."""
+    try:
+        client("dynamodb").transact_write_items(TransactItems=merge_counter_updates(items))
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "TransactionCanceledException":
+            reasons = exc.response.get("CancellationReasons") or []
+            if any(r.get("Code") == "ConditionalCheckFailed" for r in reasons) or not reasons:
+                return False
+        raise
+    return True
+
+
 def _conditional(call: Any, **params: Any) -> bool:
     """Run a conditional write; False when its condition did not hold."""
     try:
@@ -61,7 +85,8 @@ def _conditional(call: Any, **params: Any) -> bool:
 
 
 def create_notice(notice: dict[str, Any]) -> bool:
-    """Write a new notice; False if this user already has it (it was created before)."""
+    """Write a new notice, and count it unread, in one transaction; False if this user
+    already has it (it was created before)."""
     item = {
         **notice,
         "pk": user_pk(notice["user_id"]),
@@ -69,12 +94,15 @@ def create_notice(notice: dict[str, Any]) -> bool:
         "gsi1pk": f"INBOX#{notice['user_id']}",
         "gsi1sk": inbox_sort_key(False, notice["created_at"], notice["id"]),
     }
-    return _conditional(
-        client("dynamodb").put_item,
-        TableName=table(),
-        Item=serialize(item),
-        ConditionExpression="attribute_not_exists(pk)",
-    )
+    put = {
+        "Put": {
+            "TableName": table(),
+            "Item": serialize(item),
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+    }
+    count = unread_count(table(), notice["user_id"], notice["day"])
+    return _transact([put, count.transaction_item()])
 
 
 def get_notice(user_id: str, nid: str) -> dict[str, Any] | None:
@@ -137,18 +165,30 @@ def inbox_page(
     )
 
 
-def mark_read(user_id: str, nid: str, created_at: str, now: str) -> bool:
-    """Mark a notice read (once); False if it does not exist or was already read."""
-    return _conditional(
-        client("dynamodb").update_item,
-        TableName=table(),
-        Key=_key(user_id, nid),
-        UpdateExpression="SET read_at = :now, gsi1sk = :sk",
-        ConditionExpression="attribute_exists(pk) AND attribute_not_exists(read_at)",
-        ExpressionAttributeValues=serialize(
-            {":now": now, ":sk": inbox_sort_key(True, created_at, nid)}
-        ),
-    )
+def mark_read(user_id: str, nid: str, created_at: str, now: str, day: str) -> bool:
+    """Mark a notice read (once) and count it out of the unread, in one transaction; False if
+    it does not exist or was already read."""
+    update = {
+        "Update": {
+            "TableName": table(),
+            "Key": _key(user_id, nid),
+            "UpdateExpression": "SET read_at = :now, gsi1sk = :sk",
+            "ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(read_at)",
+            "ExpressionAttributeValues": serialize(
+                {":now": now, ":sk": inbox_sort_key(True, created_at, nid)}
+            ),
+        }
+    }
+    count = Count(table(), f"UNREAD#{user_id}", day, (), {"unread": -1})
+    return _transact([update, count.transaction_item()])
+
+
+def unread(user_id: str, today: date) -> int:
+    """How many of a user's notices are unread: the counter rows of the notices' days within
+    the retention (one small Query per month)."""
+    start = today - timedelta(days=RETENTION_DAYS)
+    rows = read_window(table(), f"UNREAD#{user_id}", start, today)
+    return max(0, sum(int(r.get("unread") or 0) for r in rows))
 
 
 def get_preferences(user_id: str) -> dict[str, Any] | None:

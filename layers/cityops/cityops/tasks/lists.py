@@ -11,8 +11,9 @@ from cityops.core.auth import Principal
 from cityops.core.calendar import CITY_TZ
 from cityops.core.errors import InvalidInput
 from cityops.core.pagination import check_limit, decode_cursor, encode_cursor
+from cityops.core.settings import get_settings
 from cityops.tasks import store
-from cityops.tasks.policy import status_class
+from cityops.tasks.policy import can_see, status_class
 from cityops.tasks.replies import check_range, line_reply, visible_unit
 from cityops.tasks.settings import TASKS_EPOCH_MONTH, ontime_policy
 from cityops.tasks.values import TaskSummary
@@ -105,6 +106,8 @@ def list_tasks(
     assigned_by_me: bool = False,
     limit: int | None = None,
     cursor: str | None = None,
+    q: str | None = None,
+    source_number: str | None = None,
 ) -> dict[str, Any]:
     """Tasks the caller may see, newest first:
 
@@ -112,6 +115,9 @@ def list_tasks(
       the coordinating ones (or the `role` asked for); the caller must see the unit (else 404);
     - `assigned_by_me`: the caller's assigner lines in `ByUnit`;
     - a city leader without `unit_id`: every task, by creation month in `ByMonth`.
+    - `source_number`: the tasks of a source document (its number and symbol), in its line
+      partition of `ByUnit`, those the caller may see;
+    - `q`: the tasks whose title holds the words (`search`).
     `created_from/to` is a key range; status class, source and due range filter each page.
     """
     limit = check_limit(limit)
@@ -125,12 +131,32 @@ def list_tasks(
         )
     if role and not unit_id and who.is_city_leader:
         raise _refuse("role", "role needs unit_id: the unit whose part it is.", "needs unit_id")
-    unit_id, segments = _segments(who, unit_id, role, (created_from, created_to), assigned_by_me)
-    if segments is None:
-        return {"items": [], "next_cursor": None}
+    if (q or source_number) and (assigned_by_me or (q and source_number)):
+        raise _refuse(
+            "q" if q else "source_number",
+            "Search by words or by source document, not with assigned_by_me nor both.",
+            "not with the other lookups",
+        )
+    if q:
+        if unit_id:
+            visible_unit(who, unit_id)
+    elif source_number:
+        low, high = _id_range(created_from, created_to)
+        segments: list[Segment] | None = [
+            ("source", store.BY_UNIT, store.source_partition(source_number),
+             f"source#{low}", f"source#{high}")
+        ]  # fmt: skip
+    else:
+        unit_id, segments = _segments(
+            who, unit_id, role, (created_from, created_to), assigned_by_me
+        )
+        if segments is None:
+            return {"items": [], "next_cursor": None}
     policy, now = ontime_policy(), clock.now()
 
     def wanted(line: TaskSummary) -> bool:
+        if (q or source_number) and not _found(who, line, unit_id, role):
+            return False
         if source and line.source != source:
             return False
         if due_from or due_to:
@@ -154,6 +180,9 @@ def list_tasks(
             assigned_by_me,
         )
     )
+    scope += f"|{q}|{source_number}"
+    if q:
+        return search(q, wanted, limit, cursor, scope, now, policy)
     position = decode_cursor(cursor, scope)
     ids = [s[0] for s in segments]
     index, start_key = 0, None
@@ -186,3 +215,41 @@ def list_tasks(
         else None
     )
     return {"items": items, "next_cursor": next_cursor}
+
+
+def _found(who: Principal, line: TaskSummary, unit_id: str | None, role: str | None) -> bool:
+    """A task found by a lookup: one the caller may see, of the unit (and role) asked for."""
+    if not can_see(who, line):
+        return False
+    if unit_id is None:
+        return True
+    roles = {"lead": [line.lead_unit_id], "coordinating": list(line.coordinating_unit_ids)}
+    units = roles[role] if role else [*roles["lead"], *roles["coordinating"]]
+    return unit_id in units
+
+
+def search(
+    q: str, wanted: Any, limit: int, cursor: str | None, scope: str, now: datetime, policy: Any
+) -> dict[str, Any]:
+    """The tasks whose title holds every word of `q` (folded), newest first: the search rows
+    of the years from `SEARCH_FIRST_YEAR` to this one (`cityops.core.search`), never a Scan."""
+    after = (decode_cursor(cursor, scope) or {}).get("after")
+    years = range(clock.today().year, get_settings().search_first_year - 1, -1)
+    ids = [i for i in store.search_index().matching([str(y) for y in years], q)]
+    ids = [i for i in ids if not after or i < after]
+    items: list[dict[str, Any]] = []
+    last = None
+    for begin in range(0, len(ids), 100):
+        chunk = ids[begin : begin + 100]
+        lines = store.tasks_by_id(chunk)
+        for task_id in chunk:
+            last = task_id
+            line = lines.get(task_id)
+            if line is not None and wanted(line):
+                items.append(line_reply(line, now, policy))
+            if len(items) == limit:
+                break
+        if len(items) == limit:
+            break
+    more = last is not None and last != ids[-1]
+    return {"items": items, "next_cursor": encode_cursor({"after": last}, scope) if more else None}

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from cityops.core.ids import ULID_PATTERN
-from cityops.core.models import Reply, Request
+from cityops.core.models import LocalDay, Reply, Request
 from cityops.tasks.policy import OnTimePolicy, Priority, StatusClass, TaskSource, TaskStatus
 from cityops.tasks.values import Person
 from cityops.tasks.values import SourceDocument as SourceDocumentRecord
@@ -183,6 +183,7 @@ class Extension(Reply):
     reason: str
     status: Literal["pending", "approved", "rejected", "withdrawn"]
     decision_due_at: str
+    decision_due_on: LocalDay = None
     decided_at: str | None = None
     decided_by: Person | None = None
     decision_reason: str | None = None
@@ -261,6 +262,7 @@ class Task(Reply):
     judged_deadline: str | None = Field(
         default=None, description="The deadline on-time is judged against, under the policy"
     )
+    judged_deadline_on: LocalDay = None
     extension_count: int
     extensions: list[Extension]
     percent: int
@@ -269,6 +271,7 @@ class Task(Reply):
     report_count: int
     progress_every_working_days: int | None = None
     next_progress_due_at: str | None = None
+    next_progress_due_on: LocalDay = None
     completion: Completion | None = None
     completion_reported_at: str | None = None
     confirmed_at: str | None = None

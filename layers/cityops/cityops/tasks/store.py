@@ -10,6 +10,10 @@ Table `TasksTable` (pk, sk):
                        (gsi1pk UNIT#<unit id>, gsi1sk <role>#<task id>; role lead|coordinating)
 - an assigner's line:  TASK#<id> / ASSIGNER#<user id>
                        (gsi1pk ASSIGNER#<user id>, gsi1sk assigner#<task id>)
+- its source document's line: TASK#<id> / SOURCE  (gsi1pk SOURCE#<number and symbol, folded>,
+                       gsi1sk source#<task id>): found by `?source_number=`
+- search rows:         SEARCH#<created year>#<word> / <task id>  (`cityops.core.search`, the
+                       folded words of the title)
 - statistics counters: TASKSTATS#<yyyy-mm> / <created day>#<lead unit id>#<bucket>
                        (`cityops.tasks.statistics`)
 
@@ -30,6 +34,7 @@ from cityops.core.aws import client
 from cityops.core.calendar import CITY_TZ
 from cityops.core.dynamo import deserialize, query_page, serialize, strip_keys
 from cityops.core.pipeline import Work
+from cityops.core.search import SearchIndex, fold, words
 from cityops.core.store import DynamoStore
 from cityops.tasks.domain import Task
 from cityops.tasks.settings import tasks_table
@@ -59,6 +64,27 @@ def unit_partition(unit_id: str) -> str:
 
 def assigner_partition(user_id: str) -> str:
     return f"ASSIGNER#{user_id}"
+
+
+def source_partition(number_symbol: str) -> str:
+    """A source document's partition: its number and symbol folded, spaces gone
+    (`15/QĐ-UBND` and `15/qd-ubnd` are one)."""
+    return "SOURCE#" + "".join(fold(number_symbol).split())
+
+
+SEARCH_WORDS = 30  # the words of a title that are indexed
+
+
+def search_index() -> SearchIndex:
+    return SearchIndex(table())
+
+
+def search_scope(task: Task) -> str:
+    return str(task.created_at.astimezone(CITY_TZ).year)
+
+
+def search_words(task: Task) -> list[str]:
+    return words(task.title, limit=SEARCH_WORDS)
 
 
 def month_partition(month: str) -> str:
@@ -167,6 +193,22 @@ class TaskStore(DynamoStore[Task]):
                     }
                 )
             )
+        items.append(
+            self.put(
+                {
+                    **summary,
+                    "pk": pk,
+                    "sk": "SOURCE",
+                    "gsi1pk": source_partition(after.source_document.number_symbol),
+                    "gsi1sk": f"source#{task_id}",
+                }
+            )
+        )
+        items += search_index().changes(
+            task_id,
+            (search_scope(before), search_words(before)) if before else None,
+            (search_scope(after), search_words(after)),
+        )
         if after.parent_id:
             child = {**summary, "pk": task_pk(after.parent_id), "sk": CHILD_PREFIX + task_id}
             items.append(self.put(child))
@@ -225,3 +267,11 @@ def index_page(
         condition, values = f"{pk} = :pk", {":pk": partition}
     query = {"index": index, "key_condition": condition, "values": values}
     return query_page(table(), **query, limit=limit, start_key=start_key, forward=False)
+
+
+def tasks_by_id(task_ids: list[str]) -> dict[str, TaskSummary]:
+    """Tasks' items read as lines (they carry the derived fields), by id: BatchGetItem."""
+    from cityops.core.dynamo import batch_get
+
+    keys = [{"pk": task_pk(i), "sk": TASK_SK} for i in task_ids]
+    return {i["id"]: TaskSummary.model_validate(i) for i in batch_get(table(), keys)}
