@@ -95,7 +95,7 @@ class DirectoryTables:
         out: list[Unit] = []
         start = None
         while True:
-            page, start = store.list_units(prefix, limit=200, start_key=start)
+            page, start = store.list_units(prefix, limit=1000, start_key=start)
             out += [Unit.of(item) for item in page]
             if not start:
                 return out
