@@ -97,9 +97,7 @@ def case_stats(
         return table.setdefault((unit, of_kind), {"unit_id": unit, "kind": of_kind})
 
     today = clock.today()
-    window = counters.read_window(
-        store.table(), STATS, first, last, unit=single, rows_until=today
-    )
+    window = counters.read_window(store.table(), STATS, first, last, unit=single, rows_until=today)
     for counter in window:
         if wanted(counter):
             counters.add(row_for(counter["unit_id"], counter["kind"]), counter, WINDOW)
