@@ -77,9 +77,10 @@ class DirectoryTables:
         return Unit.of(item) if item else None
 
     def units(self, unit_ids: list[str]) -> dict[str, Unit]:
+        from cityops.core.access import UNITS
         from cityops.directory import store
 
-        found = store.get_units(unit_ids) if unit_ids else {}
+        found = UNITS.get_many(unit_ids, store.get_units) if unit_ids else {}
         return {i: Unit.of(item) for i, item in found.items()}
 
     def unit_by_code(self, code: str) -> Unit | None:
