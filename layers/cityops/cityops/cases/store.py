@@ -9,7 +9,8 @@ Table `Cases` (pk, sk):
 - a time-limit rule:     TIMELIMIT#<rule>      / RULE           (versions added by an admin)
   and its audit records: TIMELIMIT#<rule>      / EVENT#<ulid>
 - an imported row:       IMPORT#<sha256>       / ROW#<line>     (each row of a file once)
-- window counters:       STATS#<yyyy-mm>       / <day>#<unit_id>#<kind>   (`core.counters`)
+- window counters:       STATS#<yyyy-mm>       / D#<unit_id>#<day>#<kind>, with the month
+  roll-up M#<unit_id>#<kind> (`core.counters`)
 - open counters:         OPENCOUNT#TOTAL       / <unit_id>#<kind>         (running totals)
 
 Indexes (each a Query, never a Scan):

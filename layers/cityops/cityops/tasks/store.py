@@ -10,7 +10,8 @@ Table `TasksTable` (pk, sk):
                        (gsi1pk UNIT#<unit id>, gsi1sk <role>#<task id>; role lead|coordinating)
 - an assigner's line:  TASK#<id> / ASSIGNER#<user id>
                        (gsi1pk ASSIGNER#<user id>, gsi1sk assigner#<task id>)
-- statistics counters: TASKSTATS#<yyyy-mm> / <created day>#<lead unit id>#<bucket>
+- statistics counters: TASKSTATS#<yyyy-mm> / D#<lead unit id>#<created day>#<bucket> and
+  the month roll-up M#<lead unit id>#<bucket> (`core.counters`)
                        (`cityops.tasks.statistics`)
 
 Index `ByUnit` (gsi1pk, gsi1sk): a unit's tasks by its role, newest first (ids are ULIDs, so a
