@@ -12,6 +12,7 @@ from cityops.core.aws import client
 from cityops.core.calendar import WorkingCalendar
 from cityops.core.obligations import Outcome
 
+from tests.aws_calls import counting
 from tests.integration.test_sweep_support import World
 
 LAW = WorkingCalendar()
@@ -186,3 +187,48 @@ def test_a_bad_window_is_refused(world, call, principal, query):
     )
     assert status == 422 and headers["Content-Type"] == "application/problem+json"
     assert problem["errors"]
+
+
+def _summed(*bodies):
+    out: dict = {}
+    for body in bodies:
+        for unit in body["units"]:
+            for system, record in unit["systems"].items():
+                row = out.setdefault((unit["code"], system), {})
+                for name in ("due", "met_on_time", "met_late", "missed", "still_open"):
+                    row[name] = row.get(name, 0) + record[name]
+    return {k: v for k, v in out.items() if any(v.values())}
+
+
+def test_a_past_month_read_whole_from_its_roll_ups_counts_what_its_days_count(
+    world, call, principal
+):
+    clock.set_now(datetime(2026, 12, 15, 2, 0, tzinfo=UTC))
+    chairman = who(world, principal, "chairman")
+    with counting() as calls:
+        whole = board(call, chairman, **NOVEMBER)
+    read_whole = calls.read["ObligationsTable"]
+    with counting() as calls:
+        halves = [
+            board(call, chairman, **{"from": "2026-11-01", "to": "2026-11-15"}),
+            board(call, chairman, **{"from": "2026-11-16", "to": "2026-11-30"}),
+        ]
+    assert _summed(whole) == _summed(*halves) and _summed(whole)[("SO-TC", "tasks")]["missed"] == 2
+    # The whole month: one roll-up per unit and system (4), not one row per day (8).
+    assert calls.queried["ObligationsTable"] == 2 and read_whole == 4
+
+
+def test_a_units_own_board_reads_only_that_units_rows(world, call, principal):
+    with counting() as calls:
+        board(call, who(world, principal, "soxd.officer"), **NOVEMBER)
+    assert calls.queried["ObligationsTable"] == 1 and calls.read["ObligationsTable"] == 1
+    with counting() as calls:
+        board(call, who(world, principal, "chairman"), unit_id=world.unit("SO-TC.NS"), **NOVEMBER)
+    assert calls.queried["ObligationsTable"] == 1 and calls.read["ObligationsTable"] == 1
+
+
+def test_a_twelve_month_board_is_one_query_per_month(world, call, principal):
+    with counting() as calls:
+        board(call, who(world, principal, "chairman"), **{"from": "2025-12-01", "to": "2026-11-30"})
+    assert calls.queried["ObligationsTable"] == 12
+    assert calls.of("dynamodb.BatchGetItem") == 0 and calls.queried["GSI1"] == 1  # the units

@@ -22,7 +22,8 @@ def counted(desk, code: str, kind: str) -> dict[str, int]:
     unit = desk.unit(code)
     out: dict[str, int] = {}
     for (pk, sk), row in desk.store.counters.items():
-        if pk.startswith(("STATS#", "OPENCOUNT#")) and sk.endswith(f"{unit}#{kind}"):
+        ours = sk.startswith((f"D#{unit}#", f"{unit}#")) and sk.endswith(f"#{kind}")
+        if pk.startswith(("STATS#", "OPENCOUNT#")) and ours:
             for name, n in row.items():
                 out[name] = out.get(name, 0) + n
     return {name: n for name, n in out.items() if n}
@@ -32,7 +33,7 @@ def test_a_received_case_is_counted_received_and_open_for_its_unit_and_kind(desk
     desk.create("ttr_clerk")
     assert counted(desk, "TTR-HN", "denunciation") == {"received": 1, "open": 1}
     day_rows = [k for k in desk.store.counters if k[0] == "STATS#2027-02"]
-    assert day_rows == [("STATS#2027-02", f"2027-02-01#{desk.unit('TTR-HN')}#denunciation")]
+    assert day_rows == [("STATS#2027-02", f"D#{desk.unit('TTR-HN')}#2027-02-01#denunciation")]
     assert ("OPENCOUNT#TOTAL", f"{desk.unit('TTR-HN')}#denunciation") in desk.store.counters
 
 

@@ -12,6 +12,7 @@ from cityops.core import access, clock
 from cityops.core.auth import Principal
 from cityops.core.calendar import WorkingCalendar
 from cityops.core.deadlines import DeadlineBook, transaction_items
+from cityops.core.dynamo import merge_counter_updates
 from cityops.core.errors import Conflict
 from cityops.core.obligations import Outcome
 
@@ -100,11 +101,14 @@ def test_each_operation_becomes_its_obligation_row_and_counters():
     book = DeadlineBook()
     book.open("task.complete", due, title="Báo cáo", unit_path=PATH, key="task.complete")
     opened = transaction_items("task#1", "tasks", book.ops())
-    assert [next(iter(i)) for i in opened] == ["Put", "Update"]  # the row, its day's count
+    # The row, its day's count and its month's roll-up.
+    assert [next(iter(i)) for i in opened] == ["Put", "Update", "Update"]
     book.clear_ops()
     book.move("task.complete", due + timedelta(days=2))
     moved = transaction_items("task#1", "tasks", book.ops())
-    assert len(moved) == 3  # the row, minus one on the old day, plus one on the new
+    # The row, minus one on the old day and its month, plus one on the new day and its month
+    # (4/3 and 6/3: one month, so its roll-up is one row once merged).
+    assert len(moved) == 5 and len(merge_counter_updates(moved)) == 4
     book.clear_ops()
     book.pause("task.complete")
     paused = transaction_items("task#1", "tasks", book.ops())

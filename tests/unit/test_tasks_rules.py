@@ -240,7 +240,7 @@ def test_a_progress_report_that_keeps_losing_is_409_with_retry_after_never_412(c
 
 def counted(city: World) -> dict[str, int]:
     """The tasks each bucket holds now (zero rows left out)."""
-    return {sk.split("#", 2)[2]: row["n"] for (_pk, sk), row in city.store.counters.items()
+    return {sk.split("#", 3)[3]: row["n"] for (_pk, sk), row in city.store.counters.items()
             if row.get("n")}  # fmt: skip
 
 

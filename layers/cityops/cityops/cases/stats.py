@@ -4,8 +4,9 @@
   resolved on time and late, withdrawn, counted on the day it happened;
 - `OPENCOUNT` running totals, per handling unit and kind: the cases open now.
 
-A window is then one Query per month and the open totals one Query, whatever the number of
-units; overdue cases are the one Query of the city-wide index of running deadlines.
+A window is then one Query per month (a month covered whole read from its roll-ups) and the
+open totals one Query, whatever the number of units, and one unit's figures read only that
+unit's rows; overdue cases are the one Query of the city-wide index of running deadlines.
 """
 
 from __future__ import annotations
@@ -71,12 +72,16 @@ def case_stats(
             "The window must run forwards and cover at most 366 days.",
             errors=[{"loc": ["query", "from"], "msg": "bad window"}],
         )
-    within = None
+    within = single = None
     if unit_id:
         unit = DIRECTORY.current.unit(unit_id)
         if unit is None or not sees_unit(who, unit.path, CASES):
             raise NotFound("No such unit.")
         within = unit_id
+        if len(DIRECTORY.current.units_within(unit.path)) == 1:
+            single = unit_id  # a unit without units under it: only its own rows are read
+    elif not CASES.is_city_wide(who) and not who.is_leader:
+        single = who.unit_id or "-"  # a member sees their own unit's figures only
 
     def wanted(row: dict[str, Any]) -> bool:
         path = row.get("unit_path") or []
@@ -91,10 +96,12 @@ def case_stats(
     def row_for(unit: str, of_kind: str) -> dict[str, Any]:
         return table.setdefault((unit, of_kind), {"unit_id": unit, "kind": of_kind})
 
-    for counter in counters.read_window(store.table(), STATS, first, last):
+    today = clock.today()
+    window = counters.read_window(store.table(), STATS, first, last, unit=single, rows_until=today)
+    for counter in window:
         if wanted(counter):
             counters.add(row_for(counter["unit_id"], counter["kind"]), counter, WINDOW)
-    for counter in counters.read_totals(store.table(), OPEN):
+    for counter in counters.read_totals(store.table(), OPEN, unit=single):
         if wanted(counter) and int(counter.get("open", 0)):
             row_for(counter["unit_id"], counter["kind"])["open"] = int(counter["open"])
     for item in store.overdue_cases(clock.iso(clock.now())):

@@ -13,7 +13,8 @@ Table `Cases` (pk, sk):
 - search rows:           SEARCH#<year>#<word>  / <case id>      (`cityops.core.search`: the
                          folded words of the staff's summary, scoped by the year received;
                          never the person's identity, never the original text)
-- window counters:       STATS#<yyyy-mm>       / <day>#<unit_id>#<kind>   (`core.counters`)
+- window counters:       STATS#<yyyy-mm>       / D#<unit_id>#<day>#<kind>, with the month
+  roll-up M#<unit_id>#<kind> (`core.counters`)
 - open counters:         OPENCOUNT#TOTAL       / <unit_id>#<kind>         (running totals)
 
 Indexes (each a Query, never a Scan):

@@ -71,6 +71,25 @@ class UnitCache:
         self._hits[unit_id] = (time.monotonic(), unit)
         return unit
 
+    def get_many(
+        self, unit_ids: Iterable[str], read: Callable[[list[str]], dict[str, dict[str, Any]]]
+    ) -> dict[str, dict[str, Any]]:
+        """Several units by id: the ones kept, and the others in one `read` (by id), kept."""
+        now, found, missing = time.monotonic(), {}, []
+        for unit_id in dict.fromkeys(u for u in unit_ids if is_ulid(u)):
+            hit = self._hits.get(unit_id)
+            if hit and now - hit[0] < self.seconds:
+                if hit[1] is not None:
+                    found[unit_id] = hit[1]
+            else:
+                missing.append(unit_id)
+        if missing:
+            read_now = read(missing)
+            for unit_id in missing:
+                self._hits[unit_id] = (now, read_now.get(unit_id))
+            found.update(read_now)
+        return found
+
     def forget(self) -> None:
         self._hits.clear()
 

@@ -7,8 +7,9 @@ transaction items that go into the same `TransactWriteItems` as the change that 
 (see `cityops.core.dynamo.Change.also`). A service keeps on its entity what it needs to
 rebuild the `Obligation` (unit, due time, ...), and passes it to each of these.
 
-The same items keep the on-time counters (`SCORE#<month>` rows: due, met on time, met late,
-cancelled per unit, system and due day), so the scoreboard reads counters, never the rows.
+The same items keep the on-time counters (`cityops.core.counters`, family `SCORE`: due, met
+on time, met late, cancelled per unit, system and due day, with the month's roll-up), so the
+scoreboard reads counters, never the rows.
 
 While open, a row carries `open_shard` and `due_at`, the keys of the sparse `OpenByDue`
 index: the deadline sweep reads only open rows due before a horizon, never the whole table.
@@ -86,16 +87,17 @@ SCORE = "SCORE"  # the counters family of the on-time record (`cityops.core.coun
 
 
 def counter_key(day: str, unit_id: str, system: str) -> dict[str, str]:
-    """The on-time counters of one unit, system and due day, in the month's partition, so
-    that a window of days for every unit is one Query per month (never a Scan)."""
+    """The on-time counters of one unit, system and due day (the day row; the month's
+    roll-up is written with it), so that a window of days for every unit is one Query per
+    month (never a Scan)."""
     return counters.counter_key(SCORE, day, unit_id, system)
 
 
-def _count(obligation: Obligation, due_at: datetime, **deltas: int) -> dict[str, Any]:
+def _count(obligation: Obligation, due_at: datetime, **deltas: int) -> list[dict[str, Any]]:
     unit, system = obligation.responsible_unit_id, obligation.system
     return counters.Count(
         _table(), SCORE, _day(due_at), (unit, system), deltas, {"unit_id": unit, "system": system}
-    ).transaction_item()
+    ).transaction_items()
 
 
 def open_obligation(obligation: Obligation) -> list[dict[str, Any]]:
@@ -118,7 +120,7 @@ def open_obligation(obligation: Obligation) -> list[dict[str, Any]]:
             "ConditionExpression": "attribute_not_exists(pk)",
         }
     }
-    return [put, _count(obligation, obligation.due_at, due=1)]
+    return [put, *_count(obligation, obligation.due_at, due=1)]
 
 
 def move_obligation(obligation: Obligation, new_due_at: datetime) -> list[dict[str, Any]]:
@@ -145,8 +147,8 @@ def move_obligation(obligation: Obligation, new_due_at: datetime) -> list[dict[s
         return [update]
     return [
         update,
-        _count(obligation, obligation.due_at, due=-1),
-        _count(obligation, new_due_at, due=1),
+        *_count(obligation, obligation.due_at, due=-1),
+        *_count(obligation, new_due_at, due=1),
     ]
 
 
@@ -175,7 +177,7 @@ def close_obligation(
         }
     }
     counts = {outcome.value: 1, **({"due": 1} if paused else {})}
-    return [update, _count(obligation, obligation.due_at, **counts)]
+    return [update, *_count(obligation, obligation.due_at, **counts)]
 
 
 def pause_obligation(obligation: Obligation) -> list[dict[str, Any]]:
@@ -201,7 +203,7 @@ def pause_obligation(obligation: Obligation) -> list[dict[str, Any]]:
             ),
         }
     }
-    return [update, _count(obligation, obligation.due_at, due=-1)]
+    return [update, *_count(obligation, obligation.due_at, due=-1)]
 
 
 def resume_obligation(
@@ -228,7 +230,7 @@ def resume_obligation(
             ),
         }
     }
-    return [update, _count(obligation, due_at, due=1)]
+    return [update, *_count(obligation, due_at, due=1)]
 
 
 def reassign_obligation(obligation: Obligation, user_id: str | None) -> list[dict[str, Any]]:

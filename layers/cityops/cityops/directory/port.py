@@ -77,9 +77,10 @@ class DirectoryTables:
         return Unit.of(item) if item else None
 
     def units(self, unit_ids: list[str]) -> dict[str, Unit]:
+        from cityops.core.access import UNITS
         from cityops.directory import store
 
-        found = store.get_units(unit_ids) if unit_ids else {}
+        found = UNITS.get_many(unit_ids, store.get_units) if unit_ids else {}
         return {i: Unit.of(item) for i, item in found.items()}
 
     def unit_by_code(self, code: str) -> Unit | None:
@@ -95,7 +96,7 @@ class DirectoryTables:
         out: list[Unit] = []
         start = None
         while True:
-            page, start = store.list_units(prefix, limit=200, start_key=start)
+            page, start = store.list_units(prefix, limit=1000, start_key=start)
             out += [Unit.of(item) for item in page]
             if not start:
                 return out

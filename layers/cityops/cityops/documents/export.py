@@ -9,10 +9,10 @@ from typing import Any
 
 from cityops.core.auth import Principal
 from cityops.core.dynamo import query_all
+from cityops.core.xlsx import CELL, HEADER, TITLE, workbook
 from cityops.documents import store
 from cityops.documents.domain import DOCUMENT_TYPES
 from cityops.documents.registers import check_year, load_register
-from cityops.core.xlsx import CELL, HEADER, TITLE, workbook
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

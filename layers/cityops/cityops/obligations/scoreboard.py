@@ -1,10 +1,12 @@
 """The on-time record (kết quả thực hiện đúng hạn) of every unit, across the four systems.
 
 It reads the counters that `cityops.core.obligations` keeps in the same transaction as every
-obligation it opens, moves or closes: rows `SCORE#<YYYY-MM>` / `<YYYY-MM-DD>#<unit>#<system>`
-with `due`, `met_on_time`, `met_late` and `cancelled`, counted on the obligation's due day.
-A window is one Query per month it touches (`pk = SCORE#<month> AND sk BETWEEN <first day>#
-AND <last day>#~`), never a Scan, and never the obligation rows themselves.
+obligation it opens, moves or closes: family `SCORE`, per unit, system and due day (with the
+month's roll-up), `due`, `met_on_time`, `met_late` and `cancelled`.
+A window is one Query per month it touches, never a Scan, and never the obligation rows
+themselves: a past or future month the window covers whole reads its roll-ups (one row per
+unit and system), the month holding today and a month covered in part read their day rows
+(see `cityops.core.counters`). A board about a single unit reads only that unit's rows.
 
 Per unit and system, for the obligations due in the window:
 - `due`: not cancelled; `met_on_time`, `met_late`: closed with that outcome;
@@ -31,15 +33,21 @@ from cityops.core.errors import InvalidInput, NotFound
 from cityops.core.ids import is_ulid
 from cityops.core.obligations import SCORE, SYSTEMS
 from cityops.core.settings import get_settings
+from cityops.directory.port import DIRECTORY, Unit
 from cityops.obligations.models import RankEntry, Record, Scoreboard, UnitRecord
 
 MAX_WINDOW_DAYS = 366
 _COUNTS = ("due", "met_on_time", "met_late", "cancelled")
 
 
-def read_counters(start: date, end: date) -> list[dict[str, Any]]:
-    """Every counter row of the window: one Query per month (and per 1 MB page)."""
-    return counters.read_window(get_settings().obligations_table, SCORE, start, end)
+def read_counters(
+    start: date, end: date, today: date, *, unit: str | None = None
+) -> list[dict[str, Any]]:
+    """The counter rows of the window (`unit`: that unit's only): one Query per month (and
+    per 1 MB page); the month holding today from its day rows (missed or still open is a
+    matter of the day), the others whole from their roll-ups."""
+    table = get_settings().obligations_table
+    return counters.read_window(table, SCORE, start, end, unit=unit, split_at=today)
 
 
 class _Tally:
@@ -55,7 +63,9 @@ class _Tally:
         self.met_on_time += counts["met_on_time"]
         self.met_late += counts["met_late"]
         self.cancelled += counts["cancelled"]
-        if date.fromisoformat(row["day"]) < today:
+        # A roll-up is never of the month holding today: all of its days fall on one side.
+        day = row.get("day") or f"{row['month']}-01"
+        if date.fromisoformat(day) < today:
             self.missed += open_
         else:
             self.still_open += open_
@@ -112,52 +122,51 @@ def parse_window(start: str | None, end: str | None, today: date) -> tuple[date,
     return first, last
 
 
-def _units(unit_ids: list[str]) -> dict[str, dict[str, Any]]:
-    from cityops.directory import store as directory
-
-    return directory.get_units(unit_ids)
+def _scope(who: Principal, unit_id: str | None) -> tuple[dict[str, Unit], str | None]:
+    """The units the board may show, by id (one Query of the directory's tree), and the unit
+    it is about (its subtree), if any."""
+    directory = DIRECTORY.current
+    anchor: str | None = None
+    if unit_id is not None:
+        unit = directory.unit(unit_id) if is_ulid(unit_id) else None
+        if unit is None or not who.sees_unit(list(unit.path)):
+            raise NotFound("No such unit.")
+        anchor = unit_id
+    elif not (who.is_city_leader or who.is_admin):
+        anchor = who.unit_id or None
+    own = directory.unit(anchor) if anchor else None
+    if anchor and own is None:
+        return {}, anchor
+    within = directory.units_within(own.path if own else None)
+    return {u.id: u for u in within if who.sees_unit(list(u.path))}, anchor
 
 
 def scoreboard(
     who: Principal, *, start: str | None, end: str | None, unit_id: str | None, today: date
 ) -> Scoreboard:
     first, last = parse_window(start, end, today)
-    anchor: str | None = None
-    if unit_id is not None:
-        units = _units([unit_id]) if is_ulid(unit_id) else {}
-        if unit_id not in units or not who.sees_unit(units[unit_id]["path"]):
-            raise NotFound("No such unit.")
-        anchor = unit_id
-    elif not (who.is_city_leader or who.is_admin):
-        anchor = who.unit_id or None
-
+    units, anchor = _scope(who, unit_id)
+    single = next(iter(units)) if anchor and len(units) == 1 else None
     tallies: dict[str, dict[str, _Tally]] = {}
-    for row in read_counters(first, last):
-        if row.get("system") not in SYSTEMS:
+    for row in read_counters(first, last, today, unit=single):
+        if row.get("system") not in SYSTEMS or row.get("unit_id") not in units:
             continue
         per_unit = tallies.setdefault(row["unit_id"], {})
         per_unit.setdefault(row["system"], _Tally()).add(row, today)
-    if anchor:
+    if anchor in units:
         tallies.setdefault(anchor, {})
-    units = _units(list(tallies))
-
-    def in_scope(uid: str) -> bool:
-        unit = units.get(uid)
-        if unit is None or not who.sees_unit(unit["path"]):
-            return False
-        return anchor is None or anchor in unit["path"]
 
     records: list[UnitRecord] = []
     totals: list[_Tally] = []
-    for uid in sorted((u for u in tallies if in_scope(u)), key=lambda u: units[u]["code"]):
+    for uid in sorted(tallies, key=lambda u: units[u].code):
         per_system = tallies[uid]
         unit_total = _Tally().merge(per_system.values())
         totals.append(unit_total)
         records.append(
             UnitRecord(
                 unit_id=uid,
-                code=units[uid]["code"],
-                name=units[uid]["name"],
+                code=units[uid].code,
+                name=units[uid].name,
                 systems={s: (per_system.get(s) or _Tally()).record() for s in SYSTEMS},
                 total=unit_total.record(),
             )

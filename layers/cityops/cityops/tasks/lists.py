@@ -83,6 +83,11 @@ def _segments(
             return None, None
         visible_unit(who, unit_id)
         partition = store.unit_partition(unit_id)
+        if not role and (low, high) == _id_range(None, None):
+            # Both roles in one key range (newest first: every lead line, then every
+            # coordinating one), so that a page is one Query.
+            both = ("unit", store.BY_UNIT, partition, f"coordinating#{low}", f"lead#{high}")
+            return unit_id, [both]
         roles = [role] if role else ["lead", "coordinating"]
         return unit_id, [(r, store.BY_UNIT, partition, f"{r}#{low}", f"{r}#{high}") for r in roles]
     created_from, created_to = created

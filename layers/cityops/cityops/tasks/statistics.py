@@ -14,7 +14,8 @@ a bucket holding just what the class needs under either policy at any time:
 
 Every change moves its task from its old bucket to its new one (−1, +1) when they differ, in
 the change's transaction; a window of days is one Query per month, whatever the number of
-units.
+units (a month the window covers whole read from its roll-ups), and one unit's figures read
+only that unit's rows.
 """
 
 from __future__ import annotations
@@ -62,8 +63,9 @@ def bucket(task: Task) -> str:
 
 def _count(task: Task, delta: int) -> Count:
     day = task.created_at.astimezone(CITY_TZ).date().isoformat()
-    parts = (task.lead_unit_id, bucket(task))
-    return Count(tasks_table(), TASKSTATS, day, parts, {"n": delta}, {"unit_id": task.lead_unit_id})
+    name = bucket(task)
+    fields = {"unit_id": task.lead_unit_id, "bucket": name}
+    return Count(tasks_table(), TASKSTATS, day, (task.lead_unit_id, name), {"n": delta}, fields)
 
 
 def counts(before: Task | None, after: Task) -> list[Count]:
@@ -114,13 +116,12 @@ def _empty() -> dict[str, int]:
 
 
 def tally(
-    rows: list[tuple[str, int]], units: set[str], today: date, policy: OnTimePolicy
+    rows: list[tuple[str, str, int]], units: set[str], today: date, policy: OnTimePolicy
 ) -> dict[str, dict[str, int]]:
-    """Counts per unit and class from counter rows (their sort key `<day>#<unit>#<bucket>`
-    and count), for the units asked about."""
+    """Counts per unit and class from counter rows (their unit, bucket and count), for the
+    units asked about."""
     out = {unit: _empty() for unit in units}
-    for sk, n in rows:
-        _day, unit, name = sk.split("#", 2)
+    for unit, name, n in rows:
         if n and unit in out:
             out[unit][class_of_bucket(name, today, policy).value] += n
     return out
@@ -138,10 +139,12 @@ def task_stats(
     check_range(from_date, to_date, ("from", "to"))
     units = _stats_units(who, unit_id)
     policy = ontime_policy()
-    found = counters.read_window(tasks_table(), TASKSTATS, from_date, to_date)
-    per_unit = tally(
-        [(r["sk"], int(r.get("n") or 0)) for r in found], {u.id for u in units}, today, policy
+    single = units[0].id if len(units) == 1 else None  # then only that unit's rows
+    found = counters.read_window(
+        tasks_table(), TASKSTATS, from_date, to_date, unit=single, rows_until=today
     )
+    counted = [(r["unit_id"], r["bucket"], int(r.get("n") or 0)) for r in found]
+    per_unit = tally(counted, {u.id for u in units}, today, policy)
     totals = _empty()
     rows = []
     for unit in units:

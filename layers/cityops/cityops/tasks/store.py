@@ -14,7 +14,8 @@ Table `TasksTable` (pk, sk):
                        gsi1sk source#<task id>): found by `?source_number=`
 - search rows:         SEARCH#<created year>#<word> / <task id>  (`cityops.core.search`, the
                        folded words of the title)
-- statistics counters: TASKSTATS#<yyyy-mm> / <created day>#<lead unit id>#<bucket>
+- statistics counters: TASKSTATS#<yyyy-mm> / D#<lead unit id>#<created day>#<bucket> and
+  the month roll-up M#<lead unit id>#<bucket> (`core.counters`)
                        (`cityops.tasks.statistics`)
 
 Index `ByUnit` (gsi1pk, gsi1sk): a unit's tasks by its role, newest first (ids are ULIDs, so a
