@@ -132,12 +132,16 @@ def _read_month(
     table: str, family: str, month: str, first: date, last: date, unit: str | None, whole: bool
 ) -> list[dict[str, Any]]:
     values = {":pk": f"{family}#{month}"}
+    if whole and unit:  # the unit's roll-ups: `M#<unit>` itself, or with more parts
+        values.update({":first": f"{MONTH}#{unit}", ":last": f"{MONTH}#{unit}#~"})
+        condition = "pk = :pk AND sk BETWEEN :first AND :last"
+        return query_all(table, page_size=PAGE, key_condition=condition, values=values)
     if whole:
-        values[":prefix"] = f"{MONTH}#{unit}#" if unit else f"{MONTH}#"
+        values[":prefix"] = f"{MONTH}#"
         condition = "pk = :pk AND begins_with(sk, :prefix)"
         return query_all(table, page_size=PAGE, key_condition=condition, values=values)
-    if unit:  # the unit's own day rows of the window, by key
-        values[":first"] = f"{DAY}#{unit}#{first.isoformat()}#"
+    if unit:  # the unit's own day rows of the window, by key (with or without more parts)
+        values[":first"] = f"{DAY}#{unit}#{first.isoformat()}"
         values[":last"] = f"{DAY}#{unit}#{last.isoformat()}#~"
         condition = "pk = :pk AND sk BETWEEN :first AND :last"
         return query_all(table, page_size=PAGE, key_condition=condition, values=values)

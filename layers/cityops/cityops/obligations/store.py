@@ -9,7 +9,8 @@ Table `NoticesTable` (pk, sk), its name in `NOTICES_TABLE`:
 Index `Inbox` (gsi1pk, gsi1sk), read newest first: "unread#" sorts after "read#", so one
 Query in descending order gives the unread notices first, each group newest first.
 
-- unread counters:     UNREAD#<user_id>#<yyyy-mm> / <day>   (`cityops.core.counters`): `unread`,
+- unread counters:     UNREAD#<user_id>#<yyyy-mm> / D#<user_id>#<day>, with the month roll-up
+    M#<user_id> (`cityops.core.counters`): `unread`,
     added to in the transaction that creates a notice (+1) or marks it read (-1), on the
     notice's day; the count is the rows of the last RETENTION_DAYS (older notices expire).
 
@@ -57,7 +58,7 @@ def inbox_sort_key(read: bool, created_at: str, nid: str) -> str:
 
 def unread_count(table_name: str, user_id: str, day: str) -> Count:
     """The change of one to a user's unread count, on the notice's day."""
-    return Count(table_name, f"UNREAD#{user_id}", day, (), {"unread": 1})
+    return Count(table_name, f"UNREAD#{user_id}", day, (user_id,), {"unread": 1})
 
 
 def _transact(items: list[dict[str, Any]]) -> bool:
@@ -102,7 +103,7 @@ def create_notice(notice: dict[str, Any]) -> bool:
         }
     }
     count = unread_count(table(), notice["user_id"], notice["day"])
-    return _transact([put, count.transaction_item()])
+    return _transact([put, *count.transaction_items()])
 
 
 def get_notice(user_id: str, nid: str) -> dict[str, Any] | None:
@@ -179,15 +180,15 @@ def mark_read(user_id: str, nid: str, created_at: str, now: str, day: str) -> bo
             ),
         }
     }
-    count = Count(table(), f"UNREAD#{user_id}", day, (), {"unread": -1})
-    return _transact([update, count.transaction_item()])
+    count = Count(table(), f"UNREAD#{user_id}", day, (user_id,), {"unread": -1})
+    return _transact([update, *count.transaction_items()])
 
 
 def unread(user_id: str, today: date) -> int:
     """How many of a user's notices are unread: the counter rows of the notices' days within
     the retention (one small Query per month)."""
     start = today - timedelta(days=RETENTION_DAYS)
-    rows = read_window(table(), f"UNREAD#{user_id}", start, today)
+    rows = read_window(table(), f"UNREAD#{user_id}", start, today, unit=user_id, rows_until=today)
     return max(0, sum(int(r.get("unread") or 0) for r in rows))
 
 
