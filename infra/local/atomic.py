@@ -1,6 +1,6 @@
 """DynamoDB checks a write's condition and applies it atomically; moto does not under
 threads (two conditional writes can both pass their check). The local stack and the tests
-serialise moto's DynamoDB writes with one lock, so that version guards behave as on AWS.
+serialise moto's DynamoDB writes (and reads) with one lock, so that version guards behave as on AWS.
 
 moto's TransactWriteItems also backs up each table once per *item* that names it (a deep
 copy of the whole table, 20 times for a change of 20 items): each transaction then costs
@@ -29,6 +29,13 @@ def make_dynamodb_writes_atomic() -> None:
         "delete_item",
         "transact_write_items",
         "batch_write_item",
+        # Reads too: a transaction whose condition fails restores its table copies, and a
+        # read iterating a table meanwhile would see it change under it (DynamoDB reads
+        # never see a transaction half-done).
+        "get_item",
+        "query",
+        "batch_get_item",
+        "transact_get_items",
     ):
         original = getattr(DynamoDBBackend, name, None)
         if original is None:
