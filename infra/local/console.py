@@ -38,10 +38,10 @@ def resolve(url_path: str, dist: Path = DIST) -> tuple[Path, str, dict[str, str]
             return (dist / "__missing__", "", {})
         candidate = index
     suffix = candidate.suffix
-    kind = TYPES.get(suffix) or mimetypes.guess_type(candidate.name)[0] or "application/octet-stream"
+    kind = (
+        TYPES.get(suffix) or mimetypes.guess_type(candidate.name)[0] or "application/octet-stream"
+    )
     cache = (
-        "public, max-age=31536000, immutable"
-        if candidate.parent.name == "assets"
-        else "no-cache"
+        "public, max-age=31536000, immutable" if candidate.parent.name == "assets" else "no-cache"
     )
     return candidate, kind, {**HEADERS, "Cache-Control": cache}

@@ -3,7 +3,7 @@ import { parseConfig } from "../src/auth/config";
 import { challengeOf } from "../src/auth/pkce";
 import { claimsOf, isExpired } from "../src/auth/session";
 
-const jwt = (payload: object) => `x.${Buffer.from(JSON.stringify(payload)).toString("base64url")}.y`;
+const jwt = (payload: object) => `x.${btoa(unescape(encodeURIComponent(JSON.stringify(payload)))).replace(/=+$/, "")}.y`;
 
 describe("sign-in", () => {
   it("reads a token's expiry and treats a past one as expired", () => {

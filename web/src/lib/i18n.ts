@@ -32,3 +32,10 @@ export function t(key: Key | string, args: Record<string, string | number> = {})
   const text = table[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, k: string) => String(args[k] ?? `{${k}}`));
 }
+
+/** A value's label under a prefix (`case.status.accepted`), or the value itself when none is known. */
+export function label(prefix: string, value: string): string {
+  const key = `${prefix}.${value}`;
+  const text = t(key);
+  return text === key ? value : text;
+}

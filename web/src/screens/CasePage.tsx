@@ -7,7 +7,7 @@ import { LegalDeadline } from "../components/LegalDeadline";
 import { Field, Loaded, Notice, ProblemView, useLoad } from "../components/ui";
 import { caseActions, mayRevealIdentity } from "../lib/actions";
 import { formatDate } from "../lib/dates";
-import { t } from "../lib/i18n";
+import { label, t } from "../lib/i18n";
 
 export function CasePage({ id, me }: { id: string; me: Me }) {
   const c = useLoad(() => get<Case>(route("/v1/cases/{case_id}", { case_id: id })).then((r) => ({ c: r.data, etag: r.etag })), [id]);
@@ -83,7 +83,7 @@ function CaseView({ c, etag, me, reload }: { c: Case; etag: string | null; me: M
         <dt>{t("cases.pseudonym")}</dt>
         <dd>{c.pseudonym}</dd>
         <dt>{t("cases.status")}</dt>
-        <dd data-testid="case-status">{c.status}</dd>
+        <dd data-testid="case-status">{label("case.status", c.status)}</dd>
         <dt>{t("cases.received_on")}</dt>
         <dd>{formatDate(c.received_on)}</dd>
         {c.handler_name ? (
@@ -99,7 +99,7 @@ function CaseView({ c, etag, me, reload }: { c: Case; etag: string | null; me: M
         <ul>
           {(open.length ? open : (c.deadlines ?? [])).map((d) => (
             <li key={d.key}>
-              {d.kind}: <LegalDeadline due={d.due_at} closed={d.status === "open" ? null : d.outcome ?? "met_on_time"} />
+              {label("case.deadline", d.kind)}: <LegalDeadline due={d.due_at} closed={d.status === "open" ? null : d.outcome ?? "met_on_time"} />
             </li>
           ))}
         </ul>

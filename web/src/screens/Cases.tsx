@@ -5,7 +5,7 @@ import type { CasePage, Me } from "../api/types";
 import { LegalDeadline } from "../components/LegalDeadline";
 import { Loaded, useLoad } from "../components/ui";
 import { formatDate } from "../lib/dates";
-import { t } from "../lib/i18n";
+import { label, t } from "../lib/i18n";
 import { matches } from "../lib/text";
 
 export function Cases({ me }: { me: Me }) {
@@ -59,7 +59,7 @@ export function Cases({ me }: { me: Me }) {
                       <td>{t(`kind.${c.kind}`)}</td>
                       <td>{c.pseudonym}</td>
                       <td>{formatDate(c.received_on)}</td>
-                      <td>{c.status}</td>
+                      <td>{label("case.status", c.status)}</td>
                       <td>
                         <LegalDeadline due={c.due_at} />
                       </td>

@@ -7,7 +7,7 @@ import { FileUploader } from "../components/FileUpload";
 import { Deadline, Field, Loaded, Notice, ProblemView, useLoad } from "../components/ui";
 import { documentActions } from "../lib/actions";
 import { formatDate, formatDateTime } from "../lib/dates";
-import { t } from "../lib/i18n";
+import { label, t } from "../lib/i18n";
 import { units } from "../lib/units";
 
 export function DocumentPage({ id, me }: { id: string; me: Me }) {
@@ -108,7 +108,7 @@ function DocumentView({ doc, etag, me, reload }: { doc: DocumentOut; etag: strin
       <h1>{doc.summary}</h1>
       <dl class="facts">
         <dt>{t("docs.status")}</dt>
-        <dd data-testid="doc-status">{doc.status}</dd>
+        <dd data-testid="doc-status">{label("doc.status", doc.status)}</dd>
         {doc.number ? (
           <>
             <dt>{t("docs.number")}</dt>
