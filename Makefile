@@ -84,12 +84,13 @@ bench: $(VENV)/.installed
 	$(PY) bench/run.py
 
 ## build: sam build, no Docker (aws-sam-cli in its own virtual environment)
-build: $(TOOLS)/.installed
+build: $(TOOLS)/.installed console
 	$(TOOLS)/bin/sam build --template template.yaml
 
 ## deploy: sam deploy (needs AWS credentials); ENV=dev|staging|prod
 deploy: build
 	$(TOOLS)/bin/sam deploy --config-env $(or $(ENV),dev)
+	$(TOOLS)/bin/python tools/deploy_console.py cityops-$(or $(ENV),dev)
 
 ## import-units: FILE=units.csv into the running local stack (or AWS with DIRECTORY_TABLE set)
 import-units: $(VENV)/.installed

@@ -63,7 +63,7 @@ class Console:
         self.page.get_by_role("navigation").get_by_role("link", name=name).click()
 
     def check(self, screen: str) -> None:
-        """Screenshots at desktop and phone width, and axe-core: no serious or critical violation."""
+        """Screenshots at desktop and phone width; axe-core finds no serious or critical issue."""
         ARTIFACTS.mkdir(exist_ok=True)
         page = self.page
         page.wait_for_load_state("networkidle")
@@ -93,7 +93,7 @@ class Console:
 
 
 @pytest.fixture
-def console(browser, stack, request):
+def console(browser, stack, request):  # noqa: F811
     context = browser.new_context(viewport=DESKTOP, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
     page = context.new_page()
     page.set_default_timeout(20_000)
