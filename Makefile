@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 3000
 MOTO_PORT ?= 5005
 
-.PHONY: run test lint check-template unit integration e2e bench build deploy openapi diagrams import-units clean
+.PHONY: console web-test browser run test lint check-template unit integration e2e bench build deploy openapi diagrams import-units clean
 
 $(VENV)/.installed: pyproject.toml layers/cityops/requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,12 +20,39 @@ $(TOOLS)/.installed: requirements-tools.txt
 	$(TOOLS)/bin/python -m pip install --quiet -r requirements-tools.txt
 	touch $@
 
-## run: the whole system locally on moto (http://127.0.0.1:$(PORT))
-run: $(VENV)/.installed
+# --- the console (web/): npm packages, the build (types from docs/openapi.json, tsc, vite, budget)
+WEB_SOURCES := $(shell find web/src web/public web/scripts -type f 2>/dev/null) \
+	web/index.html web/vite.config.ts web/tsconfig.json docs/openapi.json
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
+	cd web && npm run --silent build
+	touch $@
+
+## console: build the console into web/dist (make run serves it at /)
+console: web/dist/index.html
+
+## web-test: the console's unit tests (Vitest)
+web-test: web/node_modules/.installed
+	cd web && npm run --silent types && npx vitest run
+
+# Debian's chromium for the browser tests (Playwright drives it by its path; never its download)
+/usr/bin/chromium:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+## browser: the console in headless Chromium against a local stack
+browser: $(VENV)/.installed console /usr/bin/chromium
+	$(PY) -m pytest -q tests/browser
+
+## run: the whole system locally on moto, the console at http://127.0.0.1:$(PORT)/
+run: $(VENV)/.installed web/dist/index.html
 	PORT=$(PORT) MOTO_PORT=$(MOTO_PORT) $(PY) infra/local/stack.py
 
 ## test: install, lint, check the template, and run every test
-test: lint check-template
+test: lint check-template web-test console /usr/bin/chromium
 	$(PY) -m pytest -q -n auto --dist loadfile
 
 lint: $(VENV)/.installed
@@ -57,12 +84,13 @@ bench: $(VENV)/.installed
 	$(PY) bench/run.py
 
 ## build: sam build, no Docker (aws-sam-cli in its own virtual environment)
-build: $(TOOLS)/.installed
+build: $(TOOLS)/.installed console
 	$(TOOLS)/bin/sam build --template template.yaml
 
 ## deploy: sam deploy (needs AWS credentials); ENV=dev|staging|prod
 deploy: build
 	$(TOOLS)/bin/sam deploy --config-env $(or $(ENV),dev)
+	$(TOOLS)/bin/python tools/deploy_console.py cityops-$(or $(ENV),dev)
 
 ## import-units: FILE=units.csv into the running local stack (or AWS with DIRECTORY_TABLE set)
 import-units: $(VENV)/.installed

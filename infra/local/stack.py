@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import console  # noqa: E402
 from cron import cron_matches, rate_seconds  # noqa: E402
 from template import Function, Template  # noqa: E402
 
@@ -189,6 +190,8 @@ class Stack:
 
         self.tpl = Template()
         self.tpl.parameters["Environment"] = "dev"
+        # notices link to the console this gateway serves (web/dist), on the same origin
+        self.tpl.parameters["AppBaseUrl"] = f"http://127.0.0.1:{self.port}"
         resources.create_all(self.tpl)
         self.functions = Functions(self.tpl)
         # The seed runs here with the functions' settings (table names are shared by all).
@@ -422,10 +425,27 @@ class GatewayHandler(BaseHTTPRequestHandler):
         try:
             if url.path.startswith("/local/"):
                 return self._local(url.path, body)
+            if not url.path.startswith("/v1/") and self.command in ("GET", "HEAD"):
+                return self._console(url.path)
             return self._api(url.path, url.query, body)
         except Exception:
             traceback.print_exc()
             return self._send(500, {"message": "Internal Server Error"})
+
+    # --- the console (web/dist) ------------------------------------------------------------
+    def _console(self, path: str) -> None:
+        found = console.resolve(path)
+        if found is None:
+            return self._send(
+                404,
+                _problem(404, "Not found", "The console is not built: run make run."),
+                content_type="application/problem+json",
+            )
+        file, kind, headers = found
+        if not file.is_file():
+            return self._send(404, {"message": "Not Found"})
+        data = file.read_bytes() if self.command == "GET" else b""
+        return self._send(200, data, headers, content_type=kind)
 
     # --- /local helpers -------------------------------------------------------------------
     def _json(self, body: bytes) -> dict[str, Any] | None:
@@ -595,6 +615,9 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     width = max(len(u["username"]) for u in stack.users)
     lines = [
+        f"CityOps console: {base}/  (sign in with a demo user below)"
+        if console.resolve("/")
+        else f"CityOps console: not built (npm run build in web/), API at {base}",
         "",
         f"CityOps is running locally at {base}  (AWS services: moto at "
         f"http://127.0.0.1:{moto_port})",

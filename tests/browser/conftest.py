@@ -1,0 +1,101 @@
+"""Browser fixtures: the console in headless Chromium (Debian's `chromium`, driven by
+Playwright through its executable path; Playwright's own browser download is never used),
+against one local stack started as `make run` (tests/e2e/conftest.py's `stack`, shared by
+every test of the worker). Screenshots go to tests/browser/artifacts/ (git-ignored)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.e2e.conftest import DEMO_PASSWORD, ROOT, reset_clock, stack  # noqa: F401
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+DESKTOP = {"width": 1280, "height": 860}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Browser:
+    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: make test installs it"
+    assert AXE.exists(), "axe-core is missing: make test installs the console's npm packages"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        yield browser
+        browser.close()
+
+
+class Console:
+    """One official's tab on the console."""
+
+    def __init__(self, page: Page, base: str, name: str):
+        self.page, self.base, self.name = page, base, name
+        self.outside: list[str] = []
+        page.on("request", self._watch)
+
+    def _watch(self, request: Any) -> None:
+        if (
+            not request.url.startswith((self.base, "data:", "blob:"))
+            and "127.0.0.1" not in request.url
+        ):
+            self.outside.append(request.url)
+
+    def open(self, path: str) -> None:
+        self.page.goto(self.base + path)
+
+    def sign_in(self, username: str) -> None:
+        self.open("/")
+        self.page.get_by_label("Tên đăng nhập").fill(username)
+        self.page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+        self.page.get_by_role("button", name="Đăng nhập").click()
+        expect(self.page.get_by_role("navigation", name="Điều hướng chính")).to_be_visible()
+
+    def nav(self, name: str) -> None:
+        self.page.get_by_role("navigation").get_by_role("link", name=name).click()
+
+    def check(self, screen: str) -> None:
+        """Screenshots at desktop and phone width; axe-core finds no serious or critical issue."""
+        ARTIFACTS.mkdir(exist_ok=True)
+        page = self.page
+        page.wait_for_load_state("networkidle")
+        for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+            page.set_viewport_size(size)
+            page.wait_for_timeout(150)
+            page.screenshot(
+                path=str(ARTIFACTS / f"{self.name}-{screen}-{label}.png"), full_page=True
+            )
+            if label == "phone":
+                overflow = page.evaluate(
+                    "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+                )
+                assert overflow <= 1, f"{screen} scrolls sideways at 390 px ({overflow} px)"
+        page.set_viewport_size(DESKTOP)
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}})"
+        )
+        bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        assert not bad, json.dumps(
+            [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:5]) for v in bad],
+            ensure_ascii=False,
+        )
+        assert not self.outside, f"requests to other hosts: {self.outside}"
+
+
+@pytest.fixture
+def console(browser, stack, request):  # noqa: F811
+    context = browser.new_context(viewport=DESKTOP, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield Console(page, stack.base, request.node.name.removeprefix("test_")[:60])
+    context.close()

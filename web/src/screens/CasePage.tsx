@@ -1,0 +1,126 @@
+// A case: its legal deadlines with working days left, the actions the user may take, and for
+// the assigned handler a reveal of the denunciator's identity that says the read is recorded.
+import { useState } from "preact/hooks";
+import { get, post, route } from "../api/client";
+import type { Case, CaseIdentityOut, Me } from "../api/types";
+import { LegalDeadline } from "../components/LegalDeadline";
+import { Field, Loaded, Notice, ProblemView, useLoad } from "../components/ui";
+import { caseActions, mayRevealIdentity } from "../lib/actions";
+import { formatDate } from "../lib/dates";
+import { label, t } from "../lib/i18n";
+
+export function CasePage({ id, me }: { id: string; me: Me }) {
+  const c = useLoad(() => get<Case>(route("/v1/cases/{case_id}", { case_id: id })).then((r) => ({ c: r.data, etag: r.etag })), [id]);
+  return <Loaded state={c}>{(d) => <CaseView c={d.c} etag={d.etag} me={me} reload={c.reload} />}</Loaded>;
+}
+
+function Identity({ c }: { c: Case }) {
+  const [asked, setAsked] = useState(false);
+  const [identity, setIdentity] = useState<CaseIdentityOut | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const reveal = async () => {
+    try {
+      setIdentity((await get<CaseIdentityOut>(route("/v1/cases/{case_id}/identity", { case_id: c.id }))).data);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <section class="panel" aria-labelledby="id-h">
+      <h2 id="id-h">{t("cases.reveal")}</h2>
+      <p class="warning">{t("cases.reveal_warning")}</p>
+      {!asked ? (
+        <button type="button" onClick={() => setAsked(true)}>
+          {t("cases.reveal")}
+        </button>
+      ) : !identity ? (
+        <button type="button" class="primary" onClick={reveal}>
+          {t("cases.reveal_confirm")}
+        </button>
+      ) : (
+        <dl class="facts" aria-label={t("cases.identity")}>
+          <dt>Họ tên</dt>
+          <dd>{identity.name}</dd>
+          <dt>Địa chỉ</dt>
+          <dd>{identity.address ?? "—"}</dd>
+          <dt>Điện thoại</dt>
+          <dd>{identity.phone ?? "—"}</dd>
+        </dl>
+      )}
+      <ProblemView error={error} />
+    </section>
+  );
+}
+
+function CaseView({ c, etag, me, reload }: { c: Case; etag: string | null; me: Me; reload: () => void }) {
+  const [note, setNote] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const actions = caseActions(me, c);
+  const act = async (action: string) => {
+    setError(null);
+    setDone(null);
+    const body = action === "assign" ? { handler_id: me.id, ...(note ? { note } : {}) } : note ? { note } : {};
+    try {
+      await post(`${route("/v1/cases/{case_id}", { case_id: c.id })}/${action}`, body, etag);
+      setDone(t("action.done", { a: t(`action.${action}`) }));
+      setNote("");
+      reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const open = (c.deadlines ?? []).filter((d) => d.status === "open");
+  return (
+    <>
+      <p>
+        <a href="/cases">← {t("back")}</a>
+      </p>
+      <h1>
+        {t(`kind.${c.kind}`)} {c.reference}
+      </h1>
+      <dl class="facts">
+        <dt>{t("cases.pseudonym")}</dt>
+        <dd>{c.pseudonym}</dd>
+        <dt>{t("cases.status")}</dt>
+        <dd data-testid="case-status">{label("case.status", c.status)}</dd>
+        <dt>{t("cases.received_on")}</dt>
+        <dd>{formatDate(c.received_on)}</dd>
+        {c.handler_name ? (
+          <>
+            <dt>Người xử lý</dt>
+            <dd>{c.handler_name}</dd>
+          </>
+        ) : null}
+      </dl>
+      {c.summary ? <p class="content">{c.summary}</p> : null}
+      <section aria-labelledby="dl-h">
+        <h2 id="dl-h">{t("cases.deadlines")}</h2>
+        <ul>
+          {(open.length ? open : (c.deadlines ?? [])).map((d) => (
+            <li key={d.key}>
+              {label("case.deadline", d.kind)}: <LegalDeadline due={d.due_at} closed={d.status === "open" ? null : d.outcome ?? "met_on_time"} />
+            </li>
+          ))}
+        </ul>
+      </section>
+      <ProblemView error={error} />
+      <Notice text={done} />
+      {actions.length ? (
+        <div class="panel">
+          <Field label={t("cases.note")} id="case-note">
+            <input id="case-note" value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+          </Field>
+          <div class="toolbar">
+            {actions.map((a) => (
+              <button type="button" key={a} class={a === "accept" ? "primary" : undefined} onClick={() => act(a)}>
+                {t(`action.${a}`)}
+              </button>
+            ))}
+          </div>
+        </div>
+      ) : null}
+      {mayRevealIdentity(me, c) ? <Identity c={c} /> : null}
+    </>
+  );
+}
