@@ -17,8 +17,7 @@ export function linkPath(link: string): string {
 }
 
 function unreadOf(page: InboxPage): number {
-  const counted = (page as InboxPage & { unread_count?: number }).unread_count;
-  return typeof counted === "number" ? counted : page.items.filter((n) => !n.read).length;
+  return page.unread; // every unread notice of the caller's, not only this page's
 }
 
 function Inbox() {
