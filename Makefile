@@ -79,9 +79,24 @@ openapi: $(VENV)/.installed
 diagrams: $(VENV)/.installed
 	$(PY) tools/diagrams.py --write
 
-## bench: cold-start and per-operation figures, written to bench/results/
-bench: $(VENV)/.installed
-	$(PY) bench/run.py
+# The cold starts are measured on Python 3.13, the runtime's version, in an environment with
+# what Lambda has (boto3) and the layer's requirements; moto's server runs in $(VENV).
+BENCH313 := .venv-bench313
+PYTHON313 ?= $(shell for p in python3.13 $$HOME/.pyenv/versions/3.13*/bin/python3.13; do \
+	$$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null && { echo $$p; break; }; \
+	done)
+
+$(BENCH313)/.installed: layers/cityops/requirements.txt requirements-dev.txt
+	@test -n "$(PYTHON313)" || { echo "make bench measures cold starts on Python 3.13 (the Lambda runtime's version), and no python3.13 was found: install it, or set PYTHON313=/path/to/python3.13." >&2; exit 1; }
+	test -x $(BENCH313)/bin/python || $(PYTHON313) -m venv $(BENCH313)
+	$(BENCH313)/bin/python -m pip install --quiet -r layers/cityops/requirements.txt \
+		$$(grep '^boto3==' requirements-dev.txt)
+	touch $@
+
+## bench: cold starts (3.13 and 3.11, interleaved, against a minimal handler), per-operation
+## figures and statistics costs, written to bench/results/ (BENCH_RUNS rounds, 7 by default)
+bench: $(VENV)/.installed $(BENCH313)/.installed
+	BENCH_PYTHON313=$(BENCH313)/bin/python $(PY) bench/run.py
 
 ## build: sam build, no Docker (aws-sam-cli in its own virtual environment)
 build: $(TOOLS)/.installed console

@@ -7,6 +7,10 @@ are in `cityops.tasks` (`assign`, `edit`, `progress`, `extensions`, `completion`
 
 from __future__ import annotations
 
+import gc
+
+gc.disable()  # no collections while the modules load (a cold start's 30-40 ms)
+
 from datetime import date
 from typing import Annotated, Literal
 
@@ -46,6 +50,9 @@ from cityops.tasks.models import (
     TaskStats,
 )
 from cityops.tasks.policy import StatusClass, TaskSource
+
+gc.enable()
+gc.freeze()  # what the imports made is never collected: later collections skip it
 
 logger = Logger()
 app = make_resolver()

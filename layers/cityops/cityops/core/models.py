@@ -44,7 +44,7 @@ def nfc(text: str) -> str:
 class Request(BaseModel):
     """A request body: unknown fields are refused, text is stripped and NFC-normalised."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -77,7 +77,7 @@ class Reply(BaseModel):
     """A reply body: unknown fields are left out, and every `<x>_on` declared beside an
     instant `<x>_at` (or `<x>`) is that instant's date in Asia/Ho_Chi_Minh."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
     _local_days: ClassVar[dict[str, str]] = {}
 
     @classmethod

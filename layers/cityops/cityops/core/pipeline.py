@@ -57,7 +57,7 @@ class Entity(BaseModel):
     """A domain object: its id, version, state, deadlines and times. Subclasses add their
     fields and behaviour and know nothing of DynamoDB or HTTP."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, defer_build=True)
     entity_type: ClassVar[str] = "entity"  # "task", "case": the first part of its ref
 
     id: str

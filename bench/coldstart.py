@@ -1,0 +1,433 @@
+"""Cold starts that tell the truth: every HTTP function against a floor, interleaved.
+
+The parent (this module, in `.venv`) starts moto's server, creates the resources of
+template.yaml with the local stack's code (`infra/local/resources.py`) and loads the local
+stack's seed (units, calendar, users, registers, the indicators' catalogue). Then, round by
+round, it runs the floor (`bench/floor/app.py`) and each function in a fresh process of the
+interpreter under test, in an order shuffled each round, so that the load of a shared machine
+falls on all alike. A child imports nothing but its handler: no pytest, no moto, no conftest.
+
+What a child measures, from its first line to its reply:
+- `import`: loading the handler module (the function's app.py, from a copy of the code laid
+  out as on Lambda: `python/` holds the layer with `.pyc` compiled by the interpreter under
+  test, unchecked-hash as `make build` does; the handler's folder has app.py alone);
+- `first`: its first real request, a write against moto (clients made, the settings and the
+  calendar read, the transaction, the event);
+- CPU time (`time.process_time`) and wall time of both. CPU time is what the ratio is taken
+  on: wall time includes moto's server, which runs in the parent.
+Min and median of BENCH_RUNS rounds. Figures are printed and written, never asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "infra" / "local"))
+
+FUNCTIONS = ("directory", "tasks", "cases", "documents", "reports", "deadlines")
+REGION = "ap-southeast-1"
+
+CHILD = r"""
+import json, os, sys, time
+c0, w0 = time.process_time(), time.perf_counter()
+import importlib.util
+spec = importlib.util.spec_from_file_location("app", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+c1, w1 = time.process_time(), time.perf_counter()
+modules = len(sys.modules)
+event = json.loads(sys.argv[2])
+
+class Context:
+    function_name = "bench"
+    memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:ap-southeast-1:123456789012:function:bench"
+    aws_request_id = "bench-request"
+    def get_remaining_time_in_millis(self):
+        return 10_000
+
+c2, w2 = time.process_time(), time.perf_counter()
+reply = module.lambda_handler(event, Context())
+c3, w3 = time.process_time(), time.perf_counter()
+print("\n" + json.dumps({"import_cpu": c1 - c0, "import_wall": w1 - w0,
+                         "first_cpu": c3 - c2, "first_wall": w3 - w2,
+                         "modules": modules, "status": reply["statusCode"],
+                         "body": reply["statusCode"] >= 300 and reply.get("body") or None}))
+"""
+
+
+# --- the world the children call ----------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class World:
+    """moto's server with template.yaml's resources and the local stack's seed."""
+
+    def __init__(self) -> None:
+        self.port = _free_port()
+        os.environ.update(
+            AWS_ENDPOINT_URL=f"http://127.0.0.1:{self.port}",
+            AWS_ACCESS_KEY_ID="bench",
+            AWS_SECRET_ACCESS_KEY="bench",  # noqa: S106 (moto takes any)
+            AWS_DEFAULT_REGION=REGION,
+            AWS_REGION=REGION,
+            POWERTOOLS_TRACE_DISABLED="true",
+            CITYOPS_ENV="local",
+        )
+        import logging
+
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        from atomic import make_dynamodb_writes_atomic
+
+        make_dynamodb_writes_atomic()
+        self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        self.moto.start()
+
+        import resources
+        import seed
+        from template import Template
+
+        self.tpl = Template()
+        self.tpl.parameters["Environment"] = "dev"
+        resources.create_all(self.tpl)
+        self.specs = {fn.code_dir.name: fn for fn in self.tpl.functions().values()}
+        os.environ.update(self.specs["directory"].environment)
+        os.environ["CITYOPS_ENV"] = "local"
+        seed.load(self.tpl.refs["UserPool"])
+        self.people = self._people()
+        self.round = 0
+
+    def _people(self) -> dict[str, dict[str, Any]]:
+        import boto3
+        from cityops.directory import store
+
+        cognito = boto3.client("cognito-idp")
+        people = {}
+        for username, unit_code, roles in (
+            ("admin", "VP-UBND", "admin"),
+            ("chairman", "UBND-HN", "city_leader"),
+            ("vp.clerk", "VP-UBND", "clerk"),
+            ("sotc.leader", "SO-TC", "unit_leader"),
+        ):
+            user = cognito.admin_get_user(UserPoolId=self.tpl.refs["UserPool"], Username=username)
+            sub = next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
+            unit = store.find_unit_by_code(unit_code)
+            people[username] = {
+                "sub": sub,
+                "username": username,
+                "name": username,
+                "unit_id": unit["id"],
+                "roles": roles,
+            }
+        self.units = {
+            code: store.find_unit_by_code(code)["id"]
+            for code in ("UBND-HN", "VP-UBND", "SO-TC", "SO-XD")
+        }
+        return people
+
+    def environment(self, name: str) -> dict[str, str]:
+        keep = ("PATH", "HOME", "LANG", "SYSTEMROOT", "TMPDIR")
+        env = {k: v for k, v in os.environ.items() if k in keep}
+        env.update(
+            {k: os.environ[k] for k in os.environ if k.startswith("AWS_")},
+            POWERTOOLS_TRACE_DISABLED="true",
+            POWERTOOLS_SERVICE_NAME=name,
+            PYTHONDONTWRITEBYTECODE="1",  # /var/task and /opt are read-only on Lambda
+            AWS_LAMBDA_FUNCTION_NAME=name,
+        )
+        if name != "floor":
+            env.update(self.specs[name].environment)
+        else:
+            env["DIRECTORY_TABLE"] = self.specs["directory"].environment["DIRECTORY_TABLE"]
+        env["CITYOPS_ENV"] = "local"
+        return env
+
+    def first_request(self, name: str) -> dict[str, Any]:
+        """Each function's first request: a create (a write, its clients, the calendar)."""
+        self.round += 1
+        n = self.round
+        if name == "floor":
+            body = {"unit_id": self.units["SO-TC"], "text": f"Ghi chú {n}"}
+            return event("POST", "/v1/notes", body=body)
+        if name == "directory":
+            body = {
+                "code": f"SO-BENCH{n}",
+                "name": f"Sở Thử nghiệm {n}",
+                "kind": "department",
+                "parent_id": self.units["UBND-HN"],
+            }
+            return event("POST", "/v1/units", who=self.people["admin"], body=body)
+        if name == "tasks":
+            body = {
+                "title": f"Rà soát, đẩy nhanh giải ngân vốn đầu tư công ({n})",
+                "content": "Sở Tài chính chủ trì, phối hợp Sở Xây dựng, báo cáo UBND Thành phố.",
+                "source": "people_committee",
+                "source_document": {"number_symbol": f"{n}/QĐ-UBND", "issued_on": "2026-11-20"},
+                "lead_unit_id": self.units["SO-TC"],
+                "coordinating_unit_ids": [self.units["SO-XD"]],
+                "due_in_working_days": 10,
+                "priority": "high",
+            }
+            return event("POST", "/v1/tasks", who=self.people["chairman"], body=body)
+        if name == "cases":
+            from datetime import date
+
+            body = {
+                "received_on": date.today().isoformat(),
+                "kind": "complaint",
+                "complaint_round": "first_time",
+                "channel": "reception",
+                "summary": f"Khiếu nại quyết định thu hồi đất ({n})",
+                "learned_on": date.today().isoformat(),
+                "identity": {"name": "Trần Văn Khiếu", "phone": "0987654321"},
+                "original_text": "Tôi là Trần Văn Khiếu, khiếu nại ...",
+            }
+            return event("POST", "/v1/cases", who=self.people["vp.clerk"], body=body)
+        if name == "documents":
+            from datetime import date
+
+            today = date.today().isoformat()
+            body = {
+                "received_on": today,
+                "issuing_body": "Văn phòng Chính phủ",
+                "number_symbol": f"{n}/VPCP-KTTH",
+                "issued_on": today,
+                "doc_type": "CV",
+                "summary": "Về việc triển khai Quy hoạch Thủ đô",
+                "urgency": "normal",
+            }
+            return event("POST", "/v1/documents/incoming", who=self.people["vp.clerk"], body=body)
+        if name == "reports":
+            body = {
+                "code": f"BC-BENCH-{n}",
+                "name": f"Báo cáo thử nghiệm {n}",
+                "indicator_codes": ["TNGT_VU", "TNGT_CHET", "THU_NSNN"],
+                "reporting_unit_kinds": ["ward"],
+                "receiving_unit_id": self.units["VP-UBND"],
+                "period_type": "monthly",
+                "deadline_working_days": 2,
+            }
+            return event("POST", "/v1/report-forms", who=self.people["admin"], body=body)
+        if name == "deadlines":
+            # A new user each round: their settings are written for the first time (version 0).
+            who = {**self.people["sotc.leader"], "sub": f"bench-{n}", "username": f"bench-{n}"}
+            return event(
+                "PUT",
+                "/v1/me/notifications",
+                who=who,
+                body={"email": True, "sms": False},
+                headers={"if-match": '"0"'},
+            )
+        raise ValueError(name)
+
+    def stop(self) -> None:
+        self.moto.stop()
+
+
+def event(
+    method: str,
+    path: str,
+    *,
+    who: dict | None = None,
+    body: Any = None,
+    headers: dict | None = None,
+) -> dict:
+    """A payload 2.0 event as the HTTP API sends it (claims as strings, lists as "[a b]")."""
+    context: dict[str, Any] = {
+        "accountId": "123456789012",
+        "apiId": "bench",
+        "domainName": "bench",
+        "domainPrefix": "bench",
+        "requestId": "bench",
+        "routeKey": f"{method} {path}",
+        "stage": "$default",
+        "time": "01/Jan/2027:00:00:00 +0000",
+        "timeEpoch": 0,
+        "http": {
+            "method": method,
+            "path": path,
+            "protocol": "HTTP/1.1",
+            "sourceIp": "127.0.0.1",
+            "userAgent": "bench",
+        },
+    }
+    if who is not None:
+        claims = {
+            "sub": who["sub"],
+            "cognito:username": who["username"],
+            "name": who["name"],
+            "custom:unit_id": who["unit_id"],
+            "cognito:groups": f"[{who['roles']}]",
+        }
+        context["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
+    return {
+        "version": "2.0",
+        "routeKey": f"{method} {path}",
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": {"content-type": "application/json", **(headers or {})},
+        "requestContext": context,
+        "isBase64Encoded": False,
+        "body": json.dumps(body) if body is not None else None,
+    }
+
+
+# --- the code, laid out as on Lambda ------------------------------------------------------------
+
+
+def lay_out(python: str, into: Path) -> dict[str, Path]:
+    """`into/python`: the layer's package, compiled by `python` as `make build` compiles it;
+    `into/<name>/app.py`: each handler, uncompiled (Lambda compiles it at every cold start,
+    as it does the floor's). Returns each handler's path."""
+    layer = into / "python"
+    shutil.copytree(
+        ROOT / "layers" / "cityops" / "cityops",
+        layer / "cityops",
+        ignore=shutil.ignore_patterns("__pycache__", "*.json.gz"),
+    )
+    subprocess.run(
+        [python, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash", str(layer)],
+        check=True,
+    )
+    handlers = {}
+    for name in ("floor", *FUNCTIONS):
+        source = ROOT / "bench" / "floor" if name == "floor" else ROOT / "functions" / name
+        (into / name).mkdir()
+        shutil.copy(source / "app.py", into / name / "app.py")
+        handlers[name] = into / name / "app.py"
+    return handlers
+
+
+def child(python: str, layer: Path, handler: Path, env: dict, request: dict) -> dict:
+    env = {**env, "PYTHONPATH": str(layer)}
+    out = subprocess.run(
+        [python, "-c", CHILD, str(handler), json.dumps(request)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=handler.parent,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"{handler.parent.name}: {out.stderr[-3000:]}")
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    if figures["status"] >= 300:
+        raise RuntimeError(f"{handler.parent.name}: {figures['status']} {figures['body']}")
+    return figures
+
+
+def measure(world: World, python: str, runs: int, names: tuple[str, ...] = FUNCTIONS) -> dict:
+    version = subprocess.run(
+        [python, "-c", "import sys; print(sys.version.split()[0])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    with tempfile.TemporaryDirectory(prefix="cityops-bench-") as tmp:
+        handlers = lay_out(python, Path(tmp))
+        samples: dict[str, list[dict]] = {name: [] for name in ("floor", *names)}
+        for _ in range(runs):
+            order = list(samples)
+            random.shuffle(order)
+            for name in order:
+                samples[name].append(
+                    child(
+                        python,
+                        Path(tmp) / "python",
+                        handlers[name],
+                        world.environment(name),
+                        world.first_request(name),
+                    )
+                )
+    return summarise(version, runs, samples)
+
+
+def summarise(version: str, runs: int, samples: dict[str, list[dict]]) -> dict:
+    def stats(values: list[float]) -> dict[str, float]:
+        return {"min": round(min(values), 4), "median": round(statistics.median(values), 4)}
+
+    out: dict[str, Any] = {"python": version, "runs": runs, "functions": {}}
+    for name, runs_ in samples.items():
+        figures = {
+            key: stats([r[key] for r in runs_])
+            for key in ("import_cpu", "first_cpu", "import_wall", "first_wall")
+        }
+        figures["cpu"] = stats([r["import_cpu"] + r["first_cpu"] for r in runs_])
+        figures["wall"] = stats([r["import_wall"] + r["first_wall"] for r in runs_])
+        figures["modules"] = runs_[0]["modules"]
+        out["functions"][name] = figures
+    floor = out["functions"]["floor"]
+    for figures in out["functions"].values():
+        figures["ratio_cpu_median"] = round(figures["cpu"]["median"] / floor["cpu"]["median"], 2)
+        figures["ratio_cpu_min"] = round(figures["cpu"]["min"] / floor["cpu"]["min"], 2)
+        figures["ratio_wall_median"] = round(figures["wall"]["median"] / floor["wall"]["median"], 2)
+    return out
+
+
+def table(result: dict) -> str:
+    lines = [
+        f"cold starts on Python {result['python']}, {result['runs']} rounds interleaved "
+        "(CPU seconds, min / median; ratio = CPU median ÷ the floor's):",
+        f"  {'':<10} {'import':>15} {'first request':>15} {'total CPU':>15} {'wall median':>11}"
+        f" {'modules':>7} {'ratio':>6} {'(min)':>6}",
+    ]
+    for name, f in result["functions"].items():
+        lines.append(
+            f"  {name:<10} {f['import_cpu']['min']:>7.3f}/{f['import_cpu']['median']:<7.3f}"
+            f" {f['first_cpu']['min']:>7.3f}/{f['first_cpu']['median']:<7.3f}"
+            f" {f['cpu']['min']:>7.3f}/{f['cpu']['median']:<7.3f} {f['wall']['median']:>11.3f}"
+            f" {f['modules']:>7} {f['ratio_cpu_median']:>5.2f}x {f['ratio_cpu_min']:>5.2f}x"
+        )
+    return "\n".join(lines)
+
+
+def interpreters() -> list[str]:
+    """Python 3.13 (the runtime's: BENCH_PYTHON313, or .venv-bench313) and this one (3.11)."""
+    found = []
+    py313 = os.environ.get("BENCH_PYTHON313") or str(ROOT / ".venv-bench313" / "bin" / "python")
+    if Path(py313).exists():
+        found.append(os.path.abspath(py313))  # not resolved: a venv's python is a link
+    else:
+        print(f"no Python 3.13 bench environment at {py313} (make bench creates it)")
+    found.append(sys.executable)
+    return found
+
+
+def main() -> int:
+    runs = int(os.environ.get("BENCH_RUNS", "7"))
+    results_dir = Path(os.environ.get("BENCH_RESULTS", ROOT / "bench" / "results"))
+    results_dir.mkdir(parents=True, exist_ok=True)
+    names = tuple(os.environ.get("BENCH_FUNCTIONS", ",".join(FUNCTIONS)).split(","))
+    world = World()
+    try:
+        everything = {}
+        for python in interpreters():
+            result = measure(world, python, runs, names)
+            everything[result["python"]] = result
+            print(table(result), flush=True)
+    finally:
+        world.stop()
+    (results_dir / "cold_start.json").write_text(json.dumps(everything, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
