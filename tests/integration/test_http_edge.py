@@ -3,6 +3,8 @@ media types, nesting, and nothing hostile answered with a 500."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 # One body route per function, and who calls it ("" is nobody: the anonymous intake).
@@ -93,3 +95,87 @@ def test_a_base64_body_that_does_not_decode_is_a_422_not_a_500(function, route):
     reply = function(name).lambda_handler(event, FakeContext())
     assert reply["statusCode"] == 422, reply
     assert json.loads(reply["body"])["type"].endswith("/invalid-input")
+
+
+# A text field of one body route per system.
+TEXT_FIELDS = [
+    (BODY_ROUTES[0], "name"),
+    (BODY_ROUTES[1], "subject"),
+    (BODY_ROUTES[2], "title"),
+    (BODY_ROUTES[3], "summary"),
+    (BODY_ROUTES[4], "name"),
+]
+REFUSED = {
+    "NUL": "\x00",
+    "C0 bell": "\x07",
+    "escape": "\x1b",
+    "DEL": "\x7f",
+    "C1 NEL": "\x85",
+    "C1 CSI": "\x9b",
+    "LRE": "\u202a",
+    "RLO": "\u202e",
+    "LRI": "\u2066",
+    "PDI": "\u2069",
+    "BOM": "\ufeff",
+    "noncharacter FFFF": "\uffff",
+    "noncharacter FFFE": "\ufffe",
+    "zero-width space": "\u200b",
+    "line separator": "\u2028",
+}
+
+
+@pytest.mark.parametrize(("route", "field"), TEXT_FIELDS, ids=lambda x: x[0] if x else "")
+@pytest.mark.parametrize("char", REFUSED.values(), ids=REFUSED.keys())
+def test_a_control_or_formatting_character_in_a_text_field_is_a_422_naming_it(
+    send, route, field, char
+):
+    status, _, problem = send(route, json.dumps({field: f"Đơn{char}thư"}))
+    assert status == 422, problem
+    mine = [e for e in problem["errors"] if e["loc"] == ["body", field]]
+    assert mine and f"U+{ord(char):04X}" in mine[0]["msg"], problem["errors"]
+
+
+def test_characters_are_refused_in_lists_and_nested_objects_too():
+    from cityops.core.models import Request
+    from pydantic import BaseModel, ValidationError
+
+    class Part(BaseModel):  # a nested model that is not itself a Request
+        text: str
+
+    class Body(Request):
+        tags: list[str]
+        part: Part
+
+    Body.model_validate({"tags": ["a\nb"], "part": {"text": "c\td"}})
+    with pytest.raises(ValidationError, match=r"U\+202E"):
+        Body.model_validate({"tags": ["a\u202eb"], "part": {"text": "c"}})
+    with pytest.raises(ValidationError, match=r"U\+0000"):
+        Body.model_validate({"tags": [], "part": {"text": "c\x00"}})
+
+
+def test_line_breaks_tabs_and_vietnamese_text_are_kept():
+    from cityops.core.models import refused_character
+
+    for text in ("Kính gửi:\r\n\tUBND phường", "Nguyễn Thị Ánh 👩‍👩‍👧", "số 12/2026/QĐ-UBND"):
+        assert refused_character(text) is None
+
+
+def test_every_body_of_every_route_is_a_request_model():
+    """So that every system's text fields get the refusal above (and strip and NFC)."""
+    from cityops.core.models import Request
+    from cityops.reports import submission
+
+    from tests.conftest import load_function
+
+    seen = 0
+    for name in ("cases", "directory", "tasks", "documents", "reports", "deadlines"):
+        app = load_function(name).app
+        for route in app._static_routes + app._dynamic_routes:
+            for param in route.dependant.body_params:
+                seen += 1
+                model = param.field_info.annotation
+                if route.path == "/v1/reports/<report_id>/<action>":
+                    assert all(issubclass(m, Request) for _, m in submission.ACTIONS.values())
+                    continue
+                assert isinstance(model, type) and issubclass(model, Request), route.path
+    assert seen > 30

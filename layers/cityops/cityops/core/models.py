@@ -41,14 +41,57 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# Allowed although they are controls or formats: line breaks and tabs (multi-line text) and
+# the zero-width (non-)joiners that emoji and some scripts need.
+_ALLOWED = frozenset("\t\n\r\u200c\u200d")
+
+
+def refused_character(text: str) -> str | None:
+    """The first character no text field may hold, or None: C0/C1 controls (NUL among them)
+    but tab and line breaks; formatting characters (bidi embeddings and overrides
+    U+202A–202E, isolates U+2066–2069, marks, BOM U+FEFF, zero-width space); the line and
+    paragraph separators U+2028/2029; lone surrogates; and noncharacters (U+FFFE, U+FFFF, …)."""
+    for char in text:
+        if char in _ALLOWED:
+            continue
+        code = ord(char)
+        if (
+            unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp")
+            or 0xFDD0 <= code <= 0xFDEF
+            or (code & 0xFFFE) == 0xFFFE
+        ):
+            return char
+    return None
+
+
+def _check_text(value: object) -> None:
+    if isinstance(value, str):
+        char = refused_character(value)
+        if char is not None:
+            raise ValueError(
+                f"contains the control or formatting character U+{ord(char):04X}, which text "
+                "may not hold (only line breaks and tabs are allowed)"
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key)
+            _check_text(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _check_text(item)
+
+
 class Request(BaseModel):
-    """A request body: unknown fields are refused, text is stripped and NFC-normalised."""
+    """A request body: unknown fields are refused; text is stripped, NFC-normalised, and may
+    hold no control or formatting character but line breaks and tabs (`refused_character`),
+    at any depth (in lists and nested objects too)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     @field_validator("*", mode="before")
     @classmethod
     def _nfc(cls, value: object) -> object:
+        _check_text(value)
         if isinstance(value, str):
             return nfc(value)
         return value
