@@ -8,7 +8,6 @@ Routing and translation only, a Router per group of routes; the use cases are th
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Annotated
 
 from aws_lambda_powertools import Logger
@@ -54,7 +53,7 @@ from cityops.cases.replies import (
 )
 from cityops.core import clock
 from cityops.core.api import PROBLEM, caller, idempotent, if_match, make_resolver, reply
-from cityops.core.params import Cursor, Day, Limit, UnitFilter, ulid_path
+from cityops.core.params import Cursor, Day, From, Limit, To, UnitFilter, ulid_path
 
 logger = Logger()
 app = make_resolver()
@@ -182,8 +181,8 @@ def list_cases(
 
 @lists.get("/v1/cases/stats")
 def case_stats(
-    from_date: Annotated[date | None, Query(alias="from")] = None,
-    to_date: Annotated[date | None, Query(alias="to")] = None,
+    from_date: From = None,
+    to_date: To = None,
     unit_id: UnitFilter = None,
     kind: Annotated[CaseKind | None, Query()] = None,
 ) -> Response[CaseStats]:

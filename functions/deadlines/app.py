@@ -16,7 +16,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from cityops.core import clock
 from cityops.core.api import caller, if_match, make_resolver, reply
-from cityops.core.params import Cursor, Limit
+from cityops.core.params import Cursor, From, Limit, To
 from cityops.obligations import inbox, scoreboard
 from cityops.obligations.models import (
     InboxPage,
@@ -28,8 +28,6 @@ from cityops.obligations.models import (
 
 logger = Logger()
 app = make_resolver()
-
-Day = Annotated[str | None, Query(max_length=10, description="A date, YYYY-MM-DD")]
 
 
 @app.get("/v1/inbox")
@@ -60,10 +58,8 @@ def put_notification_settings(
 
 @app.get("/v1/scoreboard")
 def get_scoreboard(
-    from_: Annotated[
-        str | None, Query(alias="from", max_length=10, description="A date, YYYY-MM-DD")
-    ] = None,
-    to: Day = None,
+    from_: From = None,
+    to: To = None,
     unit_id: Annotated[str | None, Query(max_length=26, description="A unit's id")] = None,
 ) -> Response[Scoreboard]:
     today = clock.today()

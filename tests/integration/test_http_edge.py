@@ -179,3 +179,49 @@ def test_every_body_of_every_route_is_a_request_model():
                     continue
                 assert isinstance(model, type) and issubclass(model, Request), route.path
     assert seen > 30
+
+
+def _errors_at(problem, *loc):
+    return [e for e in problem.get("errors") or [] if e["loc"] == list(loc)]
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "query", "param"),
+    [
+        ("deadlines", "/v1/scoreboard", {"from": "9999-12-01", "to": "9999-12-31"}, "from"),
+        ("deadlines", "/v1/scoreboard", {"to": "0"}, "to"),
+        ("tasks", "/v1/tasks", {"due_to": "0"}, "due_to"),
+        ("tasks", "/v1/tasks", {"due_from": "1999-12-31"}, "due_from"),
+        ("cases", "/v1/cases/stats", {"from": "2101-01-01"}, "from"),
+        ("reports", "/v1/indicators/KTXH-01/series", {"to": "9999-12-31"}, "to"),
+        ("reports", "/v1/indicators", {"on": "1"}, "on"),
+    ],
+)
+def test_a_date_in_a_query_outside_2000_to_2100_or_not_yyyy_mm_dd_is_a_422(
+    call, principal, name, path, query, param
+):
+    status, _, problem = call(name, "GET", path, who=principal(None, "officer"), query=query)
+    assert status == 422, problem
+    assert _errors_at(problem, "query", param), problem
+
+
+@pytest.mark.parametrize(
+    ("route", "field", "value"),
+    [
+        (BODY_ROUTES[3], "received_on", "0001-01-01"),
+        (BODY_ROUTES[3], "received_on", "tomorrow"),
+        (BODY_ROUTES[3], "issued_on", "0"),
+        (BODY_ROUTES[2], "due_date", "9999-12-31"),
+        (("cases", "POST", "/v1/cases", "clerk"), "received_on", "1999-12-31"),
+    ],
+)
+def test_a_date_in_a_body_outside_its_bounds_is_a_422_naming_the_field(send, route, field, value):
+    from datetime import timedelta
+
+    from cityops.core import clock
+
+    if value == "tomorrow":
+        value = (clock.today() + timedelta(days=1)).isoformat()
+    status, _, problem = send(route, json.dumps({field: value}))
+    assert status == 422, problem
+    assert _errors_at(problem, "body", field), problem["errors"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import types
+import typing
 import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any, ClassVar
@@ -9,9 +12,11 @@ from typing import Annotated, Any, ClassVar
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -34,6 +39,50 @@ def _stored(moment: datetime) -> str:
 Instant = Annotated[
     datetime, AfterValidator(_aware), PlainSerializer(_stored, return_type=str, when_used="json")
 ]
+
+
+# Every date an API takes lies in these years (no rule of the city reaches outside them).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_day(value: object) -> object:
+    """A date is written YYYY-MM-DD: not a number (`0` would read as 1 January 1970)."""
+    if isinstance(value, (int, float)) or (
+        isinstance(value, str) and not _ISO_DAY.fullmatch(value.strip())
+    ):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+def sane_day(day: date) -> date:
+    if isinstance(day, date) and not isinstance(day, datetime) and not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"a date lies between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}")
+    return day
+
+
+def not_future(day: date) -> date:
+    from cityops.core import clock
+
+    if day > clock.today():
+        raise ValueError("this date may not be in the future")
+    return day
+
+
+# A date the API takes (a query parameter or a body's field; `Request` applies the same
+# checks to every `date` field it declares): YYYY-MM-DD, from 2000 to 2100.
+Day = Annotated[date, BeforeValidator(iso_day), AfterValidator(sane_day)]
+# A day something already happened (received, issued, held): also not after today.
+PastDay = Annotated[Day, AfterValidator(not_future)]
+
+
+def _mentions_date(annotation: object) -> bool:
+    if annotation is date:
+        return True
+    origin = typing.get_origin(annotation)
+    if origin is None and not isinstance(annotation, types.UnionType):
+        return False
+    return any(_mentions_date(arg) for arg in typing.get_args(annotation))
 
 
 def nfc(text: str) -> str:
@@ -90,11 +139,33 @@ class Request(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _nfc(cls, value: object) -> object:
+    def _nfc(cls, value: object, info: ValidationInfo) -> object:
         _check_text(value)
+        if info.field_name in cls._date_fields():
+            for item in value if isinstance(value, list) else [value]:
+                if item is not None:
+                    iso_day(item)
         if isinstance(value, str):
             return nfc(value)
         return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _sane_days(cls, value: object) -> object:
+        for item in value if isinstance(value, list) else [value]:
+            sane_day(item)  # type: ignore[arg-type]
+        return value
+
+    @classmethod
+    def _date_fields(cls) -> frozenset[str]:
+        """The fields that take a date (or a list of dates): written YYYY-MM-DD."""
+        found = cls.__dict__.get("_found_date_fields")
+        if found is None:
+            found = frozenset(
+                name for name, field in cls.model_fields.items() if _mentions_date(field.annotation)
+            )
+            cls._found_date_fields = found  # type: ignore[attr-defined]
+        return found
 
 
 # The date of an instant in Asia/Ho_Chi_Minh, beside it in a reply: what officials read. A
