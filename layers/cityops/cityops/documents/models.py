@@ -10,7 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from cityops.core.errors import InvalidInput
 from cityops.core.ids import ULID_PATTERN
-from cityops.core.models import DeadlineOut, LocalDay, PastDay, Reply, Request
+from cityops.core.models import DeadlineOut, LocalDay, Reply, Request
 from cityops.documents.domain import DOCUMENT_TYPES, Channel, Urgency
 
 DocType = Literal[tuple(DOCUMENT_TYPES)]  # type: ignore[valid-type]
@@ -69,11 +69,11 @@ class IncomingCreate(_Document):
     register_id: Id | None = Field(
         default=None, description="Default: the unit's incoming register for this type"
     )
-    received_on: PastDay
+    received_on: date
     issuing_body: Name = Field(description="Cơ quan ban hành")
     issuing_unit_id: Id | None = Field(default=None, description="When it is a unit of ours")
     number_symbol: NumberSymbol
-    issued_on: PastDay
+    issued_on: date
     doc_type: DocType = Field(description="Appendix III's abbreviation; CV for công văn")
     summary: Summary
     urgency: Urgency = Urgency.NORMAL
