@@ -198,9 +198,12 @@ def make_resolver() -> Resolver:
 
 
 def caller(app: APIGatewayHttpResolver) -> Principal:
-    """The signed-in caller, from the claims the JWT authorizer verified."""
+    """The signed-in caller, from the claims the JWT authorizer verified, checked against
+    their directory profile (`core.access.vouched`: the profile's name, active, same unit)."""
+    from cityops.core.access import vouched
+
     claims = app.current_event.request_context.authorizer.jwt_claim or {}
-    return Principal.from_claims(claims)
+    return vouched(Principal.from_claims(claims))
 
 
 def if_match(app: APIGatewayHttpResolver, *, required: bool = True) -> int | None:
