@@ -76,9 +76,11 @@ def aws():
 
     with mock_aws():
         import resources
+        from cityops.core.access import PROFILES
         from template import Template
 
         reset_clients()
+        PROFILES.forget()  # profiles are kept per container: each test is a new one
         tpl = Template()
         # Callers come as claims here (the gateway's work is tested end to end): no user pool.
         resources.create_all(

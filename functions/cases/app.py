@@ -12,7 +12,6 @@ import gc
 gc.disable()  # no collections while the modules load (a cold start's 30-40 ms)
 
 import json
-from datetime import date
 from typing import Annotated
 
 from aws_lambda_powertools import Logger
@@ -58,7 +57,7 @@ from cityops.cases.replies import (
 )
 from cityops.core import clock
 from cityops.core.api import PROBLEM, caller, idempotent, if_match, make_resolver, reply
-from cityops.core.params import Cursor, Day, Limit, UnitFilter, ulid_path
+from cityops.core.params import Cursor, Day, From, Limit, To, UnitFilter, ulid_path
 
 gc.enable()
 gc.freeze()  # what the imports made is never collected: later collections skip it
@@ -189,8 +188,8 @@ def list_cases(
 
 @lists.get("/v1/cases/stats")
 def case_stats(
-    from_date: Annotated[date | None, Query(alias="from")] = None,
-    to_date: Annotated[date | None, Query(alias="to")] = None,
+    from_date: From = None,
+    to_date: To = None,
     unit_id: UnitFilter = None,
     kind: Annotated[CaseKind | None, Query()] = None,
 ) -> Response[CaseStats]:

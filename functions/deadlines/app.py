@@ -20,7 +20,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from cityops.core import clock
 from cityops.core.api import caller, if_match, make_resolver, reply
-from cityops.core.params import Cursor, Limit
+from cityops.core.params import Cursor, From, Limit, To
 from cityops.obligations import inbox, scoreboard
 from cityops.obligations.models import (
     InboxPage,
@@ -35,8 +35,6 @@ gc.freeze()  # what the imports made is never collected: later collections skip 
 
 logger = Logger()
 app = make_resolver()
-
-Day = Annotated[str | None, Query(max_length=10, description="A date, YYYY-MM-DD")]
 
 
 @app.get("/v1/inbox")
@@ -67,10 +65,8 @@ def put_notification_settings(
 
 @app.get("/v1/scoreboard")
 def get_scoreboard(
-    from_: Annotated[
-        str | None, Query(alias="from", max_length=10, description="A date, YYYY-MM-DD")
-    ] = None,
-    to: Day = None,
+    from_: From = None,
+    to: To = None,
     unit_id: Annotated[str | None, Query(max_length=26, description="A unit's id")] = None,
 ) -> Response[Scoreboard]:
     today = clock.today()

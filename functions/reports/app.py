@@ -15,7 +15,6 @@ gc.disable()  # no collections while the modules load (a cold start's 30-40 ms)
 
 import base64
 import binascii
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools import Logger
@@ -27,7 +26,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from cityops.core.api import caller, idempotent, if_match, make_resolver, reply
 from cityops.core.errors import InvalidInput
 from cityops.core.ids import ULID_PATTERN
-from cityops.core.params import Cursor, Limit, UnitFilter, ulid_path
+from cityops.core.params import Cursor, From, Limit, To, UnitFilter, day_query, ulid_path
 from cityops.core.xlsx import MEDIA_TYPE
 from cityops.reports import exports, figures, forms, indicators, reads, sheet, submission
 from cityops.reports.catalogue import CODE_PATTERN
@@ -89,7 +88,7 @@ def _xlsx(data: bytes, filename: str):
 
 # --- the indicator catalogue -----------------------------------------------------------------
 catalogue_router = Router()
-OnDay = Annotated[date | None, Query(description="The versions in force on this day (today)")]
+OnDay = day_query(description="The versions in force on this day (today)")
 
 
 @catalogue_router.get("/v1/indicators")
@@ -288,8 +287,8 @@ def report_action(
 def indicator_series(
     code: IndicatorCode,
     unit_id: UnitFilter = None,
-    first: Annotated[date | None, Query(alias="from", description="From this day")] = None,
-    last: Annotated[date | None, Query(alias="to", description="To this day")] = None,
+    first: From = None,
+    last: To = None,
     format: SheetFormat = "json",
 ):
     """A unit's accepted figures of one indicator by period (default: the caller's unit)."""

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from pydantic import Field, model_validator
 
 from cityops.core.ids import ULID_PATTERN
-from cityops.core.models import Request
+from cityops.core.models import PastDay, Request
 
 
 class CaseKind(StrEnum):
@@ -155,7 +155,7 @@ class CaseCreate(Request):
     kind: CaseKind
     complaint_round: ComplaintRound | None = None
     channel: CaseChannel
-    received_on: date
+    received_on: PastDay
     summary: Annotated[str, Field(min_length=1, max_length=2000)] = Field(
         description="Staff's summary without the person's identity (trích yếu)"
     )
@@ -171,7 +171,7 @@ class CaseCreate(Request):
     )
     several_sites: bool = False
     remote_area: bool = False
-    learned_on: date | None = Field(
+    learned_on: PastDay | None = Field(
         default=None, description="Complaints: when the complainant learned of the act (Art. 9)"
     )
     session: Annotated[str, Field(min_length=1, max_length=200)] | None = None
@@ -421,4 +421,4 @@ class PetitionImport(Request):
     content: Annotated[str, Field(min_length=1, max_length=60000)]
     session: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     deputies_group: Annotated[str, Field(min_length=1, max_length=200)] | None = None
-    received_on: date | None = None
+    received_on: PastDay | None = None

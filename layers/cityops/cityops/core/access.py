@@ -102,6 +102,61 @@ class UnitCache:
 
 
 UNITS = UnitCache()
+
+
+@dataclass
+class ProfileCache:
+    """Users' directory profiles by `sub`, kept for `seconds` per container (as `UNITS`): what
+    `vouched` checks a token against. `source` reads one profile; None reads the directory's
+    store. A user marked inactive is refused at most `seconds` after the mark."""
+
+    seconds: float = 60.0
+    source: Callable[[str], dict[str, Any] | None] | None = None
+    _hits: dict[str, tuple[float, dict[str, Any] | None]] = field(default_factory=dict)
+
+    def get(self, sub: str) -> dict[str, Any] | None:
+        if not sub:
+            return None
+        hit = self._hits.get(sub)
+        if hit and time.monotonic() - hit[0] < self.seconds:
+            return hit[1]
+        if self.source is not None:
+            profile = self.source(sub)
+        else:
+            from cityops.directory import store
+
+            profile = store.get_user(sub)
+        self._hits[sub] = (time.monotonic(), profile)
+        return profile
+
+    def forget(self) -> None:
+        self._hits.clear()
+
+
+PROFILES = ProfileCache()
+
+
+def vouched(who: Principal) -> Principal:
+    """The caller as the directory knows them: the name is the profile's (never the token's
+    `name`, which a user could set); a user the directory marks inactive, or whose token's
+    `custom:unit_id` is not the profile's unit, is refused (403). A caller with no profile
+    (service callers, and tests) keeps the token's unit and is named by their username."""
+    from dataclasses import replace
+
+    from cityops.core.errors import Forbidden
+
+    profile = PROFILES.get(who.sub)
+    if profile is None:
+        return replace(who, name=who.username)
+    if profile.get("active") is False or profile.get("status") == "inactive":
+        raise Forbidden("This account is disabled in the directory (tài khoản đã bị khóa).")
+    if profile.get("unit_id") and profile["unit_id"] != who.unit_id:
+        raise Forbidden(
+            "The token's unit is not the unit the directory gives this user; sign in again."
+        )
+    return replace(who, name=str(profile.get("name") or who.username))
+
+
 STAFF_ROLES = frozenset({"city_leader", "unit_leader", "officer", "clerk", "inspector"})
 
 

@@ -3,6 +3,8 @@ If-Match, ETags, body limits and idempotent creates. Functions hold only their r
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Callable
 from functools import cache
@@ -20,6 +22,7 @@ from cityops.core.errors import (
     NotFound,
     PayloadTooLarge,
     PreconditionRequired,
+    UnsupportedMediaType,
     problem,
 )
 from cityops.core.settings import get_settings
@@ -50,19 +53,95 @@ def _to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
+# JSON deeper than this is refused before it is parsed (the parser recurses once a level).
+MAX_JSON_DEPTH = 32
+
+
+def _raw_problem(error: DomainError) -> dict[str, Any]:
+    return {
+        "statusCode": error.status,
+        "headers": {"Content-Type": PROBLEM},
+        "body": json.dumps(error.problem(), ensure_ascii=False),
+        "isBase64Encoded": False,
+    }
+
+
+def _is_json(content_type: str) -> bool:
+    """`application/json`, in any case, with at most a `charset` of UTF-8 (RFC 8259)."""
+    media, *params = (part.strip() for part in content_type.split(";"))
+    if media.lower() != "application/json":
+        return False
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() != "charset" or value.strip().strip('"').lower() not in (
+            "utf-8",
+            "utf8",
+        ):
+            return False
+    return True
+
+
+def json_depth(text: str) -> int:
+    """How deep arrays and objects nest in `text`, counted without parsing it (brackets
+    inside strings do not count)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def check_body(event: dict[str, Any]) -> DomainError | None:
+    """The edge's checks of a body, before anything parses it: its size, its media type
+    (JSON only: a 415 otherwise) and how deep it nests. Returns the error to answer with.
+    A request that passes reaches the routes with `content-type: application/json`."""
+    body = event.get("body") or ""
+    limit = get_settings().max_body_bytes
+    if len(body.encode()) > limit:
+        return PayloadTooLarge(f"The body must be at most {limit} bytes.")
+    headers = event.setdefault("headers", {}) or {}
+    event["headers"] = headers
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    for key in [k for k in headers if k.lower() == "content-type"]:
+        del headers[key]
+    if not body:
+        return None  # nothing to parse: the header, whatever it says, does not matter
+    if content_type and not _is_json(content_type):
+        return UnsupportedMediaType(
+            f"The body must be application/json (UTF-8), not {content_type[:100]!r}."
+        )
+    if event.get("isBase64Encoded"):
+        try:
+            body = base64.b64decode(body.encode(), validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            return InvalidInput("The request body is not valid JSON.")
+        event["body"], event["isBase64Encoded"] = body, False
+    if json_depth(body) > MAX_JSON_DEPTH:
+        return InvalidInput(f"JSON may nest at most {MAX_JSON_DEPTH} levels deep.")
+    headers["content-type"] = "application/json"
+    return None
+
+
 class Resolver(APIGatewayHttpResolver):
-    """Refuses an oversize body before anything parses it."""
+    """Refuses an oversize, non-JSON or too deeply nested body before anything parses it."""
 
     def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
-        limit = get_settings().max_body_bytes
-        if len((event.get("body") or "").encode()) > limit:
-            problem_body = PayloadTooLarge(f"The body must be at most {limit} bytes.").problem()
-            return {
-                "statusCode": 413,
-                "headers": {"Content-Type": PROBLEM},
-                "body": json.dumps(problem_body),
-                "isBase64Encoded": False,
-            }
+        error = check_body(event)
+        if error is not None:
+            return _raw_problem(error)
         return super().resolve(event, context)
 
 
@@ -119,9 +198,12 @@ def make_resolver() -> Resolver:
 
 
 def caller(app: APIGatewayHttpResolver) -> Principal:
-    """The signed-in caller, from the claims the JWT authorizer verified."""
+    """The signed-in caller, from the claims the JWT authorizer verified, checked against
+    their directory profile (`core.access.vouched`: the profile's name, active, same unit)."""
+    from cityops.core.access import vouched
+
     claims = app.current_event.request_context.authorizer.jwt_claim or {}
-    return Principal.from_claims(claims)
+    return vouched(Principal.from_claims(claims))
 
 
 def if_match(app: APIGatewayHttpResolver, *, required: bool = True) -> int | None:

@@ -12,7 +12,9 @@ LEADER_ROLES = frozenset({"city_leader", "unit_leader"})
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: the user's id (`sub`), name, unit and roles (Cognito groups)."""
+    """Who is calling: the user's id (`sub`), name, unit and roles (Cognito groups). From
+    claims, `name` is the username: the display name is the directory's
+    (`core.access.vouched`), never the token's `name` claim."""
 
     sub: str
     username: str
@@ -28,7 +30,7 @@ class Principal:
         return cls(
             sub=str(claims.get("sub", "")),
             username=str(claims.get("cognito:username") or claims.get("username") or ""),
-            name=str(claims.get("name") or ""),
+            name=str(claims.get("cognito:username") or claims.get("username") or ""),
             unit_id=str(claims.get("custom:unit_id") or ""),
             roles=frozenset(g for g in groups if g in ROLES),
         )

@@ -65,6 +65,10 @@ class PayloadTooLarge(DomainError):
     status, slug, title = 413, "payload-too-large", "The request body is too large"
 
 
+class UnsupportedMediaType(DomainError):
+    status, slug, title = 415, "unsupported-media-type", "The body must be JSON"
+
+
 def problem(
     status: int,
     slug: str,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import types
+import typing
 import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any, ClassVar
@@ -9,9 +12,11 @@ from typing import Annotated, Any, ClassVar
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -36,22 +41,131 @@ Instant = Annotated[
 ]
 
 
+# Every date an API takes lies in these years (no rule of the city reaches outside them).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_day(value: object) -> object:
+    """A date is written YYYY-MM-DD: not a number (`0` would read as 1 January 1970)."""
+    if isinstance(value, (int, float)) or (
+        isinstance(value, str) and not _ISO_DAY.fullmatch(value.strip())
+    ):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+def sane_day(day: date) -> date:
+    if isinstance(day, date) and not isinstance(day, datetime) and not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"a date lies between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}")
+    return day
+
+
+def not_future(day: date) -> date:
+    from cityops.core import clock
+
+    if day > clock.today():
+        raise ValueError("this date may not be in the future")
+    return day
+
+
+# A date the API takes (a query parameter or a body's field; `Request` applies the same
+# checks to every `date` field it declares): YYYY-MM-DD, from 2000 to 2100.
+Day = Annotated[date, BeforeValidator(iso_day), AfterValidator(sane_day)]
+# A day something already happened (received, issued, held): also not after today.
+PastDay = Annotated[Day, AfterValidator(not_future)]
+
+
+def _mentions_date(annotation: object) -> bool:
+    if annotation is date:
+        return True
+    origin = typing.get_origin(annotation)
+    if origin is None and not isinstance(annotation, types.UnionType):
+        return False
+    return any(_mentions_date(arg) for arg in typing.get_args(annotation))
+
+
 def nfc(text: str) -> str:
     """NFC-normalise text: Vietnamese has composed and decomposed forms of the same letters."""
     return unicodedata.normalize("NFC", text)
 
 
+# Allowed although they are controls or formats: line breaks and tabs (multi-line text) and
+# the zero-width (non-)joiners that emoji and some scripts need.
+_ALLOWED = frozenset("\t\n\r\u200c\u200d")
+
+
+def refused_character(text: str) -> str | None:
+    """The first character no text field may hold, or None: C0/C1 controls (NUL among them)
+    but tab and line breaks; formatting characters (bidi embeddings and overrides
+    U+202A–202E, isolates U+2066–2069, marks, BOM U+FEFF, zero-width space); the line and
+    paragraph separators U+2028/2029; lone surrogates; and noncharacters (U+FFFE, U+FFFF, …)."""
+    for char in text:
+        if char in _ALLOWED:
+            continue
+        code = ord(char)
+        if (
+            unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp")
+            or 0xFDD0 <= code <= 0xFDEF
+            or (code & 0xFFFE) == 0xFFFE
+        ):
+            return char
+    return None
+
+
+def _check_text(value: object) -> None:
+    if isinstance(value, str):
+        char = refused_character(value)
+        if char is not None:
+            raise ValueError(
+                f"contains the control or formatting character U+{ord(char):04X}, which text "
+                "may not hold (only line breaks and tabs are allowed)"
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key)
+            _check_text(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _check_text(item)
+
+
 class Request(BaseModel):
-    """A request body: unknown fields are refused, text is stripped and NFC-normalised."""
+    """A request body: unknown fields are refused; text is stripped, NFC-normalised, and may
+    hold no control or formatting character but line breaks and tabs (`refused_character`),
+    at any depth (in lists and nested objects too)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     @field_validator("*", mode="before")
     @classmethod
-    def _nfc(cls, value: object) -> object:
+    def _nfc(cls, value: object, info: ValidationInfo) -> object:
+        _check_text(value)
+        if info.field_name in cls._date_fields():
+            for item in value if isinstance(value, list) else [value]:
+                if item is not None:
+                    iso_day(item)
         if isinstance(value, str):
             return nfc(value)
         return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _sane_days(cls, value: object) -> object:
+        for item in value if isinstance(value, list) else [value]:
+            sane_day(item)  # type: ignore[arg-type]
+        return value
+
+    @classmethod
+    def _date_fields(cls) -> frozenset[str]:
+        """The fields that take a date (or a list of dates): written YYYY-MM-DD."""
+        found = cls.__dict__.get("_found_date_fields")
+        if found is None:
+            found = frozenset(
+                name for name, field in cls.model_fields.items() if _mentions_date(field.annotation)
+            )
+            cls._found_date_fields = found  # type: ignore[attr-defined]
+        return found
 
 
 # The date of an instant in Asia/Ho_Chi_Minh, beside it in a reply: what officials read. A

@@ -93,17 +93,22 @@ class _Tally:
         )
 
 
-def parse_window(start: str | None, end: str | None, today: date) -> tuple[date, date]:
-    """The window's days; by default the current month."""
+def parse_window(
+    start: date | str | None, end: date | str | None, today: date
+) -> tuple[date, date]:
+    """The window's days (from 2000 to 2100, `core.models.sane_day`); by default the current
+    month."""
+    from cityops.core.models import sane_day
+
     errors = []
     parsed: dict[str, date] = {}
     for name, text in (("from", start), ("to", end)):
         if text is None:
             continue
         try:
-            parsed[name] = date.fromisoformat(text)
+            parsed[name] = sane_day(text if isinstance(text, date) else date.fromisoformat(text))
         except ValueError:
-            errors.append({"loc": ["query", name], "msg": "must be a date YYYY-MM-DD"})
+            errors.append({"loc": ["query", name], "msg": "must be a date YYYY-MM-DD, 2000–2100"})
     if errors:
         raise InvalidInput("The window's dates are not valid.", errors=errors)
     first = parsed.get("from") or today.replace(day=1)
@@ -142,7 +147,12 @@ def _scope(who: Principal, unit_id: str | None) -> tuple[dict[str, Unit], str | 
 
 
 def scoreboard(
-    who: Principal, *, start: str | None, end: str | None, unit_id: str | None, today: date
+    who: Principal,
+    *,
+    start: date | str | None,
+    end: date | str | None,
+    unit_id: str | None,
+    today: date,
 ) -> Scoreboard:
     first, last = parse_window(start, end, today)
     units, anchor = _scope(who, unit_id)

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from cityops.core.ids import ULID_PATTERN
-from cityops.core.models import LocalDay, Reply, Request
+from cityops.core.models import LocalDay, PastDay, Reply, Request
 from cityops.tasks.policy import OnTimePolicy, Priority, StatusClass, TaskSource, TaskStatus
 from cityops.tasks.values import Person
 from cityops.tasks.values import SourceDocument as SourceDocumentRecord
@@ -33,7 +33,7 @@ class SourceDocument(Request):
     number_symbol: Annotated[str, Field(min_length=1, max_length=100)] = Field(
         description="Số, ký hiệu, e.g. 123/QĐ-TTg"
     )
-    issued_on: date
+    issued_on: PastDay
     clause: Annotated[str, Field(min_length=1, max_length=1_000)] | None = Field(
         default=None, description="The clause that assigns the task (điều, khoản, mục)"
     )
