@@ -8,6 +8,8 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -96,8 +98,9 @@ class Client:
             params["cursor"] = page["next_cursor"]
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory) -> Stack:
+@contextmanager
+def running_stack(tmp_path_factory) -> Iterator[Stack]:
+    """`make run` on free ports until the block ends (stopped with Ctrl-C, as a user would)."""
     port, moto_port = _free_port(), _free_port()
     log = tmp_path_factory.mktemp("stack") / "make-run.log"
     handle = log.open("w")
@@ -133,6 +136,14 @@ def stack(tmp_path_factory) -> Stack:
     finally:
         handle.close()
     assert "Stopped." in stack.output(), "make run did not stop cleanly on Ctrl-C"
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory) -> Iterator[Stack]:
+    """One stack for the session's e2e files (a file that fills it with work of its own,
+    such as the reports' months, starts its own with `running_stack`)."""
+    with running_stack(tmp_path_factory) as running:
+        yield running
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ import pytest
 import requests
 from cityops.core.xlsx import Sheet, read_rows, workbook_of
 
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import ROOT, running_stack
 
 pytestmark = pytest.mark.e2e
 
@@ -120,6 +120,14 @@ MARCH_CN = {
 }
 UNITS_THAT_REPORT = 8  # the six seeded wards, SO-TC and SO-XD
 AT_0910 = "T09:10:00+07:00"  # clear of the hourly (hh:00) and morning (07:30) sweeps
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    """A stack of its own: four months of reports for eight units, most of them overdue,
+    would slow every other file's sweeps and notices on a shared one."""
+    with running_stack(tmp_path_factory) as running:
+        yield running
 
 
 def xlsx_of(rows: list[list[Any]]) -> bytes:
