@@ -16,6 +16,18 @@ DENUNCIATOR = {
 }
 
 
+# The regular session the petitions of these tests were compiled after: it closed on Wednesday
+# 20/1/2027, so petitions compiled from 21/1 to 4/2 (a Tết day: the window ends on the next
+# working day, Thursday 11/2) are in its window.
+SESSION = {
+    "code": "XVII-5",
+    "name": "Kỳ họp thứ 5, HĐND Thành phố khóa XVII",
+    "kind": "regular",
+    "opens_on": "2027-01-18",
+    "closes_on": "2027-01-20",
+}
+
+
 def new_case(**fields: Any) -> dict[str, Any]:
     """A denunciation received by post on Monday 1/2/2027, with the denunciator's identity."""
     body: dict[str, Any] = {
@@ -54,7 +66,7 @@ def petition(**fields: Any) -> dict[str, Any]:
         "denounced": None,
         "identity": None,
         "original_text": None,
-        "session": "Kỳ họp thứ 5 HĐND TP khóa XVII",
+        "session": SESSION["code"],
         "deputies_group": "Tổ đại biểu số 3",
     }
     base.update(fields)

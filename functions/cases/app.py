@@ -2,7 +2,8 @@
 public, imported lists) to answer, under the legal time limits.
 
 Routing and translation only, a Router per group of routes; the use cases are the modules of
-`cityops.cases` (intake, tracking, petition_import, reads, stats, time_limits, handling).
+`cityops.cases` (intake, tracking, petition_import, reads, stats, time_limits, council,
+handling).
 """
 
 from __future__ import annotations
@@ -20,7 +21,16 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from cityops.cases import handling, intake, petition_import, reads, stats, time_limits, tracking
+from cityops.cases import (
+    council,
+    handling,
+    intake,
+    petition_import,
+    reads,
+    stats,
+    time_limits,
+    tracking,
+)
 from cityops.cases.models import (
     CaseAccept,
     CaseAnswer,
@@ -34,6 +44,7 @@ from cityops.cases.models import (
     CaseKind,
     CaseNote,
     CaseRefuse,
+    CaseReportResults,
     CaseResume,
     CaseStatus,
     CaseSuspend,
@@ -41,6 +52,8 @@ from cityops.cases.models import (
     CaseWithdrawInPart,
     PetitionImport,
     PublicCaseCreate,
+    SessionChange,
+    SessionCreate,
     TimeLimitChange,
 )
 from cityops.cases.replies import (
@@ -49,6 +62,8 @@ from cityops.cases.replies import (
     CaseIdentityOut,
     CasePage,
     CaseStats,
+    CouncilSessionList,
+    CouncilSessionOut,
     PetitionImportResult,
     PublicCaseReceipt,
     PublicCaseStatus,
@@ -68,10 +83,12 @@ public = Router()
 intake_routes = Router()
 lists = Router()
 rules = Router()
+sessions = Router()
 reading = Router()
 actions = Router()
 
 CaseId = Annotated[str, ulid_path("The case's id (a ULID)")]
+SessionId = Annotated[str, ulid_path("The session's id (a ULID)")]
 RuleName = Annotated[
     str, Path(pattern=r"^[a-z_]+(\.[a-z_]+){1,3}$", description="e.g. case.forward")
 ]
@@ -227,6 +244,45 @@ def put_time_limit(
     return reply(changed, version=changed.version)
 
 
+# --- the People's Council's sessions -------------------------------------------------------------
+
+
+@sessions.get("/v1/cases/sessions")
+def list_sessions() -> Response[CouncilSessionList]:
+    """The People's Council's sessions, with their petitions' compilation windows."""
+    return reply(council.list_sessions(caller(sessions)))
+
+
+@sessions.post("/v1/cases/sessions")
+def create_session(session: Annotated[SessionCreate, Body()]) -> Response[CouncilSessionOut]:
+    """Enter a session (admin): the petitions whose results are reported to it get their
+    report deadline."""
+    who = caller(sessions)
+
+    def created() -> Response:
+        found = council.create_session(who, session)
+        location = f"/v1/cases/sessions/{found.id}"
+        return reply(found, 201, version=found.version, location=location)
+
+    return idempotent(sessions, "create_session", who, session.model_dump(mode="json"), created)
+
+
+@sessions.get("/v1/cases/sessions/<session_id>")
+def get_session(session_id: SessionId) -> Response[CouncilSessionOut]:
+    found = council.get_session(caller(sessions), session_id)
+    return reply(found, version=found.version)
+
+
+@sessions.put("/v1/cases/sessions/<session_id>")
+def put_session(
+    session_id: SessionId, change: Annotated[SessionChange, Body()]
+) -> Response[CouncilSessionOut]:
+    """Change a session's name, kind or days (admin, If-Match); report deadlines follow."""
+    version = if_match(sessions, required=False)
+    changed = council.update_session(caller(sessions), session_id, change, version)
+    return reply(changed, version=changed.version)
+
+
 # --- one case --------------------------------------------------------------------------------
 
 
@@ -322,6 +378,11 @@ def publish(case_id: CaseId, body: Annotated[CaseNote, Body()]) -> Response[Case
     return _act(handling.publish, case_id, body)
 
 
+@actions.post("/v1/cases/<case_id>/report-results")
+def report_results(case_id: CaseId, body: Annotated[CaseReportResults, Body()]) -> Response[Case]:
+    return _act(handling.report_results, case_id, body)
+
+
 @actions.post("/v1/cases/<case_id>/withdraw")
 def withdraw(case_id: CaseId, body: Annotated[CaseWithdraw, Body()]) -> Response[Case]:
     return _act(handling.withdraw, case_id, body)
@@ -344,7 +405,7 @@ def resume(case_id: CaseId, body: Annotated[CaseResume, Body()]) -> Response[Cas
     return _act(handling.resume, case_id, body)
 
 
-for _router in (public, intake_routes, lists, rules, reading, actions):
+for _router in (public, intake_routes, lists, rules, sessions, reading, actions):
     app.include_router(_router)
 
 

@@ -14,8 +14,11 @@ from typing import Any
 
 import pytest
 from cityops.cases import handling, intake, models, reads
-from cityops.cases.pipeline import PIPELINE, RULES
+from cityops.cases.council import forget_sessions
+from cityops.cases.pipeline import PIPELINE, RULES, SESSIONS
 from cityops.cases.rules import RuleVersions
+from cityops.cases.sessions import CouncilSession
+from cityops.cases.store import SessionPetition
 from cityops.cases.time_limits import forget_rules
 from cityops.core import clock
 from cityops.core.access import UNITS
@@ -27,7 +30,14 @@ from cityops.core.memory import MemoryStore
 from cityops.directory.port import DIRECTORY, MemoryDirectory, Profile, Unit
 from pydantic import ValidationError
 
-from tests.cases_bodies import NOW, complaint, new_case, petition, set_day  # noqa: F401
+from tests.cases_bodies import (  # noqa: F401
+    NOW,
+    SESSION,
+    complaint,
+    new_case,
+    petition,
+    set_day,
+)
 
 # code: (kind, parent code)
 UNITS_OF_THE_CITY = {
@@ -69,12 +79,39 @@ class MemoryRules(MemoryStore[RuleVersions]):
         return {r: self.entities[r].model_copy(deep=True) for r in rules if r in self.entities}
 
 
+class MemoryCases(MemoryStore):
+    """The cases' store in memory, with the rows that find a session's petitions."""
+
+    def petitions_of_session(self, session_id: str) -> list[str]:
+        return [
+            r.case_id
+            for r in self.records
+            if isinstance(r, SessionPetition) and r.session_id == session_id
+        ]
+
+
+class MemorySessions(MemoryStore[CouncilSession]):
+    """The council's sessions in memory (every session: what one Query reads)."""
+
+    def all(self) -> list[CouncilSession]:
+        return [s.model_copy(deep=True) for s in self.entities.values()]
+
+
+def a_session(**fields: Any) -> CouncilSession:
+    """A session as an administrator entered it (the seed's: `tests.cases_bodies.SESSION`)."""
+    data = {**SESSION, **fields}
+    return CouncilSession(
+        id=data.pop("id", None) or new_id(), status="scheduled", created_at=clock.now(), **data
+    )
+
+
 @dataclass
 class Desk:
     """The cases system on fakes, as the staff of the city use it."""
 
     store: MemoryStore
     rules: MemoryRules
+    sessions: MemorySessions
     directory: MemoryDirectory
     people: dict[str, Principal]
 
@@ -146,6 +183,7 @@ BODIES = {
     "withdraw_in_part": models.CaseWithdrawInPart,
     "suspend": models.CaseSuspend,
     "resume": models.CaseResume,
+    "report_results": models.CaseReportResults,
 }
 
 
@@ -174,10 +212,19 @@ def desk_fixture(monkeypatch):
         sub = f"sub-{name}"
         people[name] = Principal(sub, name, name, unit_id, frozenset(roles))
         directory.add_profile(Profile(sub, name, unit_id, frozenset(roles)))
-    cases: MemoryStore = MemoryStore("cases")
+    cases = MemoryCases("cases")
     rules = MemoryRules("cases")
-    with PIPELINE.using(cases), RULES.using(rules), DIRECTORY.using(directory):
-        yield Desk(cases, rules, directory, people)
+    sessions = MemorySessions("cases")
+    sessions.add(a_session())
+    forget_sessions()
+    with (
+        PIPELINE.using(cases),
+        RULES.using(rules),
+        SESSIONS.using(sessions),
+        DIRECTORY.using(directory),
+    ):
+        yield Desk(cases, rules, sessions, directory, people)
     UNITS.forget()
     forget_rules()
+    forget_sessions()
     clock.reset()

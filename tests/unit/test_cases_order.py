@@ -31,6 +31,7 @@ BODY = {
     "withdraw": {"reason": "x"},
     "withdraw_in_part": {"persons": 1, "reason": "x"},
     "suspend": {"reason": "x", "related_matter": "y"},
+    "report_results": {"report": "Báo cáo 1/BC"},
 }
 
 

@@ -15,15 +15,10 @@ from typing import Any
 
 from cityops.cases import rules
 from cityops.cases.identity import pseudonym, redact
-from cityops.cases.record import (
-    REFERENCE,
-    CaseRecord,
-    Extension,
-    Transfer,
-    Withdrawal,
-    invalid,
-)
+from cityops.cases.petitions import PetitionDuties
+from cityops.cases.record import REFERENCE, Extension, Transfer, invalid
 from cityops.cases.rules import COMPLEXITIES, Limits
+from cityops.cases.sessions import CouncilSession
 from cityops.core import clock
 from cityops.core.access import STAFF_ROLES
 from cityops.core.calendar import CITY_TZ, WorkingCalendar
@@ -39,7 +34,7 @@ NOTICE_KINDS = (
 )
 
 
-class Case(CaseRecord):
+class Case(PetitionDuties):
     """A case as the handling unit keeps it, and what is done to it."""
 
     # --- intake ------------------------------------------------------------------------------
@@ -61,7 +56,9 @@ class Case(CaseRecord):
         several_sites: bool = False,
         remote_area: bool = False,
         learned_on: date | None = None,
-        session: str | None = None,
+        session: CouncilSession | None = None,
+        compiled_on: date | None = None,
+        report_to: CouncilSession | None = None,
         deputies_group: str | None = None,
         tracking_code: str | None = None,
         persons: int = 1,
@@ -92,7 +89,9 @@ class Case(CaseRecord):
             several_sites=several_sites,
             remote_area=remote_area,
             learned_on=learned_on,
-            session=session,
+            session=session.name if session else None,
+            session_id=session.id if session else None,
+            compiled_on=(compiled_on or received_on) if session else None,
             deputies_group=deputies_group,
             tracking_code=tracking_code,
             persons=persons,
@@ -102,6 +101,8 @@ class Case(CaseRecord):
                 limits.book, limits.calendar, learned_on, received_on
             )
         case._start_intake_limit(received_on, limits, actor)
+        if report_to is not None:
+            case.schedule_report(report_to, limits, actor)
         case._milestone("received", received_on)
         case._note("CaseReceived", channel=channel)
         return case
@@ -172,6 +173,7 @@ class Case(CaseRecord):
         self.handler_id = self.handler_name = self.resolver_id = None
         self.transfers.append(Transfer(from_unit_id=source, to_unit_id=target.id, on=today))
         self._start_intake_limit(today, limits, actor)
+        self._open_report(limits, actor)  # the results are the new unit's to report
         self._milestone("transferred", today)
         self._note("CaseTransferred", from_unit_id=source, to_unit_id=target.id)
 
@@ -211,7 +213,9 @@ class Case(CaseRecord):
         if remote_area is not None:
             self.remote_area = remote_area
         if self.kind == "complaint":
-            complexity = rules.complaint_complexity(complexity, criteria or [], record, today)
+            complexity = rules.complaint_complexity(
+                complexity, criteria or [], record, today, limits.book
+            )
             self.complexity_criteria = sorted(criteria or []) if complexity != "normal" else []
             self.complexity_record = record if complexity != "normal" else None
         self.complexity, self.competent = complexity, True
@@ -380,88 +384,14 @@ class Case(CaseRecord):
             )
         return True, outcome
 
-    def publish(self, today: date) -> None:
+    def publish(self, today: date, limits: Limits) -> None:
         """Publish the result (công khai): the decision, the conclusion or the answer."""
         if self.published_on:
             raise Conflict("The result is already published.")
+        if self.kind == "voter_petition":
+            self.publish_petition(limits, today)
         self.published_on = today
         self._milestone("published", today)
-
-    # --- withdrawal and suspension -------------------------------------------------------------
-
-    def withdraw(self, reason: str, today: date) -> None:
-        """Everyone who filed it and remains withdraws (rút đơn): the case is terminated and
-        every limit is cancelled."""
-        self.withdrawals.append(Withdrawal(persons=self.persons_remaining, reason=reason, on=today))
-        self.withdrawn_persons = self.persons
-        self.deadlines.close_pending(Outcome.CANCELLED)
-        self.withdrawn_on, self.suspended_from = today, None
-        self._milestone("withdrawn", today)
-
-    def withdraw_in_part(self, persons: int, reason: str, today: date) -> None:
-        """Some of several who filed it withdraw (Decree 155/2026 Art. 7a): the case goes on
-        for the others, its limits unchanged."""
-        if persons >= self.persons_remaining:
-            raise Conflict(
-                f"{self.persons_remaining} person(s) remain: when all of them withdraw, record a "
-                "withdrawal (withdraw), which terminates the case."
-            )
-        self.withdrawals.append(Withdrawal(persons=persons, reason=reason, on=today))
-        self.withdrawn_persons += persons
-        self._milestone("withdrawn_in_part", today)
-
-    def suspend(
-        self,
-        ground: str,
-        reason: str,
-        related_matter: str | None,
-        decision: str | None,
-        *,
-        limits: Limits,
-        actor: str,
-        today: date,
-    ) -> None:
-        """Suspend (tạm đình chỉ, Law 136/2025; Decree 155/2026 Art. 28a) on a recorded ground:
-        the clock stops (its deadlines are not chased, reminded nor counted missed); a
-        complaint's decision is sent to the parties within the notice limit."""
-        for deadline in self.deadlines.running():
-            self.deadlines.pause(deadline.key)
-        self.suspended_from, self.suspended_on = self.status, today
-        self.suspension_ground, self.suspension_reason = ground, reason
-        self.related_matter, self.suspension_decision = related_matter, decision
-        self._open_notice("complaint.suspension_notice", limits, actor, today)
-        self._milestone("suspended", today)
-
-    def resume(self, *, limits: Limits, actor: str, today: date) -> None:
-        """Resume (Decree 155/2026 Art. 28b): the time limit runs on from the date of the
-        resumption decision. What was left of each paused deadline on the day it was suspended
-        is counted again from today, in its own unit (working days for working-day limits,
-        calendar days for the others); a complaint's decision is sent within the notice
-        limit."""
-        calendar = limits.calendar
-        since = self.suspended_on or today
-        for deadline in self.deadlines.pending():
-            if deadline.status != "paused":
-                continue
-            old_day = deadline.due_at.astimezone(CITY_TZ).date()
-            if deadline.details.get("unit") == "working_days":
-                left = calendar.count_working_days(since, old_day)
-                new_day = calendar.add_working_days(today, left)
-            else:
-                new_day = calendar.add_days(today, max(0, (old_day - since).days))
-            self.deadlines.resume(deadline.key, calendar.due_end_of_day(new_day))
-        self.paused_days += (today - since).days
-        self.suspended_from = self.suspended_on = None
-        self.suspension_ground = self.suspension_reason = None
-        self.related_matter = self.suspension_decision = None
-        self._open_notice("complaint.resumption_notice", limits, actor, today)
-        self._milestone("resumed", today)
-
-    def _open_notice(self, rule: str, limits: Limits, actor: str, today: date) -> None:
-        """A complaint's decision to be sent to the parties, when the rule is in force."""
-        limit = limits.in_force_since(rule, today) if self.kind == "complaint" else None
-        if limit is not None:
-            self._open(rule, limit, today, limits, actor)
 
     # --- the parts ---------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from cityops.cases.models import (
     CaseExtend,
     CaseNote,
     CaseRefuse,
+    CaseReportResults,
     CaseResume,
     CaseSuspend,
     CaseWithdraw,
@@ -227,8 +228,19 @@ def answer(who: Principal, case_id: str, body: CaseAnswer, version: int | None) 
 
 
 def publish(who: Principal, case_id: str, body: CaseNote, version: int | None) -> CaseOut:
-    """Publish the result (công khai): the decision, the conclusion or the petition's answer."""
-    return _act(who, case_id, "publish", body, version, lambda c, _w: c.publish(today()))
+    """Publish the result (công khai): the decision, the conclusion or the petition's answer
+    (posted for voters for the posting period, Art. 51)."""
+    return _act(who, case_id, "publish", body, version, lambda c, _w: c.publish(today(), limits()))
+
+
+def report_results(
+    who: Principal, case_id: str, body: CaseReportResults, version: int | None
+) -> CaseOut:
+    """The answering unit reports a petition's results to the People's Council (Art. 49):
+    the report deadline is met, publication to the voters falls due."""
+    return _act(who, case_id, "report_results", body, version, lambda case, _w: (
+        case.report_results(body.report, limits=limits(), actor=who.sub, today=today())
+    ))  # fmt: skip
 
 
 def withdraw(who: Principal, case_id: str, body: CaseWithdraw, version: int | None) -> CaseOut:

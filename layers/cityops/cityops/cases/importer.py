@@ -4,9 +4,12 @@ The deputies' groups compile the voters' petitions after each session (NQLT 72/2
 37–38); the office receiving the list imports it at once. Columns (header row, any order):
 
     summary          the petition, in a line or a paragraph (required)
-    session          the session it was compiled for (required unless given for the file)
+    session          the council session it was compiled for: the session's code or id
+                     (required unless given for the file); the session must exist and the
+                     petition be compiled in its window (checked by `petition_import`)
     deputies_group   the deputies' group that compiled it (required unless given for the file)
     received_on      the date received, YYYY-MM-DD (required unless given for the file)
+    compiled_on      the date it was compiled, YYYY-MM-DD (optional: the date received)
 
 CSV (UTF-8, comma-separated, a BOM is allowed) and XLSX (the first sheet; read with the
 standard library, no extra dependency) are accepted. Every bad row is reported with its line
@@ -27,7 +30,8 @@ from datetime import date, timedelta
 from typing import Any
 
 MAX_ROWS = 500
-COLUMNS = ("summary", "session", "deputies_group", "received_on")
+COLUMNS = ("summary", "session", "deputies_group", "received_on", "compiled_on")
+OPTIONAL = ("compiled_on",)
 LIMITS = {"summary": 2000, "session": 200, "deputies_group": 200}
 _XLSX_MAX_BYTES = 5_000_000  # uncompressed parts we are willing to read
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
@@ -45,6 +49,7 @@ class PetitionRow:
     session: str
     deputies_group: str
     received_on: date
+    compiled_on: date | None = None
 
 
 def _nfc(value: Any) -> str:
@@ -90,6 +95,8 @@ def parse_petitions(
         errors.append(_error(1, "header", f"unknown columns: {', '.join(unknown)}"))
     defaults = {"session": session, "deputies_group": deputies_group, "received_on": received_on}
     for column in COLUMNS:
+        if column in OPTIONAL:
+            continue
         if column not in names and (column == "summary" or defaults[column] is None):
             errors.append(_error(1, "header", f"the column {column} is missing"))
     if errors:
@@ -125,15 +132,30 @@ def parse_petitions(
             row_errors.append(_error(line, "received_on", "required"))
         elif day is not None and day > today:
             row_errors.append(_error(line, "received_on", "in the future"))
+        compiled = None
+        if values.get("compiled_on"):
+            try:
+                compiled = _date(values["compiled_on"])
+            except ValueError:
+                row_errors.append(_error(line, "compiled_on", "not a date (YYYY-MM-DD)"))
+            if compiled is not None and day is not None and compiled > day:
+                row_errors.append(_error(line, "compiled_on", "after received_on"))
         if row_errors:
             errors.extend(row_errors)
             continue
         if day is None:  # reported above
             continue
         good.append(
-            PetitionRow(line, text["summary"], text["session"], text["deputies_group"], day)
+            PetitionRow(
+                line, text["summary"], text["session"], text["deputies_group"], day, compiled
+            )
         )
     return good, errors
+
+
+def row_error(line: int, column: str, msg: str) -> dict[str, Any]:
+    """The error of a row's cell, as the import reports it."""
+    return _error(line, column, msg)
 
 
 def _error(line: int, column: str, msg: str) -> dict[str, Any]:

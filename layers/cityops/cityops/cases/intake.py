@@ -9,12 +9,14 @@ from collections.abc import Callable
 from typing import Any
 
 from cityops.cases import pipeline
+from cityops.cases.council import council, session_of
 from cityops.cases.domain import Case
 from cityops.cases.models import CaseCreate
 from cityops.cases.reads import case_out
 from cityops.cases.replies import Case as CaseOut
+from cityops.cases.sessions import check_compiled
 from cityops.cases.stats import tally
-from cityops.cases.store import SealedIdentity
+from cityops.cases.store import SealedIdentity, SessionPetition
 from cityops.cases.time_limits import limits
 from cityops.core import clock
 from cityops.core.auth import Principal
@@ -69,6 +71,12 @@ def create_case(who: Principal, data: CaseCreate) -> CaseOut:
             "learned_on cannot be after the date received.",
             errors=[{"loc": ["body", "learned_on"], "msg": "after received_on"}],
         )
+    rules = limits()
+    session = report_to = None
+    if data.session:
+        session = session_of(data.session)
+        check_compiled(session, data.compiled_on or data.received_on, rules)
+        report_to = council().next_regular(session)
     identity = data.identity.model_dump(exclude_none=True) if data.identity else {}
     if data.original_text:
         identity["original_text"] = data.original_text
@@ -79,7 +87,7 @@ def create_case(who: Principal, data: CaseCreate) -> CaseOut:
         unit=unit,
         summary=data.summary,
         identity=identity,
-        limits=limits(),
+        limits=rules,
         actor=who.sub,
         complaint_round=data.complaint_round.value if data.complaint_round else None,
         denounced=data.denounced,
@@ -87,7 +95,21 @@ def create_case(who: Principal, data: CaseCreate) -> CaseOut:
         remote_area=data.remote_area,
         learned_on=data.learned_on,
         persons=data.persons,
-        session=data.session,
+        session=session,
+        compiled_on=data.compiled_on,
+        report_to=report_to,
         deputies_group=data.deputies_group,
     )
-    return case_out(record(who, case, identity))
+    return case_out(record(who, case, identity, also=of_session(case)))
+
+
+def of_session(case: Case) -> Callable[[Work[Case]], None] | None:
+    """The row that finds a petition from its session, in the petition's transaction."""
+    if not case.session_id:
+        return None
+    session_id = case.session_id
+
+    def add(work: Work[Case]) -> None:
+        work.add(SessionPetition(session_id, case.id))
+
+    return add

@@ -174,7 +174,12 @@ class CaseCreate(Request):
     learned_on: PastDay | None = Field(
         default=None, description="Complaints: when the complainant learned of the act (Art. 9)"
     )
-    session: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    session: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
+        default=None, description="The council session it was compiled for: its id or code"
+    )
+    compiled_on: PastDay | None = Field(
+        default=None, description="Voter petitions: the day it was compiled (default: received)"
+    )
     deputies_group: Annotated[str, Field(min_length=1, max_length=200)] | None = None
 
     @model_validator(mode="after")
@@ -207,6 +212,11 @@ def check_kind_fields(data: Any) -> Any:
         getattr(data, "session", None) or getattr(data, "deputies_group", None)
     ):
         raise ValueError("session and deputies_group are only for voter petitions")
+    compiled_on = getattr(data, "compiled_on", None)
+    if compiled_on is not None and not getattr(data, "session", None):
+        raise ValueError("compiled_on is only for a petition compiled for a session")
+    if compiled_on is not None and compiled_on > data.received_on:
+        raise ValueError("compiled_on cannot be after received_on")
     return data
 
 
@@ -404,11 +414,44 @@ class CaseResume(Request):
     note: Note | None = None
 
 
+class CaseReportResults(Request):
+    """The answering unit's report of the results to the People's Council (Art. 49)."""
+
+    report: Annotated[str, Field(min_length=1, max_length=300)] = Field(
+        description="The report's number and date, e.g. 'Báo cáo 12/BC-SXD ngày 10/11/2027'"
+    )
+    note: Note | None = None
+
+
+class SessionKind(StrEnum):
+    REGULAR = "regular"  # kỳ họp thường lệ
+    EXTRAORDINARY = "extraordinary"  # kỳ họp chuyên đề, bất thường
+
+
+class SessionChange(Request):
+    """A session of the People's Council as an administrator enters it."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)] = Field(
+        description="e.g. 'Kỳ họp thứ 20, HĐND Thành phố khóa XVI'"
+    )
+    kind: SessionKind
+    opens_on: date
+    closes_on: date
+
+
+class SessionCreate(SessionChange):
+    code: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")] = Field(
+        description="A short unique code, e.g. 'XVI-20': what imported lists name"
+    )
+
+
 class TimeLimitChange(Request):
     """A new version of a rule (or a replacement of the version with the same date)."""
 
-    length: Annotated[int, Field(ge=1, le=365)]
-    unit: Annotated[str, Field(pattern=r"^(working_days|days)$")]
+    length: Annotated[int, Field(ge=0, le=365)] = Field(
+        description="Days; for a requirement (unit `requirement`): 1 in force, 0 lifted"
+    )
+    unit: Annotated[str, Field(pattern=r"^(working_days|days|requirement)$")]
     effective_from: date
     source: Annotated[str, Field(min_length=1, max_length=500)]
     note: Note | None = None
@@ -419,6 +462,8 @@ class PetitionImport(Request):
 
     format: Annotated[str, Field(pattern=r"^(csv|xlsx)$")] = "csv"
     content: Annotated[str, Field(min_length=1, max_length=60000)]
-    session: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    session: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
+        default=None, description="The council session of every row (its id or code)"
+    )
     deputies_group: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     received_on: PastDay | None = None

@@ -6,13 +6,24 @@ so a retry of the same file never imports a row twice."""
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
+from cityops.cases.council import council
 from cityops.cases.domain import Case
-from cityops.cases.importer import ImportError_, parse_petitions, read_table
+from cityops.cases.importer import (
+    COLUMNS,
+    ImportError_,
+    PetitionRow,
+    parse_petitions,
+    read_table,
+    row_error,
+)
 from cityops.cases.intake import intake_unit, record
 from cityops.cases.models import PetitionImport
 from cityops.cases.replies import PetitionImportResult
-from cityops.cases.store import ImportedRow
+from cityops.cases.rules import Limits
+from cityops.cases.sessions import CouncilSession, outside_window
+from cityops.cases.store import ImportedRow, SessionPetition
 from cityops.cases.time_limits import limits
 from cityops.core import clock
 from cityops.core.auth import Principal
@@ -34,6 +45,8 @@ def import_petitions(who: Principal, request: PetitionImport) -> PetitionImportR
         raise InvalidInput(
             str(exc), errors=[{"loc": ["body", "content"], "msg": str(exc)}]
         ) from exc
+    rules = limits()
+    sessions = _sessions_of(good, rules, errors)
     if errors:
         lines = sorted({e["loc"][2] for e in errors})
         raise InvalidInput(
@@ -42,7 +55,7 @@ def import_petitions(who: Principal, request: PetitionImport) -> PetitionImportR
             errors=errors,
         )
     batch = _batch_of(unit.id, request)
-    rules = limits()
+    known = council()
     created: list[str] = []
     already = 0
     for row in good:
@@ -55,19 +68,46 @@ def import_petitions(who: Principal, request: PetitionImport) -> PetitionImportR
             identity={},
             limits=rules,
             actor=who.sub,
-            session=row.session,
+            session=sessions[row.line],
+            compiled_on=row.compiled_on,
+            report_to=known.next_regular(sessions[row.line]),
             deputies_group=row.deputies_group,
         )
 
-        def marked(work, line=row.line, case_id=case.id) -> None:
+        def marked(work, line=row.line, case=case) -> None:
             work.note = f"Imported from a compiled list, line {line}"
-            work.add(ImportedRow(batch, line, case_id))
+            work.add(ImportedRow(batch, line, case.id), SessionPetition(case.session_id, case.id))
 
         try:
             created.append(record(who, case, {}, action="case.imported", also=marked).id)
         except Conflict:
             already += 1
     return PetitionImportResult(imported=len(created), already_imported=already, case_ids=created)
+
+
+def _sessions_of(
+    rows: list[PetitionRow], rules: Limits, errors: list[dict[str, Any]]
+) -> dict[int, CouncilSession]:
+    """Each good row's session, by line; a row whose session is unknown, or compiled outside
+    its window, is reported by its line (and `rows` keeps only the good ones)."""
+    known = council()
+    found: dict[int, CouncilSession] = {}
+    for row in list(rows):
+        session = known.find(row.session)
+        if session is None:
+            errors.append(row_error(row.line, "session", "no such session (its code or id)"))
+        else:
+            late = outside_window(session, row.compiled_on or row.received_on, rules)
+            if late is None:
+                found[row.line] = session
+                continue
+            column = "compiled_on" if row.compiled_on else "received_on"
+            errors.append(row_error(row.line, column, late))
+        rows.remove(row)
+    errors.sort(
+        key=lambda e: (e["loc"][2], COLUMNS.index(e["loc"][3]) if e["loc"][3] in COLUMNS else -1)
+    )
+    return found
 
 
 def _batch_of(unit_id: str, request: PetitionImport) -> str:

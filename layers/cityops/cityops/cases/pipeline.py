@@ -15,7 +15,8 @@ from aws_lambda_powertools import Logger
 from cityops.cases import workflow
 from cityops.cases.domain import Case
 from cityops.cases.rules import RuleVersions, default_book
-from cityops.cases.store import CaseStore, TimeLimitStore
+from cityops.cases.sessions import CouncilSession
+from cityops.cases.store import CaseStore, SessionStore, TimeLimitStore
 from cityops.core.access import CASES, sees_unit
 from cityops.core.auth import Principal
 from cityops.core.pipeline import Permission, Pipeline, Rule, Work
@@ -23,9 +24,19 @@ from cityops.core.pipeline import Permission, Pipeline, Rule, Work
 logger = Logger(child=True)
 
 
+SYSTEM = Principal(
+    sub="system", username="system", name="CityOps", unit_id="", roles=frozenset({"system"})
+)  # roles of a caller come from the JWT's groups, filtered to `auth.ROLES`: no caller is this
+
+
+def is_system(who: Principal) -> bool:
+    return who.sub == "system" and "system" in who.roles
+
+
 def sees(who: Principal, case: Case) -> bool:
-    """The handling unit, the leaders above it, city leaders and the Inspectorate."""
-    return sees_unit(who, case.unit_path, CASES)
+    """The handling unit, the leaders above it, city leaders and the Inspectorate (and the
+    system, when a session's change reschedules the petitions' reports)."""
+    return is_system(who) or sees_unit(who, case.unit_path, CASES)
 
 
 def is_staff(who: Principal) -> bool:
@@ -59,6 +70,7 @@ PERMISSIONS: dict[str, Permission[Case]] = {
     "staff": Permission(is_member, "Only staff of the handling unit may do this."),
     "leader": Permission(is_deciding_leader, "Only a leader of the handling unit may do this."),
     "handler": Permission(is_handler, "Only the assigned handler may move the case forward."),
+    "system": Permission(lambda who, _case: is_system(who), "Only CityOps does this."),
     "handler_or_leader": Permission(
         lambda who, case: is_handler(who, case) or is_deciding_leader(who, case),
         "Only the assigned handler or a leader of the handling unit may do this.",
@@ -87,6 +99,19 @@ RULES: Pipeline[RuleVersions] = Pipeline(
     not_found="No such time limit.",
     changed_message="The time limit has changed since you read it; read it again.",
     valid_id=lambda rule: default_book().has(rule),
+)
+
+SESSIONS: Pipeline[CouncilSession] = Pipeline(
+    store=SessionStore(),
+    machines={"council_session": workflow.COUNCIL_SESSION},
+    sees=lambda who, _session: is_staff(who) or who.is_admin,
+    permissions={
+        "admin": Permission(
+            lambda who, _session: who.is_admin, "Only an administrator may change a session."
+        )
+    },
+    not_found="No such session.",
+    changed_message="The session has changed since you read it; read it again.",
 )
 
 

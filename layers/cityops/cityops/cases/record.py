@@ -31,6 +31,8 @@ DEADLINE_LABEL = {
     "denunciation.resolve": "giải quyết",
     "voter_petition.answer": "trả lời",
     "voter_petition.roadmap": "hoàn thành theo lộ trình",
+    "voter_petition.report_results": "báo cáo kết quả giải quyết trước kỳ họp",
+    "voter_petition.publish_results": "công khai kết quả cho cử tri",
 }
 
 
@@ -108,8 +110,15 @@ class CaseRecord(Entity):
     withdrawals: list[Withdrawal] = Field(default_factory=list)
     learned_on: date | None = None
     time_barred: bool | None = None
-    session: str | None = None
+    session: str | None = None  # the session's name, as it was when the petition came in
+    session_id: str | None = None
+    compiled_on: date | None = None
     deputies_group: str | None = None
+    results_session_id: str | None = None  # the next regular session, reported to
+    results_due_on: date | None = None
+    results_reported_on: date | None = None
+    results_report: str | None = None
+    posted_until: date | None = None
     tracking_code: str | None = None
     competent: bool | None = None
     transfer_to_unit_id: str | None = None

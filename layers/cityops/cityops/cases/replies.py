@@ -56,6 +56,10 @@ class PublicCaseStatus(Reply):
     kind: CaseKind
     status: str
     milestones: list[CaseMilestone]
+    posted_until: date | None = Field(
+        default=None,
+        description="A voter petition whose answer is published: posted for voters until",
+    )
 
 
 class CaseDeadline(DeadlineOut):
@@ -117,7 +121,14 @@ class Case(Reply):
     learned_on: date | None = None
     time_barred: bool | None = None
     session: str | None = None
+    session_id: str | None = None
+    compiled_on: date | None = None
     deputies_group: str | None = None
+    results_session_id: str | None = None
+    results_due_on: date | None = None
+    results_reported_on: date | None = None
+    results_report: str | None = None
+    posted_until: date | None = None
     duplicate_of: str | None = None
     not_handled_reason: str | None = None
     refusal_ground: RefusalGround | None = None
@@ -226,3 +237,30 @@ class PetitionImportResult(Reply):
     imported: int
     already_imported: int
     case_ids: list[str]
+
+
+class CouncilSessionOut(Reply):
+    """A session of the People's Council, with the windows its petitions are compiled in and
+    the day the results reported to it are due."""
+
+    id: str
+    code: str
+    name: str
+    kind: str
+    opens_on: date
+    closes_on: date
+    compile_before: tuple[date, date] = Field(description="From and to, both inclusive")
+    compile_after: tuple[date, date] = Field(description="From and to, both inclusive")
+    results_due_on: date | None = Field(
+        default=None,
+        description="Regular sessions: the last day to report the results of the petitions "
+        "of the sessions before it",
+    )
+    petitions_rescheduled: int | None = Field(
+        default=None, description="After a change: the petitions whose report deadline moved"
+    )
+    version: int
+
+
+class CouncilSessionList(Reply):
+    items: list[CouncilSessionOut]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -31,8 +31,19 @@ from cityops.core.models import Instant
 from cityops.core.pipeline import Entity
 
 DATA_FILE = Path(__file__).with_name("time_limits.json")
-UNITS = ("working_days", "days")
-RUNS_FROM = ("received", "accepted", "learned", "previous_deadline", "suspended", "resumed")
+UNITS = ("working_days", "days", "requirement")
+RUNS_FROM = (
+    "received",
+    "accepted",
+    "learned",
+    "previous_deadline",
+    "suspended",
+    "resumed",
+    "session_opens",  # counted back from a session's opening (a window, a report before it)
+    "session_closes",
+    "reported",
+    "published",
+)
 
 
 @dataclass(frozen=True)
@@ -42,8 +53,8 @@ class TimeLimit:
     rule: str
     kind: str  # the kind of case it applies to, or "any"
     length: int
-    unit: str  # "working_days" | "days"
-    runs_from: str  # the event: received, accepted, learned, previous_deadline
+    unit: str  # "working_days" | "days"; "requirement": length 1 in force, 0 lifted
+    runs_from: str  # the event: received, accepted, learned, previous_deadline, ...
     effective_from: date
     source: str
     verified: bool = True
@@ -61,9 +72,22 @@ class TimeLimit:
     def due_date(self, event: date, calendar: WorkingCalendar, length: int | None = None) -> date:
         """The last day of the period that starts the day after `event` (Art. 147–148)."""
         n = self.length if length is None else length
+        if self.unit == "requirement":
+            raise ValueError(f"{self.rule} is a requirement, not a time limit")
         if self.unit == "working_days":
             return calendar.add_working_days(event, n)
         return calendar.add_days(event, n)
+
+    def earliest(self, event: date, calendar: WorkingCalendar) -> date:
+        """The first day of a period of this length that ends the day before `event`
+        (counted back: "within 15 days before the session opens", "at least 20 working days
+        before the next session"): `event` less the days, or the n-th working day before it.
+        A period counted back is not moved off a day off: it is a start, not an end."""
+        if self.unit == "requirement":
+            raise ValueError(f"{self.rule} is a requirement, not a time limit")
+        if self.unit == "working_days":
+            return calendar.subtract_working_days(event, self.length)
+        return event - timedelta(days=self.length)
 
     def due_at(self, event: date, calendar: WorkingCalendar, length: int | None = None) -> datetime:
         """The deadline: the end of the last day, in Hanoi (24:00, Art. 148)."""
@@ -185,18 +209,26 @@ def resolve_rule(
 
 
 # A complaint is complex only on the seven criteria of a complex denunciation, recorded in
-# writing, for complaints accepted from this date (Decree 155/2026 Art. 3a, read in a secondary
-# copy); before it, the resolver's designation stands (Law on Complaints Art. 28, 37).
-COMPLEX_COMPLAINT_RECORD = (date(2026, 7, 1), "Decree 155/2026/ND-CP Art. 3a")
+# writing, for complaints accepted while this requirement is in force (Decree 155/2026 Art. 3a,
+# read in a secondary copy: from 2026-07-01); before it, the resolver's designation stands (Law
+# on Complaints Art. 28, 37). A rule of the book like the time limits: an administrator moves
+# its start or lifts it with a version of length 0.
+COMPLEX_COMPLAINT_RECORD = "complaint.complexity_record"
+
+
+def requires(book: RuleBook, rule: str, on: date) -> bool:
+    """Whether a requirement rule (`unit` "requirement") is in force on `on`."""
+    version = book.in_force_since(rule, on)
+    return version is not None and version.length > 0
 
 
 def complaint_complexity(
-    asked: str, criteria: list[str], record: str | None, accepted_on: date
+    asked: str, criteria: list[str], record: str | None, accepted_on: date, book: RuleBook
 ) -> str:
-    """The complexity a complaint's resolution limit is chosen by: from 2026-07-01 "complex"
-    only with at least one criterion and the written record of them (otherwise the normal
-    limit); before, what the resolver declared."""
-    if accepted_on < COMPLEX_COMPLAINT_RECORD[0]:
+    """The complexity a complaint's resolution limit is chosen by: while the written-record
+    requirement is in force, "complex" only with at least one criterion and the written record
+    of them (otherwise the normal limit); before, what the resolver declared."""
+    if not requires(book, COMPLEX_COMPLAINT_RECORD, accepted_on):
         return asked
     return "complex" if criteria and record else "normal"
 

@@ -9,6 +9,10 @@ Table `Cases` (pk, sk):
 - a time-limit rule:     TIMELIMIT#<rule>      / RULE           (versions added by an admin)
   and its audit records: TIMELIMIT#<rule>      / EVENT#<ulid>
 - an imported row:       IMPORT#<sha256>       / ROW#<line>     (each row of a file once)
+- a council session:     SESSION#<id>          / SESSION        (in `ByUnit` under SESSIONS /
+                         <opens_on>#<id>: every session, one Query), its EVENT# records, and
+                         its petitions: SESSION#<id> / CASE#<case id> (written on intake)
+- a session's code:      SESSIONCODE#<code>    / CODE           (claimed on create: unique)
 - a reference:           REF#<reference>       / REF            (case id; written on intake)
 - search rows:           SEARCH#<year>#<word>  / <case id>      (`cityops.core.search`: the
                          folded words of the staff's summary, scoped by the year received;
@@ -39,6 +43,7 @@ from botocore.exceptions import ClientError
 from cityops.cases import vault
 from cityops.cases.domain import Case
 from cityops.cases.rules import RuleVersions
+from cityops.cases.sessions import CouncilSession
 from cityops.core import clock
 from cityops.core.audit import audit_record, history_page
 from cityops.core.auth import Principal
@@ -107,6 +112,23 @@ class ImportedRow:
 
 
 @dataclass(frozen=True)
+class SessionPetition:
+    """A petition compiled for a session: the row that finds it when the session that its
+    results are reported to is entered or moved."""
+
+    session_id: str
+    case_id: str
+
+
+@dataclass(frozen=True)
+class SessionCode:
+    """A session's code, claimed in its creation's transaction (so codes stay unique)."""
+
+    code: str
+    session_id: str
+
+
+@dataclass(frozen=True)
 class StillThere:
     """The change holds only while this other case exists (the original of a duplicate)."""
 
@@ -152,6 +174,9 @@ class CaseStore(DynamoStore[Case]):
             elif isinstance(record, ImportedRow):
                 row = {"pk": f"IMPORT#{record.batch}", "sk": f"ROW#{record.line:05d}"}
                 items.append(self.put({**row, "case_id": record.case_id}, new=True))
+            elif isinstance(record, SessionPetition):
+                row = {"pk": f"SESSION#{record.session_id}", "sk": f"CASE#{record.case_id}"}
+                items.append(self.put(row, new=True))
             elif isinstance(record, StillThere):
                 items.append(self._exists(record.case_id))
             else:
@@ -167,6 +192,9 @@ class CaseStore(DynamoStore[Case]):
             (search_scope(after), search_words(after)),
         )
         return items
+
+    def petitions_of_session(self, session_id: str) -> list[str]:
+        return petitions_of_session(session_id)
 
     def load_many(self, case_ids: list[str]) -> dict[str, Case]:
         """Cases by id (BatchGetItem, 100 a call)."""
@@ -223,6 +251,49 @@ class TimeLimitStore(DynamoStore[RuleVersions]):
         keys = [{"pk": self.pk(n), "sk": self.sort_key} for n in rules]
         found = [self.from_item(i) for i in batch_get(self.table(), keys, consistent=True)]
         return {r.id: r for r in found}
+
+
+# --- the People's Council's sessions ---------------------------------------------------------
+
+
+class SessionStore(DynamoStore[CouncilSession]):
+    """`SESSION#<id>` / `SESSION`, listed in `ByUnit` under `SESSIONS` by opening day."""
+
+    system: ClassVar[str] = "cases"
+    model = CouncilSession
+    sort_key: ClassVar[str] = "SESSION"
+
+    def table(self) -> str:
+        return table()
+
+    def index_keys(self, session: CouncilSession) -> dict[str, Any]:
+        return {"gsi1pk": "SESSIONS", "gsi1sk": f"{session.opens_on.isoformat()}#{session.id}"}
+
+    def record_items(self, work: Work[CouncilSession]) -> list[dict[str, Any]]:
+        items = []
+        for record in work.records:
+            if not isinstance(record, SessionCode):
+                raise TypeError(f"cannot write {type(record).__name__}")
+            row = {"pk": f"SESSIONCODE#{record.code.lower()}", "sk": "CODE"}
+            items.append(self.put({**row, "session_id": record.session_id}, new=True))
+        return items
+
+    def all(self) -> list[CouncilSession]:
+        """Every session, oldest first (one Query, however many pages)."""
+        rows = query_all(
+            table(), index=BY_UNIT, key_condition="gsi1pk = :pk", values={":pk": "SESSIONS"}
+        )
+        return [self.from_item(row) for row in rows]
+
+
+def petitions_of_session(session_id: str) -> list[str]:
+    """The ids of the petitions compiled for a session (a Query on its partition)."""
+    rows = query_all(
+        table(),
+        key_condition="pk = :pk AND begins_with(sk, :case)",
+        values={":pk": f"SESSION#{session_id}", ":case": "CASE#"},
+    )
+    return [row["sk"].removeprefix("CASE#") for row in rows]
 
 
 # --- public tracking ------------------------------------------------------------------------

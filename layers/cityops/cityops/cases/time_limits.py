@@ -14,7 +14,7 @@ from cityops.cases.rules import AddedVersion, Limits, RuleBook, RuleVersions, Ti
 from cityops.cases.rules import default_book as _defaults
 from cityops.core import clock
 from cityops.core.auth import Principal
-from cityops.core.errors import Forbidden, NotFound
+from cityops.core.errors import Forbidden, InvalidInput, NotFound
 from cityops.core.pipeline import Work
 from cityops.directory.port import DIRECTORY
 
@@ -92,6 +92,7 @@ def put_time_limit(
     administrator's, from the date given."""
 
     def add(work: Work[RuleVersions]) -> None:
+        _check_unit(rulebook().history(rule)[0], change)
         work.entity.add(
             AddedVersion(
                 length=change.length,
@@ -107,3 +108,21 @@ def put_time_limit(
     RULES.change(who, rule, "change", add, if_match=expected_version, note=change.note)
     forget_rules()
     return get_time_limit(who, rule)
+
+
+def _check_unit(first: TimeLimit, change: TimeLimitChange) -> None:
+    """A requirement stays a requirement (length 0 or 1); a time limit stays a time limit of at
+    least one day, in working or calendar days."""
+    requirement = first.unit == "requirement"
+    if requirement != (change.unit == "requirement"):
+        expected = "requirement" if requirement else "working_days or days"
+        raise InvalidInput(
+            f"The unit of {first.rule} is {expected}.",
+            errors=[{"loc": ["body", "unit"], "msg": f"must be {expected}"}],
+        )
+    if (requirement and change.length > 1) or (not requirement and change.length < 1):
+        expected = "0 or 1" if requirement else "at least 1"
+        raise InvalidInput(
+            f"The length of {first.rule} must be {expected}.",
+            errors=[{"loc": ["body", "length"], "msg": f"must be {expected}"}],
+        )

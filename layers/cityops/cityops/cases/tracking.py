@@ -108,4 +108,5 @@ def public_status(code: str, secret: str | None) -> PublicCaseStatus:
         kind=case.kind,
         status=workflow.PUBLIC_STATUS[case.status],
         milestones=[CaseMilestone(name=m.name, on=m.on) for m in case.milestones],
+        posted_until=case.posted_until,
     )

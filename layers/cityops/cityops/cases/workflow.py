@@ -231,14 +231,36 @@ VOTER_PETITION = CaseMachine(
         ),
         # Publishing a petition's answer keeps its result as its status.
         t("publish", PETITION_RESULTS, None, "handler_or_leader", past="published"),
+        # The results reported to the People's Council before its next session (Art. 49).
+        t("report_results", PETITION_RESULTS, None, "leader", past="reported"),
+        # The next regular session entered or moved by an administrator: the report's
+        # deadline opens or moves (run by the system for every petition of the sessions
+        # that report to it).
+        t(
+            "schedule_report",
+            ("received", "forwarding", "verifying", *PETITION_RESULTS),
+            None,
+            "system",
+            past="scheduled for a report",
+        ),
     ),
 )
 
 MACHINES: dict[str, StateMachine] = {m.name: m for m in (COMPLAINT, DENUNCIATION, VOTER_PETITION)}
-ACTIONS = tuple(dict.fromkeys(a for m in MACHINES.values() for a in m.actions))
+SYSTEM_ACTIONS = frozenset({"schedule_report"})  # run by CityOps, never by a caller's request
+ACTIONS = tuple(
+    dict.fromkeys(a for m in MACHINES.values() for a in m.actions if a not in SYSTEM_ACTIONS)
+)
 PAST = {tr.action: tr.past for m in MACHINES.values() for tr in m.transitions}
 
 # A time-limit rule has one state: an administrator adds versions to it (`time_limits.py`).
+COUNCIL_SESSION = StateMachine(
+    "council_session",
+    states=("scheduled",),
+    initial="scheduled",
+    transitions=(t("change", "scheduled", None, "admin", audit="council_session.changed"),),
+)
+
 TIME_LIMIT = StateMachine(
     "time_limit",
     states=("in_force",),

@@ -121,6 +121,19 @@ class WorkingCalendar:
             d = self.next_working_day(d + _ONE_DAY)
         return d
 
+    def subtract_working_days(self, end: date, n: int) -> date:
+        """The n-th working day before ``end`` (``end`` itself not counted; ``end`` when n is
+        0): "at least n working days before" a date. For a working day ``e``,
+        ``add_working_days(subtract_working_days(e, n), n) == e``."""
+        if n < 0:
+            raise ValueError(f"n must be 0 or more, got {n}")
+        d = end
+        for _ in range(n):
+            d -= _ONE_DAY
+            while not self.is_working_day(d):
+                d -= _ONE_DAY
+        return d
+
     def count_working_days(self, start: date, end: date) -> int:
         """The working days d with start < d <= end; 0 if end <= start.
         ``count_working_days(s, add_working_days(s, n)) == n``."""
