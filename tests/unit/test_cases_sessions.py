@@ -189,7 +189,7 @@ def test_a_report_due_while_the_petition_waits_to_be_forwarded_opens_at_the_rece
     )
 
 
-# --- the sessions, kept by an administrator --------------------------------------------------------
+# --- the sessions, kept by an administrator ---------------------------------------------
 
 
 def test_only_an_administrator_enters_a_session_and_its_code_is_unique(desk):
