@@ -13,6 +13,7 @@ from cityops.core import clock
 
 from tests.integration.test_cases_support import (
     SECRET_WORDS,
+    SESSION,
     complaint,
     count_items,
     new_case,
@@ -22,11 +23,12 @@ from tests.integration.test_cases_support import (
 )
 from tests.unit.test_cases_importer import xlsx
 
+# Compiled after session XVII-5 (closed Wednesday 20/1/2027), named by its code.
 CSV = (
     "summary,session,deputies_group,received_on\n"
-    "Cử tri đề nghị sửa đường ngõ 12 phố Huế,Kỳ họp thứ 5 HĐND TP,Tổ đại biểu số 3,2027-01-20\n"
-    "Cử tri đề nghị lắp đèn chiếu sáng ngõ 7,Kỳ họp thứ 5 HĐND TP,Tổ đại biểu số 3,2027-01-20\n"
-    "Cử tri phản ánh ngập úng đường Lê Duẩn,Kỳ họp thứ 5 HĐND TP,Tổ đại biểu số 5,2027-01-21\n"
+    "Cử tri đề nghị sửa đường ngõ 12 phố Huế,XVII-5,Tổ đại biểu số 3,2027-01-21\n"
+    "Cử tri đề nghị lắp đèn chiếu sáng ngõ 7,XVII-5,Tổ đại biểu số 3,2027-01-21\n"
+    "Cử tri phản ánh ngập úng đường Lê Duẩn,XVII-5,Tổ đại biểu số 5,2027-01-22\n"
 )
 
 
@@ -48,7 +50,8 @@ def test_a_clerk_records_a_denunciation_with_a_pseudonym_and_no_identity_in_the_
 
 def test_each_kind_starts_its_own_limit(world):
     petition_case = world.create("vp_clerk", **petition(received_on="2027-01-25"))
-    assert petition_case["session"] == "Kỳ họp thứ 5 HĐND TP khóa XVII"
+    assert petition_case["session"] == SESSION["name"] and petition_case["session_id"]
+    assert petition_case["compiled_on"] == "2027-01-25"
     assert open_obligations(petition_case["id"]) == {"voter_petition.answer": "2027-03-26"}
     complaint_case = world.create("soxd_officer", **complaint(received_on="2027-01-29"))
     assert complaint_case["complaint_round"] == "first_time"
@@ -140,6 +143,7 @@ def test_the_tracking_shows_status_and_public_milestones_only(world):
             {"name": "received", "on": "2027-02-01"},
             {"name": "transferred", "on": "2027-02-01"},
         ],
+        "posted_until": None,
     }
     lower = world.track(receipt["tracking_code"].lower(), receipt["secret"])
     assert lower[0] == 200
@@ -262,7 +266,7 @@ def test_an_office_imports_a_compiled_list_as_one_petition_per_row(world):
     assert {c["kind"] for c in cases} == {"voter_petition"}
     assert {c["channel"] for c in cases} == {"deputies_compilation"}
     assert {c["deputies_group"] for c in cases} == {"Tổ đại biểu số 3", "Tổ đại biểu số 5"}
-    # 20/1 + 60 days = Sunday 21/3: Monday 22/3.
+    # 21/1 + 60 days = Monday 22/3.
     assert open_obligations(cases[0]["id"]) == {"voter_petition.answer": "2027-03-22"}
     _, _, history = world.get("vp_clerk", f"/v1/cases/{cases[0]['id']}/history")
     assert history["items"][0]["action"] == "case.imported"
@@ -270,7 +274,12 @@ def test_an_office_imports_a_compiled_list_as_one_petition_per_row(world):
 
 
 def test_a_list_with_bad_rows_reports_every_one_and_imports_nothing(world):
-    bad = CSV + ",Kỳ họp thứ 5,Tổ 3,2027-01-20\nĐèn hỏng,Kỳ họp thứ 5,Tổ 3,hôm qua\n"
+    bad = CSV + (
+        ",XVII-5,Tổ 3,2027-01-21\n"  # line 5: no summary
+        "Đèn hỏng,XVII-5,Tổ 3,hôm qua\n"  # line 6: not a date
+        "Đèn hỏng,Kỳ họp thứ 5,Tổ 3,2027-01-21\n"  # line 7: not a session's code or id
+        "Cây đổ,XVII-5,Tổ 3,2027-01-19\n"  # line 8: during the session, out of its window
+    )
     before = count_items(cases_table(world))
     status, _, problem = world.request(
         "POST", "/v1/cases/imports", "vp_clerk", body={"content": bad}
@@ -279,7 +288,10 @@ def test_a_list_with_bad_rows_reports_every_one_and_imports_nothing(world):
     assert [(e["loc"][2], e["loc"][3]) for e in problem["errors"]] == [
         (5, "summary"),
         (6, "received_on"),
+        (7, "session"),
+        (8, "received_on"),
     ]
+    assert "từ 21/01/2027 đến 11/02/2027" in problem["errors"][3]["msg"]
     assert count_items(cases_table(world)) == before
 
 
@@ -295,7 +307,7 @@ def test_an_xlsx_list_is_imported_like_a_csv(world):
     content = xlsx(
         [
             ["summary", "received_on"],
-            ["Cử tri đề nghị nạo vét mương", 46407],
+            ["Cử tri đề nghị nạo vét mương", 46408],  # Excel's serial day of 21/1/2027
             ["Cử tri đề nghị trồng cây", "2027-01-21"],
         ]
     )
@@ -306,12 +318,12 @@ def test_an_xlsx_list_is_imported_like_a_csv(world):
         body={
             "format": "xlsx",
             "content": content,
-            "session": "Kỳ họp 5",
+            "session": SESSION["code"],
             "deputies_group": "Tổ 1",
         },
     )
     assert status == 201 and result["imported"] == 2
-    assert world.case("vp_clerk", result["case_ids"][0])["received_on"] == "2027-01-20"
+    assert world.case("vp_clerk", result["case_ids"][0])["received_on"] == "2027-01-21"
 
 
 def test_a_broken_file_and_a_leader_importing_are_refused(world):

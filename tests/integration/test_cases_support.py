@@ -21,6 +21,7 @@ import pytest
 from tests.cases_bodies import (  # noqa: F401 (the tests import them from here too)
     DENUNCIATOR,
     NOW,
+    SESSION,
     complaint,
     new_case,
     petition,
@@ -151,6 +152,7 @@ STAFF = {
 
 @pytest.fixture(name="world")
 def world_fixture(seeded, aws, call, principal, setting) -> World:
+    from cityops.cases.council import forget_sessions
     from cityops.cases.time_limits import forget_rules
     from cityops.core import clock
     from cityops.core.access import UNITS
@@ -176,8 +178,14 @@ def world_fixture(seeded, aws, call, principal, setting) -> World:
                 "roles": list(roles),
             }
         )
-    yield World(units=seeded, people=people, call=call, tpl=aws)
+    forget_sessions()
+    world = World(units=seeded, people=people, call=call, tpl=aws)
+    # The session the petitions of the tests were compiled after, as an administrator enters it.
+    status, _, body = world.request("POST", "/v1/cases/sessions", "admin", body=dict(SESSION))
+    assert status == 201, body
+    yield world
     forget_rules()
+    forget_sessions()
     UNITS.forget()
 
 
