@@ -22,7 +22,7 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 TET_2027 = "2027-02-01T09:00:00+07:00"  # Monday; Tết 2027 is Thursday 4 to Wednesday 10 Feb
-SESSION, GROUP = "Kỳ họp thứ 5 HĐND TP", "Tổ đại biểu số 3"
+GROUP = "Tổ đại biểu số 3"
 
 
 def end_of(day: str) -> str:
@@ -250,6 +250,7 @@ def test_a_denunciation_from_the_public_to_its_conclusion_keeps_the_denunciator_
             {"name": "resolved", "on": "2027-03-25"},
             {"name": "published", "on": "2027-03-25"},
         ],
+        "posted_until": None,  # posted for voters: petitions only
     }
     wrong = record(citizen.get(f"/v1/public/cases/{code}", headers={"X-Tracking-Secret": "guess"}))
     unknown = record(
@@ -394,13 +395,32 @@ def test_a_first_time_complaint_and_voter_petitions_imported_from_a_csv_file(
         == 404
     )
 
-    # voter petitions compiled by a deputies' group, imported from a CSV file
+    # the People's Council's sessions, as an administrator enters them: the one the petitions
+    # were compiled after (closed Wednesday 20/1), and the next regular one (Monday 5/7)
     stack.set_clock(TET_2027)
+    admin = stack.as_user("admin")
+    session = f"XVII-5-{run}"
+    entered = record(
+        admin.post(
+            "/v1/cases/sessions",
+            json={
+                "code": session,
+                "name": f"Kỳ họp thứ 5, HĐND Thành phố khóa XVII ({run})",
+                "kind": "regular",
+                "opens_on": "2027-01-18",
+                "closes_on": "2027-01-20",
+            },
+        )
+    )
+    assert entered.status_code == 201, entered.text
+    assert entered.json()["compile_after"] == ["2027-01-21", "2027-02-11"]  # 4/2 is in Tết
+
+    # voter petitions compiled by a deputies' group, imported from a CSV file
     path = tmp_path / "kien-nghi-cu-tri.csv"
     path.write_text(
         "summary,session,deputies_group,received_on\n"
-        f"Cử tri đề nghị bố trí vốn cải tạo trường học ({run}),{SESSION},{GROUP},2027-01-25\n"
-        f"Cử tri đề nghị cấp phép sửa chữa nhà cũ ({run}),{SESSION},{GROUP},2027-01-25\n",
+        f"Cử tri đề nghị bố trí vốn cải tạo trường học ({run}),{session},{GROUP},2027-01-25\n"
+        f"Cử tri đề nghị cấp phép sửa chữa nhà cũ ({run}),{session},{GROUP},2027-01-25\n",
         encoding="utf-8",
     )
     bad = record(
@@ -426,6 +446,31 @@ def test_a_first_time_complaint_and_voter_petitions_imported_from_a_csv_file(
     petition = record(clerk.get(f"/v1/cases/{finance_id}")).json()
     assert petition["kind"] == "voter_petition" and petition["deputies_group"] == "Tổ đại biểu số 3"
     assert deadlines(petition)["voter_petition.answer"] == (end_of("2027-03-26"), "open", None)
+    assert petition["session_id"] == entered.json()["id"]
+    late = path.read_text(encoding="utf-8").replace("2027-01-25", "2027-01-19")  # in session
+    refused = record(clerk.post("/v1/cases/imports", json={"content": late}))
+    assert refused.status_code == 422
+    assert "từ 21/01/2027 đến 11/02/2027" in refused.json()["errors"][0]["msg"]
+    following = record(
+        admin.post(
+            "/v1/cases/sessions",
+            json={
+                "code": f"XVII-6-{run}",
+                "name": f"Kỳ họp thứ 6, HĐND Thành phố khóa XVII ({run})",
+                "kind": "regular",
+                "opens_on": "2027-07-05",
+                "closes_on": "2027-07-08",
+            },
+        )
+    )
+    assert following.status_code == 201 and following.json()["petitions_rescheduled"] == 2
+    petition = record(clerk.get(f"/v1/cases/{finance_id}")).json()
+    # 20 working days before Monday 5/7/2027: Monday 7/6
+    assert deadlines(petition)["voter_petition.report_results"] == (
+        end_of("2027-06-07"),
+        "open",
+        None,
+    )
 
     # one goes to the Department of Finance, which answers it with a roadmap
     act(
@@ -456,7 +501,16 @@ def test_a_first_time_complaint_and_voter_petitions_imported_from_a_csv_file(
     assert answered["status"] == "being_resolved"
     assert deadlines(answered)["voter_petition.answer"][1:] == ("closed", "met_on_time")
     assert deadlines(answered)["voter_petition.roadmap"] == (end_of("2027-09-30"), "open", None)
-    act(sotc_officer, finance_id, "publish", {}, record)
+    reported = act(sotc_leader, finance_id, "report-results", {"report": "BC 7/BC-STC"}, record)
+    assert deadlines(reported)["voter_petition.report_results"][1:] == ("closed", "met_on_time")
+    # published within 15 working days of Monday 15/3: Monday 5/4
+    assert deadlines(reported)["voter_petition.publish_results"] == (
+        end_of("2027-04-05"),
+        "open",
+        None,
+    )
+    published = act(sotc_officer, finance_id, "publish", {}, record)
+    assert published["posted_until"] == "2027-04-14"  # posted 30 days
 
     # the other goes to the Department of Construction, which explains
     stack.set_clock(TET_2027)

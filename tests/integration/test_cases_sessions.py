@@ -93,3 +93,17 @@ def test_a_petition_compiled_outside_its_sessions_window_is_refused_in_vietnames
     unknown = new_case(**petition(session="XVII-99"))
     status, _, problem = world.request("POST", "/v1/cases", "soxd_officer", body=unknown)
     assert status == 422 and problem["errors"][0]["loc"] == ["body", "session"]
+
+
+def test_the_public_tracking_of_a_published_petition_shows_until_when_it_is_posted(world):
+    receipt = world.submit(kind="voter_petition", denounced=None, subject="Đề nghị sửa đường")
+    status, _, body = world.track(receipt["tracking_code"], receipt["secret"])
+    assert status == 200 and body["posted_until"] is None
+    _, _, page = world.get("vp_clerk", "/v1/cases", query={"kind": "voter_petition"})
+    case_id = page["items"][0]["id"]
+    world.ok("vp_leader", case_id, "answer", {"result": "explained", "answer": "Đã giải thích"})
+    set_day("2027-02-12")
+    world.ok("vp_leader", case_id, "publish", {})
+    status, _, body = world.track(receipt["tracking_code"], receipt["secret"])
+    # 30 days from Friday 12/2/2027: Sunday 14/3, so Monday 15/3.
+    assert status == 200 and body["status"] == "explained" and body["posted_until"] == "2027-03-15"
