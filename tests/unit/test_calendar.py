@@ -94,6 +94,17 @@ def test_three_working_days_from_the_day_before_tet_2027_end_on_monday_15_februa
 # New Year 2026 swap, make-up days, announced days off
 
 
+def test_two_working_days_before_friday_12_february_2027_reach_back_over_tet_to_3_february():
+    # 11/2 is the first working day before 12/2; 10/2 back to 4/2 are Tết; 3/2 is the second.
+    assert LAW_ONLY.subtract_working_days(date(2027, 2, 12), 2) == date(2027, 2, 3)
+    assert LAW_ONLY.subtract_working_days(date(2027, 2, 12), 0) == date(2027, 2, 12)
+    for n in range(0, 30):
+        start = LAW_ONLY.subtract_working_days(date(2027, 5, 24), n)
+        assert LAW_ONLY.add_working_days(start, n) == date(2027, 5, 24)  # a working day
+    with pytest.raises(ValueError):
+        LAW_ONLY.subtract_working_days(date(2027, 2, 12), -1)
+
+
 def test_an_announced_day_off_is_not_a_working_day() -> None:
     new_years_eve = date(2025, 12, 31)  # Wed; 1/1 Thu holiday, 2/1 Fri announced off
     assert LAW_ONLY.add_working_days(new_years_eve, 1) == date(2026, 1, 2)
