@@ -15,8 +15,9 @@ from typing import Any
 
 from cityops.cases import rules
 from cityops.cases.identity import pseudonym, redact
+from cityops.cases.interruptions import Interruptions
 from cityops.cases.petitions import PetitionDuties
-from cityops.cases.record import REFERENCE, Extension, Transfer, invalid
+from cityops.cases.record import REFERENCE, CaseRecord, Extension, Transfer, invalid
 from cityops.cases.rules import COMPLEXITIES, Limits
 from cityops.cases.sessions import CouncilSession
 from cityops.core import clock
@@ -34,7 +35,7 @@ NOTICE_KINDS = (
 )
 
 
-class Case(PetitionDuties):
+class Case(PetitionDuties, Interruptions, CaseRecord):
     """A case as the handling unit keeps it, and what is done to it."""
 
     # --- intake ------------------------------------------------------------------------------

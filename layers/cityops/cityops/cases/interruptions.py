@@ -6,16 +6,22 @@ Law 136/2025; Decree 155/2026 Art. 28a-28b), with their effect on the deadline b
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-from cityops.cases.record import CaseRecord, Withdrawal
+from cityops.cases.record import Withdrawal
 from cityops.cases.rules import Limits
 from cityops.core.calendar import CITY_TZ
 from cityops.core.errors import Conflict
 from cityops.core.obligations import Outcome
 
+if TYPE_CHECKING:  # a mixin of `Case`, with its fields: not a model of its own
+    from cityops.cases.record import CaseRecord as _Base
+else:
+    _Base = object
 
-class Interruptions(CaseRecord):
-    """Withdrawal and suspension of a case."""
+
+class Interruptions(_Base):
+    """Withdrawal and suspension of a case (a mixin: pydantic builds one model, `Case`)."""
 
     def withdraw(self, reason: str, today: date) -> None:
         """Everyone who filed it and remains withdraws (rút đơn): the case is terminated and

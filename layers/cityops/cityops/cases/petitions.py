@@ -8,8 +8,8 @@ the results are published to voters within 15 working days of the report
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-from cityops.cases.interruptions import Interruptions
 from cityops.cases.rules import Limits
 from cityops.cases.sessions import CouncilSession, report_due
 from cityops.core.errors import Conflict
@@ -19,8 +19,14 @@ REPORT = "voter_petition.report_results"
 PUBLISH = "voter_petition.publish_results"
 
 
-class PetitionDuties(Interruptions):
-    """A petition's report of results and their publication."""
+if TYPE_CHECKING:  # a mixin of `Case`, with its fields: not a model of its own
+    from cityops.cases.record import CaseRecord as _Base
+else:
+    _Base = object
+
+
+class PetitionDuties(_Base):
+    """A petition's report of results and their publication (a mixin, like `Interruptions`)."""
 
     def schedule_report(
         self, next_session: CouncilSession | None, limits: Limits, actor: str | None
