@@ -386,6 +386,7 @@ def test_a_first_time_complaint_and_voter_petitions_imported_from_a_csv_file(
             {"name": "resolved", "on": "2027-03-10"},
             {"name": "published", "on": "2027-03-10"},
         ],
+        "posted_until": None,  # petitions only
     }
     assert record(stack.as_user("sotc.officer").get(f"/v1/cases/{case_id}")).status_code == 404
     assert officer.get(f"/v1/cases/{case_id}/identity").json()["name"] == name  # the handler
