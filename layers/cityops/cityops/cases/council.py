@@ -35,7 +35,8 @@ def council() -> Council:
     global _cached
     if _cached and time.monotonic() - _cached[0] < _SECONDS:
         return _cached[1]
-    found = Council(tuple(sorted(SESSIONS.store.all(), key=lambda s: (s.opens_on, s.id))))  # type: ignore[attr-defined]
+    stored = SESSIONS.store.all()  # type: ignore[attr-defined]
+    found = Council(tuple(sorted(stored, key=lambda s: (s.opens_on, s.id))))
     _cached = (time.monotonic(), found)
     return found
 
@@ -100,6 +101,7 @@ def create_session(who: Principal, data: SessionCreate) -> CouncilSessionOut:
     if not who.is_admin:
         raise Forbidden("Only an administrator may enter a session.")
     check_dates(data.opens_on, data.closes_on)
+    forget_sessions()  # what the table holds now, not what this process saw a minute ago
     if council().find(data.code):
         raise Conflict(f"A session with the code {data.code} exists.")
     session = CouncilSession(
@@ -116,7 +118,7 @@ def create_session(who: Principal, data: SessionCreate) -> CouncilSessionOut:
     def claim(work: Work[CouncilSession]) -> None:
         work.add(SessionCode(session.code, session.id))
 
-    before = council()
+    before = council()  # read fresh above
     created = SESSIONS.create(who, session, "council_session.created", claim)
     return _out(created, _reschedule(before, created))
 
@@ -132,6 +134,7 @@ def update_session(
             name=data.name, kind=data.kind.value, opens_on=data.opens_on, closes_on=data.closes_on
         )
 
+    forget_sessions()  # what the table holds now, not what this process saw a minute ago
     before = council()
     changed = SESSIONS.change(who, session_id, "change", edit, if_match=expected_version)
     return _out(changed, _reschedule(before, changed))
