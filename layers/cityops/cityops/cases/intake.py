@@ -90,4 +90,4 @@ def create_case(who: Principal, data: CaseCreate) -> CaseOut:
         session=data.session,
         deputies_group=data.deputies_group,
     )
-    return case_out(record(who, case, identity))
+    return case_out(record(who, case, identity), who)
