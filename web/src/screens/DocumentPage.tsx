@@ -2,10 +2,11 @@
 // direction form for leaders, and the outgoing workflow (submit, sign, issue).
 import { useState } from "preact/hooks";
 import { get, post, route } from "../api/client";
-import type { DirectionCreate, DocumentOut, FileDownload, Me } from "../api/types";
+import type { DirectionCreate, DocumentOut, Me } from "../api/types";
 import { FileUploader } from "../components/FileUpload";
+import { PdfViewer } from "../components/PdfViewer";
 import { Deadline, Field, Loaded, Notice, ProblemView, useLoad } from "../components/ui";
-import { documentActions } from "../lib/actions";
+import { may } from "../lib/actions";
 import { formatDate, formatDateTime } from "../lib/dates";
 import { label, t } from "../lib/i18n";
 import { units } from "../lib/units";
@@ -75,10 +76,10 @@ function Direction({ doc, etag, done }: { doc: DocumentOut; etag: string | null;
   );
 }
 
-function DocumentView({ doc, etag, me, reload }: { doc: DocumentOut; etag: string | null; me: Me; reload: () => void }) {
+function DocumentView({ doc, etag, reload }: { doc: DocumentOut; etag: string | null; me: Me; reload: () => void }) {
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
-  const actions = documentActions(me, doc);
+  const [viewing, setViewing] = useState<{ id: string; name: string } | null>(null);
   const files = doc.files ?? [];
   const available = files.filter((f) => f.status === "available");
   const direction = doc.direction as { lead_unit_id?: string; instructions?: string; due_on?: string; task_id?: string | null } | null;
@@ -88,14 +89,6 @@ function DocumentView({ doc, etag, me, reload }: { doc: DocumentOut; etag: strin
       await post(path, body, etag);
       setDone(t("done"));
       reload();
-    } catch (e) {
-      setError(e);
-    }
-  };
-  const open = async (fileId: string) => {
-    try {
-      const { data } = await get<FileDownload>(route("/v1/documents/{document_id}/files/{file_id}", { document_id: doc.id, file_id: fileId }));
-      window.open(data.url, "_blank", "noopener");
     } catch (e) {
       setError(e);
     }
@@ -144,38 +137,39 @@ function DocumentView({ doc, etag, me, reload }: { doc: DocumentOut; etag: strin
             <li key={f.id}>
               {f.name} ({f.status}, {formatDateTime(f.created_at)}){" "}
               {f.status === "available" ? (
-                <button type="button" class="small" onClick={() => open(f.id)}>
+                <button type="button" class="small" aria-expanded={viewing?.id === f.id} onClick={() => setViewing(viewing?.id === f.id ? null : { id: f.id, name: f.name })}>
                   {t("docs.open_file")}
                 </button>
               ) : null}
             </li>
           ))}
         </ul>
-        {actions.includes("upload") ? <FileUploader documentId={doc.id} onDone={reload} /> : null}
+        {viewing ? <PdfViewer key={viewing.id} documentId={doc.id} file={viewing} onClose={() => setViewing(null)} /> : null}
+        {may(doc, "attach_file") ? <FileUploader documentId={doc.id} onDone={reload} /> : null}
       </section>
       <div class="toolbar">
-        {actions.includes("present") ? (
+        {may(doc, "present") ? (
           <button type="button" onClick={() => simple(route("/v1/documents/{document_id}/presentation", { document_id: doc.id }), {})}>
             {t("docs.present")}
           </button>
         ) : null}
-        {actions.includes("submit") ? (
+        {may(doc, "submit") ? (
           <button type="button" onClick={() => simple(route("/v1/documents/{document_id}/submission", { document_id: doc.id }), {})}>
             {t("docs.submit")}
           </button>
         ) : null}
-        {actions.includes("sign") && available.length ? (
+        {may(doc, "sign") && available.length ? (
           <button type="button" class="primary" onClick={() => simple(route("/v1/documents/{document_id}/signature", { document_id: doc.id }), { file_id: available[available.length - 1]!.id })}>
             {t("docs.sign")}
           </button>
         ) : null}
-        {actions.includes("issue") ? (
+        {may(doc, "issue") ? (
           <button type="button" class="primary" onClick={() => simple(route("/v1/documents/{document_id}/issue", { document_id: doc.id }), {})}>
             {t("docs.issue")}
           </button>
         ) : null}
       </div>
-      {actions.includes("direct") ? (
+      {may(doc, "direct") ? (
         <Direction
           doc={doc}
           etag={etag}
