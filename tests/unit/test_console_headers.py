@@ -24,7 +24,8 @@ def directives(csp: str) -> dict[str, set[str]]:
 
 def deployed() -> str:
     text = (ROOT / "template.yaml").read_text(encoding="utf-8")
-    block = text.split("ContentSecurityPolicy: !Sub >-", 1)[1].split("StrictTransportSecurity", 1)[0]
+    block = text.split("ContentSecurityPolicy: !Sub >-", 1)[1]
+    block = block.split("StrictTransportSecurity", 1)[0]
     return " ".join(line.strip() for line in block.splitlines() if line.strip())
 
 
