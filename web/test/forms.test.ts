@@ -36,6 +36,17 @@ describe("forms of the API's structured bodies", () => {
     expect(errorsByField({ status: 409, detail: "A case that is refused cannot be withdrawn" }, CASE_FORMS.withdraw).get("")).toEqual(["A case that is refused cannot be withdrawn"]);
     expect(errorsByField(null).size).toBe(0);
   });
+  it("say the API's validation errors in Vietnamese by their type, and keep a rule's own words", () => {
+    const problem = {
+      status: 422,
+      errors: [
+        { loc: ["body", "ground"], msg: "Field required", type: "missing" },
+        { loc: ["body", "title"], msg: "The sub-task goes to a sub-unit of the lead unit.", type: "value_error" },
+      ],
+    };
+    expect(errorsByField(problem).get("ground")).toEqual(["Chưa nhập: bắt buộc."]);
+    expect(errorsByField(problem).get("title")).toEqual(["The sub-task goes to a sub-unit of the lead unit."]);
+  });
   it("make one list of recipients from the units picked and the other names, one a line", () => {
     const body = bodyOf(OUTGOING, { doc_type: "CV", summary: "Báo cáo", recipient_units: "U1\nU2", recipients: "Bộ Tài chính\n\n Lưu: VT " });
     expect(recipientsOf(body)).toEqual({ doc_type: "CV", summary: "Báo cáo", recipients: [{ unit_id: "U1" }, { unit_id: "U2" }, { name: "Bộ Tài chính" }, { name: "Lưu: VT" }] });

@@ -52,7 +52,7 @@ export function ActionForm({
       {error && (!problem || general?.length || messages.size === 0) ? <ProblemView error={error} /> : null}
       {problem && !general && messages.size ? (
         <p class="problem" role="alert">
-          {problem.detail || problem.title}
+          {problem.status === 422 ? t("forms.invalid") : problem.detail || problem.title}
         </p>
       ) : null}
       <div class="toolbar">

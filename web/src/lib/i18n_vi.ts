@@ -22,6 +22,7 @@ export const vi = {
   "search": "Tìm (không cần dấu)",
   "all": "Tất cả",
   "done": "Đã xong.",
+  "forms.invalid": "Một số trường còn thiếu hoặc chưa hợp lệ: xem thông báo ở từng trường.",
 
   "signin.title": "Đăng nhập",
   "signin.username": "Tên đăng nhập",
