@@ -171,8 +171,9 @@ export const SUBTASK: FormSpec = {
   fields: [
     { name: "title", label: "Tên nhiệm vụ con", kind: "text", required: true },
     { name: "content", label: "Nội dung", kind: "textarea", required: true },
-    { name: "lead_unit_id", label: "Đơn vị trực thuộc thực hiện", kind: "select" },
-    { name: "assignee_id", label: "Hoặc cán bộ thực hiện (tên đăng nhập)", kind: "text" },
+    // The API also gives a sub-task to an officer of the lead unit by id; the directory has no
+    // list of a unit's users to choose from yet, so the console offers its sub-units.
+    { name: "lead_unit_id", label: "Đơn vị trực thuộc thực hiện", kind: "select", required: true },
     { name: "due_in_working_days", label: "Hạn (số ngày làm việc)", kind: "number" },
   ],
 };
