@@ -11,6 +11,7 @@ from typing import Any
 from cityops.cases import reads as case_reads
 from cityops.cases.pipeline import PIPELINE as CASES
 from cityops.core.auth import Principal
+from cityops.core.errors import Forbidden
 from cityops.core.ids import new_id
 from cityops.core.pipeline import Pipeline
 from cityops.core.statemachine import InvalidTransition
@@ -39,9 +40,8 @@ def passes(pipeline: Pipeline[Any], who: Principal, entity: Any, action: str) ->
     """Whether the pipeline's change of `action` by `who` passes its permission step (seen by
     a spy on `authorise`) and its state step. It never commits: its rule stops it. A guard
     that objects (guards read the command, here none) comes after both steps, so it counts as
-    passing; a 403, or the 409 of a state the action is not taken from, is a refusal. An
-    action its kind does not have is refused whatever the error (another kind's permission
-    may not even read this kind)."""
+    passing; a 403, or the 409 of a state the action is not taken from, is a refusal (and so
+    is another kind's action, which must still be a 403 or a 409, never a crash)."""
     permitted: list[bool] = []
     authorise = pipeline.authorise
 
@@ -55,8 +55,11 @@ def passes(pipeline: Pipeline[Any], who: Principal, entity: Any, action: str) ->
         pipeline.change(who, entity.id, action, _reached, if_match=entity.version)
     except Reached:
         return True
-    except Exception as refused:
+    except Exception as refused:  # each kind of refusal is told apart below
         if action not in pipeline.machine(entity).actions or not permitted:
+            # refused at the permission step, or another kind's action: a 403 or a 409, never
+            # a crash (a 500)
+            assert isinstance(refused, Forbidden | InvalidTransition), repr(refused)
             return False
         if isinstance(refused, InvalidTransition):
             return "; it can be from: " not in refused.detail  # else a guard's reason
