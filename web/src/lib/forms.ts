@@ -54,7 +54,8 @@ const SUSPENSION_GROUNDS: [string, string][] = [
   ["files_held_or_sealed", "Hồ sơ bị tạm giữ, niêm phong"],
 ];
 
-/** The case actions whose body is more than a note, by action (the API's Case* bodies). */
+/** The case actions whose body is more than a note, by action (the API's Case* bodies); the
+ * others (forward, accept, assign, verify, notify, publish, resume) take a note at most. */
 export const CASE_FORMS: Record<string, FormSpec> = {
   classify: {
     title: "Phân loại đơn",
@@ -150,6 +151,46 @@ export const CASE_FORMS: Record<string, FormSpec> = {
       { name: "reason", label: "Lý do", kind: "textarea", required: true },
       { name: "related_matter", label: "Vụ việc liên quan", kind: "text", when: { field: "ground", is: ["related_matter", ""] } },
       { name: "decision_number", label: "Số quyết định tạm đình chỉ", kind: "text" },
+    ],
+  },
+  withdraw_in_part: {
+    title: "Rút một phần",
+    submit: "Xác nhận rút một phần",
+    fields: [
+      { name: "persons", label: "Số người rút đơn", kind: "number", required: true },
+      { name: "reason", label: "Lý do", kind: "textarea", required: true },
+    ],
+  },
+  dialogue: {
+    title: "Đối thoại",
+    submit: "Ghi nhận đối thoại",
+    fields: [
+      { name: "held_on", label: "Ngày đối thoại", kind: "date", required: true, hint: "dd/mm/yyyy" },
+      note,
+    ],
+  },
+  extend: {
+    title: "Gia hạn giải quyết",
+    submit: "Gia hạn",
+    fields: [
+      {
+        name: "criteria",
+        label: "Tính chất phức tạp (Nghị định 31/2019/NĐ-CP, Điều 3)",
+        kind: "multi",
+        required: true,
+        choices: [
+          ["several_sites", "Nhiều địa điểm"],
+          ["several_contents", "Nhiều nội dung"],
+          ["many_denunciators", "Nhiều người tố cáo"],
+          ["foreign_element", "Có yếu tố nước ngoài"],
+          ["several_agencies", "Liên quan trách nhiệm của nhiều cơ quan"],
+          ["agencies_disagree", "Các cơ quan còn ý kiến khác nhau"],
+          ["contradictory_evidence", "Tài liệu, chứng cứ mâu thuẫn"],
+        ],
+      },
+      { name: "days", label: "Số ngày gia hạn", kind: "number", required: true },
+      { name: "reason", label: "Lý do", kind: "textarea", required: true },
+      { name: "decision_number", label: "Số quyết định gia hạn", kind: "text", required: true },
     ],
   },
   withdraw: {

@@ -173,6 +173,8 @@ export const vi = {
   "action.dialogue": "Đối thoại",
   "action.decide": "Ra quyết định",
   "action.extend": "Gia hạn",
+  "action.classify": "Phân loại đơn",
+  "action.withdraw_in_part": "Rút một phần",
   "action.done": "Đã thực hiện: {a}.",
 
   "reports.title": "Báo cáo",
