@@ -200,6 +200,53 @@ export const CASE_FORMS: Record<string, FormSpec> = {
   },
 };
 
+/** A document's actions whose body is more than a note, with the route they are posted to
+ * (`/v1/documents/{id}/<path>`); `start` takes none and is a button. */
+export const DOCUMENT_FORMS: Record<string, FormSpec & { path: string }> = {
+  handle: {
+    path: "result",
+    title: "Báo cáo kết quả xử lý",
+    submit: "Gửi kết quả xử lý",
+    fields: [{ name: "result", label: "Kết quả xử lý", kind: "textarea", required: true }],
+  },
+  file: {
+    path: "filing",
+    title: "Lưu hồ sơ để biết",
+    submit: "Xác nhận lưu hồ sơ",
+    fields: [{ name: "note", label: "Ghi chú", kind: "textarea", required: true }],
+  },
+  return: {
+    path: "return",
+    title: "Trả lại nơi gửi",
+    submit: "Xác nhận trả lại",
+    fields: [
+      {
+        name: "reason_code",
+        label: "Lý do trả lại",
+        kind: "select",
+        required: true,
+        choices: [
+          ["misaddressed", "Gửi nhầm nơi nhận"],
+          ["invalid", "Không đúng thể thức, không hợp lệ"],
+        ],
+      },
+      { name: "reason", label: "Nội dung", kind: "textarea", required: true },
+    ],
+  },
+  send_back: {
+    path: "send-back",
+    title: "Trả lại người soạn thảo",
+    submit: "Xác nhận trả lại dự thảo",
+    fields: [{ name: "reason", label: "Lý do", kind: "textarea", required: true }],
+  },
+  revoke: {
+    path: "revocation",
+    title: "Thu hồi văn bản",
+    submit: "Xác nhận thu hồi",
+    fields: [{ name: "reason", label: "Lý do thu hồi", kind: "textarea", required: true }],
+  },
+};
+
 export const TASK_CANCEL: FormSpec = {
   title: "Huỷ nhiệm vụ",
   submit: "Xác nhận huỷ nhiệm vụ",

@@ -89,6 +89,7 @@ export const vi = {
   "docs.track": "Theo dõi như nhiệm vụ",
   "docs.directed": "Đã chỉ đạo.",
   "docs.present": "Trình lãnh đạo",
+  "docs.start": "Bắt đầu xử lý",
   "docs.submit": "Trình ký",
   "docs.sign": "Ký",
   "docs.issue": "Phát hành",

@@ -5,6 +5,8 @@ import { get, post, route } from "../api/client";
 import type { DirectionCreate, DocumentOut, Me } from "../api/types";
 import { FileUploader } from "../components/FileUpload";
 import { PdfViewer } from "../components/PdfViewer";
+import { ActionForm } from "../components/ActionForm";
+import { DOCUMENT_FORMS } from "../lib/forms";
 import { Deadline, Field, Loaded, Notice, ProblemView, useLoad } from "../components/ui";
 import { may } from "../lib/actions";
 import { formatDate, formatDateTime } from "../lib/dates";
@@ -80,6 +82,8 @@ function DocumentView({ doc, etag, reload }: { doc: DocumentOut; etag: string | 
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
   const [viewing, setViewing] = useState<{ id: string; name: string } | null>(null);
+  const [form, setForm] = useState<string | null>(null);
+  const structured = (doc.actions ?? []).filter((a) => a in DOCUMENT_FORMS);
   const files = doc.files ?? [];
   const available = files.filter((f) => f.status === "available");
   const direction = doc.direction as { lead_unit_id?: string; instructions?: string; due_on?: string; task_id?: string | null } | null;
@@ -163,12 +167,36 @@ function DocumentView({ doc, etag, reload }: { doc: DocumentOut; etag: string | 
             {t("docs.sign")}
           </button>
         ) : null}
+        {may(doc, "start") ? (
+          <button type="button" onClick={() => simple(route("/v1/documents/{document_id}/handling", { document_id: doc.id }), {})}>
+            {t("docs.start")}
+          </button>
+        ) : null}
+        {structured.map((a) => (
+          <button type="button" key={a} aria-expanded={form === a} onClick={() => setForm(form === a ? null : a)}>
+            {DOCUMENT_FORMS[a]!.title}
+          </button>
+        ))}
         {may(doc, "issue") ? (
           <button type="button" class="primary" onClick={() => simple(route("/v1/documents/{document_id}/issue", { document_id: doc.id }), {})}>
             {t("docs.issue")}
           </button>
         ) : null}
       </div>
+      {form && DOCUMENT_FORMS[form] ? (
+        <ActionForm
+          key={form}
+          id={`doc-${form}`}
+          spec={DOCUMENT_FORMS[form]!}
+          onCancel={() => setForm(null)}
+          send={async (body) => {
+            await post(`${route("/v1/documents/{document_id}", { document_id: doc.id })}/${DOCUMENT_FORMS[form]!.path}`, body, etag);
+            setForm(null);
+            setDone(t("done"));
+            reload();
+          }}
+        />
+      ) : null}
       {may(doc, "direct") ? (
         <Direction
           doc={doc}
