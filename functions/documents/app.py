@@ -23,6 +23,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from cityops.core.api import caller, idempotent, if_match, make_resolver, reply
+from cityops.core.auth import Principal
 from cityops.core.ids import ULID_PATTERN
 from cityops.core.params import Cursor, Day, Limit, UnitFilter, ulid_path
 from cityops.documents import (
@@ -76,9 +77,10 @@ RegisterFilter = Annotated[str | None, Query(pattern=ULID_PATTERN, description="
 Year = Annotated[int | None, Query(ge=2000, le=2100, description="Default: this year")]
 
 
-def _document(document: Document, status: int = 200) -> Response:
+def _document(who: Principal, document: Document, status: int = 200) -> Response:
     location = f"/v1/documents/{document.id}" if status == 201 else None
-    return reply(reads.document_out(document), status, version=document.version, location=location)
+    out = reads.document_out(who, document)
+    return reply(out, status, version=document.version, location=location)
 
 
 # --- registers and abbreviations ---------------------------------------------------------------
@@ -198,7 +200,8 @@ def list_documents(
 
 @documents_router.get("/v1/documents/<document_id>")
 def get_document(document_id: DocumentId) -> Response[DocumentOut]:
-    return _document(reads.get_document(caller(app), document_id))
+    who = caller(app)
+    return _document(who, reads.get_document(who, document_id))
 
 
 @documents_router.get("/v1/documents/<document_id>/history")
@@ -220,12 +223,13 @@ def register_incoming(document: Annotated[IncomingCreate, Body()]) -> Response[D
     body = document.model_dump(mode="json")
     return idempotent(
         app, "register_incoming", who, body,
-        lambda: _document(incoming.register_incoming(who, document), 201),
+        lambda: _document(who, incoming.register_incoming(who, document), 201),
     )  # fmt: skip
 
 
 def _change(action: Any, document_id: str, data: Any) -> Response:
-    return _document(action(caller(app), document_id, data, if_match(app, required=False)))
+    who = caller(app)
+    return _document(who, action(who, document_id, data, if_match(app, required=False)))
 
 
 @incoming_router.post("/v1/documents/<document_id>/presentation")
@@ -278,7 +282,7 @@ def draft_outgoing(document: Annotated[OutgoingCreate, Body()]) -> Response[Docu
     who = caller(app)
     body = document.model_dump(mode="json")
     return idempotent(app, "draft_outgoing", who, body,
-                      lambda: _document(outgoing.draft(who, document), 201))  # fmt: skip
+                      lambda: _document(who, outgoing.draft(who, document), 201))  # fmt: skip
 
 
 @outgoing_router.post("/v1/documents/<document_id>/submission")
@@ -333,10 +337,9 @@ def legal_hold(
     document_id: DocumentId, file_id: FileId, hold: Annotated[LegalHold, Body()]
 ) -> Response[DocumentOut]:
     """An administrator places or lifts a legal hold on a file (If-Match)."""
-    document = files.legal_hold(
-        caller(app), document_id, file_id, hold.on, if_match(app, required=False)
-    )
-    return _document(document)
+    who = caller(app)
+    document = files.legal_hold(who, document_id, file_id, hold.on, if_match(app, required=False))
+    return _document(who, document)
 
 
 for router in (registers_router, documents_router, incoming_router, outgoing_router, files_router):

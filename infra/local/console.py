@@ -1,6 +1,6 @@
 """The console's static files (web/dist) for the local gateway, beside the API on one origin:
 a file when it exists, index.html for the client's routes (`/tasks/ID`, as notices link), and
-the same security headers as CloudFront's response policy."""
+the same security headers as CloudFront's response policy (its CSP with local hosts)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,16 @@ TYPES = {
     ".svg": "image/svg+xml",
     ".png": "image/png",
 }
+# CloudFront's CSP (template.yaml, ConsoleHeaders) with the local stack's hosts: the API is this
+# origin, S3 is moto's server on 127.0.0.1 (presigned uploads and downloads), no Cognito.
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "font-src 'self'; manifest-src 'self'; worker-src 'self'; "
+    "connect-src 'self' http://127.0.0.1:* http://localhost:*; form-action 'self'; "
+    "frame-src blob:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
 HEADERS = {
+    "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Frame-Options": "DENY",

@@ -182,7 +182,7 @@ def test_the_inspector_accepts_a_denunciation_and_sees_the_denunciator_only_by_p
     expect(page.get_by_role("status")).to_contain_text("Nhận xử lý")
     expect(page.get_by_role("button", name="Nhận xử lý")).to_have_count(0)  # reloaded
     page.get_by_label("Ghi chú").fill("Đủ điều kiện thụ lý")
-    page.get_by_role("button", name="Thụ lý").click()
+    page.get_by_role("button", name="Thụ lý", exact=True).click()
     expect(page.get_by_test_id("case-status")).to_have_text("Đã thụ lý")
     expect(page.get_by_text(name)).to_have_count(0)
     page.get_by_role("button", name="Xem danh tính người tố cáo").click()

@@ -235,5 +235,5 @@ def test_words_are_folded_without_diacritics_or_case():
 def test_a_list_shows_what_a_unit_may_see_and_search_finds_folded_words(world):
     document = incoming.register_incoming(world.who("vp.clerk"), incoming_data())
     assert "quy" in document.words and "8123" in document.words and "vpcp" in document.words
-    out = reads.document_out(document)
+    out = reads.document_out(world.who("vp.clerk"), document)
     assert out.doc_type_name == "Công văn" and out.number == 1

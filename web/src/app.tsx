@@ -13,6 +13,7 @@ import { CasePage } from "./screens/CasePage";
 import { Cases } from "./screens/Cases";
 import { DocumentPage } from "./screens/DocumentPage";
 import { Documents } from "./screens/Documents";
+import { Outgoing } from "./screens/Outgoing";
 import { Home } from "./screens/Home";
 import { ReportPage } from "./screens/ReportPage";
 import { FormFigures } from "./screens/FormFigures";
@@ -34,6 +35,7 @@ const NAV: [string, string][] = [
 function screen(path: string, me: Me) {
   let m: Record<string, string> | null;
   if ((m = match("/tasks/:id", path))) return <TaskPage id={m.id!} me={me} />;
+  if (match("/documents/outgoing", path)) return <Outgoing me={me} />;
   if ((m = match("/documents/:id", path))) return <DocumentPage id={m.id!} me={me} />;
   if ((m = match("/cases/:id", path))) return <CasePage id={m.id!} me={me} />;
   if ((m = match("/reports/:id", path))) return <ReportPage id={m.id!} me={me} />;

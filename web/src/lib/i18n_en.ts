@@ -50,4 +50,12 @@ export const en: Record<string, string> = {
   "cases.title": "Cases",
   "reports.title": "Reports",
   "score.title": "On-time record",
+  "forms.invalid": "Some fields are missing or not valid: see the message at each field.",
+  "docs.viewer": "Contents of the file {name}",
+  "docs.save_file": "Save the file",
+  "docs.close_viewer": "Close",
+  "cases.more_actions": "Other steps",
+  "tasks.subtasks": "Sub-tasks",
+  "tasks.subtask_made": "The sub-task was given.",
+  "tasks.cancelled": "The task was cancelled.",
 };

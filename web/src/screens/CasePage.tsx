@@ -5,7 +5,10 @@ import { get, post, route } from "../api/client";
 import type { Case, CaseIdentityOut, Me } from "../api/types";
 import { LegalDeadline } from "../components/LegalDeadline";
 import { Field, Loaded, Notice, ProblemView, useLoad } from "../components/ui";
-import { caseActions, mayRevealIdentity } from "../lib/actions";
+import { ActionForm } from "../components/ActionForm";
+import { mayRevealIdentity } from "../lib/actions";
+import { CASE_FORMS } from "../lib/forms";
+import { units } from "../lib/units";
 import { formatDate } from "../lib/dates";
 import { label, t } from "../lib/i18n";
 
@@ -52,24 +55,36 @@ function Identity({ c }: { c: Case }) {
   );
 }
 
+/** Actions whose body is a note at most (assigning oneself adds the handler's id). */
+const NOTE_ONLY = ["forward", "accept", "assign", "verify", "notify", "publish", "resume"];
+
 function CaseView({ c, etag, me, reload }: { c: Case; etag: string | null; me: Me; reload: () => void }) {
   const [note, setNote] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
-  const actions = caseActions(me, c);
+  const [form, setForm] = useState<string | null>(null);
+  const all = useLoad(() => units(), []);
+  const path = (action: string) => `${route("/v1/cases/{case_id}", { case_id: c.id })}/${action.replace(/_/g, "-")}`;
+  const finished = (action: string) => {
+    setDone(t("action.done", { a: t(`action.${action}`) }));
+    setForm(null);
+    setNote("");
+    reload();
+  };
   const act = async (action: string) => {
     setError(null);
     setDone(null);
     const body = action === "assign" ? { handler_id: me.id, ...(note ? { note } : {}) } : note ? { note } : {};
     try {
-      await post(`${route("/v1/cases/{case_id}", { case_id: c.id })}/${action}`, body, etag);
-      setDone(t("action.done", { a: t(`action.${action}`) }));
-      setNote("");
-      reload();
+      await post(path(action), body, etag);
+      finished(action);
     } catch (e) {
       setError(e);
     }
   };
+  const simple = (c.actions ?? []).filter((a) => NOTE_ONLY.includes(a) && (a !== "assign" || c.handler_id !== me.id));
+  const structured = (c.actions ?? []).filter((a) => a in CASE_FORMS);
+  const unitChoices: [string, string][] = (all.data ?? []).filter((u) => u.active !== false && u.id !== c.handling_unit_id).map((u) => [u.id, u.name]);
   const open = (c.deadlines ?? []).filter((d) => d.status === "open");
   return (
     <>
@@ -106,19 +121,41 @@ function CaseView({ c, etag, me, reload }: { c: Case; etag: string | null; me: M
       </section>
       <ProblemView error={error} />
       <Notice text={done} />
-      {actions.length ? (
+      {simple.length ? (
         <div class="panel">
           <Field label={t("cases.note")} id="case-note">
             <input id="case-note" value={note} onInput={(e) => setNote(e.currentTarget.value)} />
           </Field>
           <div class="toolbar">
-            {actions.map((a) => (
+            {simple.map((a) => (
               <button type="button" key={a} class={a === "accept" ? "primary" : undefined} onClick={() => act(a)}>
                 {t(`action.${a}`)}
               </button>
             ))}
           </div>
         </div>
+      ) : null}
+      {structured.length ? (
+        <div class="toolbar" role="group" aria-label={t("cases.more_actions")}>
+          {structured.map((a) => (
+            <button type="button" key={a} aria-expanded={form === a} onClick={() => setForm(form === a ? null : a)}>
+              {CASE_FORMS[a]!.title}
+            </button>
+          ))}
+        </div>
+      ) : null}
+      {form && CASE_FORMS[form] ? (
+        <ActionForm
+          key={form}
+          id={`case-${form}`}
+          spec={CASE_FORMS[form]!}
+          choices={{ to_unit_id: unitChoices }}
+          send={async (body) => {
+            await post(path(form), body, etag);
+            finished(form);
+          }}
+          onCancel={() => setForm(null)}
+        />
       ) : null}
       {mayRevealIdentity(me, c) ? <Identity c={c} /> : null}
     </>

@@ -2,10 +2,13 @@
 // direction form for leaders, and the outgoing workflow (submit, sign, issue).
 import { useState } from "preact/hooks";
 import { get, post, route } from "../api/client";
-import type { DirectionCreate, DocumentOut, FileDownload, Me } from "../api/types";
+import type { DirectionCreate, DocumentOut, Me } from "../api/types";
 import { FileUploader } from "../components/FileUpload";
+import { PdfViewer } from "../components/PdfViewer";
+import { ActionForm } from "../components/ActionForm";
+import { DOCUMENT_FORMS } from "../lib/forms";
 import { Deadline, Field, Loaded, Notice, ProblemView, useLoad } from "../components/ui";
-import { documentActions } from "../lib/actions";
+import { may } from "../lib/actions";
 import { formatDate, formatDateTime } from "../lib/dates";
 import { label, t } from "../lib/i18n";
 import { units } from "../lib/units";
@@ -75,10 +78,12 @@ function Direction({ doc, etag, done }: { doc: DocumentOut; etag: string | null;
   );
 }
 
-function DocumentView({ doc, etag, me, reload }: { doc: DocumentOut; etag: string | null; me: Me; reload: () => void }) {
+function DocumentView({ doc, etag, reload }: { doc: DocumentOut; etag: string | null; me: Me; reload: () => void }) {
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
-  const actions = documentActions(me, doc);
+  const [viewing, setViewing] = useState<{ id: string; name: string } | null>(null);
+  const [form, setForm] = useState<string | null>(null);
+  const structured = (doc.actions ?? []).filter((a) => a in DOCUMENT_FORMS);
   const files = doc.files ?? [];
   const available = files.filter((f) => f.status === "available");
   const direction = doc.direction as { lead_unit_id?: string; instructions?: string; due_on?: string; task_id?: string | null } | null;
@@ -88,14 +93,6 @@ function DocumentView({ doc, etag, me, reload }: { doc: DocumentOut; etag: strin
       await post(path, body, etag);
       setDone(t("done"));
       reload();
-    } catch (e) {
-      setError(e);
-    }
-  };
-  const open = async (fileId: string) => {
-    try {
-      const { data } = await get<FileDownload>(route("/v1/documents/{document_id}/files/{file_id}", { document_id: doc.id, file_id: fileId }));
-      window.open(data.url, "_blank", "noopener");
     } catch (e) {
       setError(e);
     }
@@ -144,38 +141,63 @@ function DocumentView({ doc, etag, me, reload }: { doc: DocumentOut; etag: strin
             <li key={f.id}>
               {f.name} ({f.status}, {formatDateTime(f.created_at)}){" "}
               {f.status === "available" ? (
-                <button type="button" class="small" onClick={() => open(f.id)}>
+                <button type="button" class="small" aria-expanded={viewing?.id === f.id} onClick={() => setViewing(viewing?.id === f.id ? null : { id: f.id, name: f.name })}>
                   {t("docs.open_file")}
                 </button>
               ) : null}
             </li>
           ))}
         </ul>
-        {actions.includes("upload") ? <FileUploader documentId={doc.id} onDone={reload} /> : null}
+        {viewing ? <PdfViewer key={viewing.id} documentId={doc.id} file={viewing} onClose={() => setViewing(null)} /> : null}
+        {may(doc, "attach_file") ? <FileUploader documentId={doc.id} onDone={reload} /> : null}
       </section>
       <div class="toolbar">
-        {actions.includes("present") ? (
+        {may(doc, "present") ? (
           <button type="button" onClick={() => simple(route("/v1/documents/{document_id}/presentation", { document_id: doc.id }), {})}>
             {t("docs.present")}
           </button>
         ) : null}
-        {actions.includes("submit") ? (
+        {may(doc, "submit") ? (
           <button type="button" onClick={() => simple(route("/v1/documents/{document_id}/submission", { document_id: doc.id }), {})}>
             {t("docs.submit")}
           </button>
         ) : null}
-        {actions.includes("sign") && available.length ? (
+        {may(doc, "sign") && available.length ? (
           <button type="button" class="primary" onClick={() => simple(route("/v1/documents/{document_id}/signature", { document_id: doc.id }), { file_id: available[available.length - 1]!.id })}>
             {t("docs.sign")}
           </button>
         ) : null}
-        {actions.includes("issue") ? (
+        {may(doc, "start") ? (
+          <button type="button" onClick={() => simple(route("/v1/documents/{document_id}/handling", { document_id: doc.id }), {})}>
+            {t("docs.start")}
+          </button>
+        ) : null}
+        {structured.map((a) => (
+          <button type="button" key={a} aria-expanded={form === a} onClick={() => setForm(form === a ? null : a)}>
+            {DOCUMENT_FORMS[a]!.title}
+          </button>
+        ))}
+        {may(doc, "issue") ? (
           <button type="button" class="primary" onClick={() => simple(route("/v1/documents/{document_id}/issue", { document_id: doc.id }), {})}>
             {t("docs.issue")}
           </button>
         ) : null}
       </div>
-      {actions.includes("direct") ? (
+      {form && DOCUMENT_FORMS[form] ? (
+        <ActionForm
+          key={form}
+          id={`doc-${form}`}
+          spec={DOCUMENT_FORMS[form]!}
+          onCancel={() => setForm(null)}
+          send={async (body) => {
+            await post(`${route("/v1/documents/{document_id}", { document_id: doc.id })}/${DOCUMENT_FORMS[form]!.path}`, body, etag);
+            setForm(null);
+            setDone(t("done"));
+            reload();
+          }}
+        />
+      ) : null}
+      {may(doc, "direct") ? (
         <Direction
           doc={doc}
           etag={etag}

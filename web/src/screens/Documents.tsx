@@ -6,22 +6,12 @@ import type { DocumentOut, DocumentPage, IncomingCreate, Me, RegisterPage } from
 import { FileUploader } from "../components/FileUpload";
 import { Deadline, Field, Loaded, Notice, ProblemView, useLoad } from "../components/ui";
 import { formatDate, hanoiDay, parseDate } from "../lib/dates";
+import { DOC_TYPES, URGENCIES } from "../lib/forms";
 import { t } from "../lib/i18n";
 import { navigate } from "../lib/router";
 import { matches } from "../lib/text";
 import { nameOf, units } from "../lib/units";
 
-const DOC_TYPES: [string, string][] = [
-  ["CV", "Công văn"],
-  ["QĐ", "Quyết định"],
-  ["NQ", "Nghị quyết"],
-  ["CT", "Chỉ thị"],
-  ["TB", "Thông báo"],
-  ["KH", "Kế hoạch"],
-  ["BC", "Báo cáo"],
-  ["TTr", "Tờ trình"],
-  ["GM", "Giấy mời"],
-];
 
 function RegisterForm({ onRegistered }: { onRegistered: (doc: DocumentOut) => void }) {
   const today = formatDate(hanoiDay(new Date()));
@@ -79,10 +69,11 @@ function RegisterForm({ onRegistered }: { onRegistered: (doc: DocumentOut) => vo
         </Field>
         <Field label={t("docs.urgency")} id="urgency">
           <select id="urgency" value={f.urgency} onChange={set("urgency")}>
-            <option value="normal">Thường</option>
-            <option value="urgent">Khẩn</option>
-            <option value="top_urgent">Thượng khẩn</option>
-            <option value="flash">Hoả tốc</option>
+            {URGENCIES.map(([value, name]) => (
+              <option key={value} value={value}>
+                {name}
+              </option>
+            ))}
           </select>
         </Field>
         <Field label={t("docs.pages")} id="pages">
@@ -119,6 +110,9 @@ export function Documents({ me }: { me: Me }) {
   return (
     <>
       <h1>{t("docs.title")}</h1>
+      <p>
+        <a href="/documents/outgoing">{t("docs.outgoing")}</a>
+      </p>
       {clerk ? (
         <button type="button" class="primary" aria-expanded={showForm} onClick={() => setShowForm(!showForm)}>
           {t("docs.register_new")}

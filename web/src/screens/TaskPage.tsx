@@ -3,9 +3,11 @@
 // complete, confirm or return).
 import { useState } from "preact/hooks";
 import { get, post, route } from "../api/client";
-import type { Me, ProgressPage, Task } from "../api/types";
+import type { Me, ProgressPage, Task, TaskPage as SubtaskPage } from "../api/types";
+import { ActionForm } from "../components/ActionForm";
 import { Deadline, Field, Loaded, Notice, ProblemView, useLoad } from "../components/ui";
-import { taskActions } from "../lib/actions";
+import { may } from "../lib/actions";
+import { SUBTASK, TASK_CANCEL } from "../lib/forms";
 import { formatDate, formatDateTime, parseDate } from "../lib/dates";
 import { urgencyOfClass } from "../lib/deadline";
 import { t } from "../lib/i18n";
@@ -13,24 +15,27 @@ import { nameOf, units } from "../lib/units";
 
 export function TaskPage({ id, me }: { id: string; me: Me }) {
   const task = useLoad(async () => {
-    const [r, progress] = await Promise.all([
+    const [r, progress, subtasks] = await Promise.all([
       get<Task>(route("/v1/tasks/{task_id}", { task_id: id })),
       get<ProgressPage>(route("/v1/tasks/{task_id}/progress", { task_id: id }), { limit: 200 }),
+      get<SubtaskPage>(route("/v1/tasks/{task_id}/subtasks", { task_id: id })),
     ]);
-    return { task: r.data, etag: r.etag, progress: progress.data.items };
+    return { task: r.data, etag: r.etag, progress: progress.data.items, subtasks: subtasks.data.items };
   }, [id]);
   const all = useLoad(() => units(), []);
   return <Loaded state={task}>{(d) => <TaskView {...d} me={me} unitNames={all.data} reload={task.reload} />}</Loaded>;
 }
 
-function TaskView({ task, etag, progress, me, unitNames, reload }: { task: Task; etag: string | null; progress: ProgressPage["items"]; me: Me; unitNames: Awaited<ReturnType<typeof units>> | null; reload: () => void }) {
+function TaskView({ task, etag, progress, subtasks, unitNames, reload }: { task: Task; etag: string | null; progress: ProgressPage["items"]; subtasks: SubtaskPage["items"]; me: Me; unitNames: Awaited<ReturnType<typeof units>> | null; reload: () => void }) {
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
   const [text, setText] = useState("");
   const [percent, setPercent] = useState(String(task.percent));
   const [newDue, setNewDue] = useState("");
   const [reason, setReason] = useState("");
-  const actions = taskActions(me, task);
+  const [form, setForm] = useState<"cancel" | "split" | null>(null);
+  const lead = unitNames?.find((u) => u.id === task.lead_unit_id);
+  const subUnits: [string, string][] = (unitNames ?? []).filter((u) => u.id !== task.lead_unit_id && lead && u.path.includes(lead.id) && u.active !== false).map((u) => [u.id, u.name]);
   const due = task.deadline ?? task.due_date;
 
   const run = async (what: () => Promise<unknown>, message: string) => {
@@ -88,7 +93,7 @@ function TaskView({ task, etag, progress, me, unitNames, reload }: { task: Task;
       <ProblemView error={error} />
       <Notice text={done} />
 
-      {actions.includes("progress") ? (
+      {may(task, "report_progress") ? (
         <form
           class="panel"
           aria-labelledby="progress-h"
@@ -110,7 +115,7 @@ function TaskView({ task, etag, progress, me, unitNames, reload }: { task: Task;
         </form>
       ) : null}
 
-      {actions.includes("complete") ? (
+      {may(task, "report_completion") ? (
         <form
           class="panel"
           onSubmit={(e) => {
@@ -126,7 +131,7 @@ function TaskView({ task, etag, progress, me, unitNames, reload }: { task: Task;
         </form>
       ) : null}
 
-      {actions.includes("request_extension") ? (
+      {may(task, "request_extension") ? (
         <form
           class="panel"
           onSubmit={(e) => {
@@ -147,7 +152,7 @@ function TaskView({ task, etag, progress, me, unitNames, reload }: { task: Task;
         </form>
       ) : null}
 
-      {actions.includes("decide_extension") && pending ? (
+      {may(task, "decide_extension") && pending ? (
         <div class="panel">
           <h2>{t("tasks.extensions")}</h2>
           <p>
@@ -164,21 +169,78 @@ function TaskView({ task, etag, progress, me, unitNames, reload }: { task: Task;
         </div>
       ) : null}
 
-      {actions.includes("confirm") ? (
+      {may(task, "confirm") || may(task, "return") ? (
         <div class="panel">
           <h2>{t("tasks.confirm")}</h2>
           <Field label={t("tasks.reason")} id="confirm-reason">
             <input id="confirm-reason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
           </Field>
-          <button type="button" class="primary" onClick={() => run(() => p(route("/v1/tasks/{task_id}/confirmation", { task_id: task.id }), reason ? { note: reason } : {}), t("done"))}>
-            {t("tasks.confirm")}
-          </button>
-          <button type="button" disabled={!reason.trim()} onClick={() => run(() => p(route("/v1/tasks/{task_id}/return", { task_id: task.id }), { reason }), t("done"))}>
-            {t("tasks.return")}
-          </button>
+          {may(task, "confirm") ? (
+            <button type="button" class="primary" onClick={() => run(() => p(route("/v1/tasks/{task_id}/confirmation", { task_id: task.id }), reason ? { note: reason } : {}), t("done"))}>
+              {t("tasks.confirm")}
+            </button>
+          ) : null}
+          {may(task, "return") ? (
+            <button type="button" disabled={!reason.trim()} onClick={() => run(() => p(route("/v1/tasks/{task_id}/return", { task_id: task.id }), { reason }), t("done"))}>
+              {t("tasks.return")}
+            </button>
+          ) : null}
         </div>
       ) : null}
 
+      {may(task, "split") || may(task, "cancel") ? (
+        <div class="toolbar">
+          {may(task, "split") ? (
+            <button type="button" aria-expanded={form === "split"} onClick={() => setForm(form === "split" ? null : "split")}>
+              {SUBTASK.title}
+            </button>
+          ) : null}
+          {may(task, "cancel") ? (
+            <button type="button" aria-expanded={form === "cancel"} onClick={() => setForm(form === "cancel" ? null : "cancel")}>
+              {TASK_CANCEL.title}
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+      {form === "split" ? (
+        <ActionForm
+          id="subtask"
+          spec={SUBTASK}
+          choices={{ lead_unit_id: subUnits }}
+          onCancel={() => setForm(null)}
+          send={async (body) => {
+            await post(route("/v1/tasks/{task_id}/subtasks", { task_id: task.id }), body);
+            setForm(null);
+            setDone(t("tasks.subtask_made"));
+            reload();
+          }}
+        />
+      ) : null}
+      {form === "cancel" ? (
+        <ActionForm
+          id="cancel"
+          spec={TASK_CANCEL}
+          onCancel={() => setForm(null)}
+          send={async (body) => {
+            await post(route("/v1/tasks/{task_id}/cancellation", { task_id: task.id }), body, etag);
+            setForm(null);
+            setDone(t("tasks.cancelled"));
+            reload();
+          }}
+        />
+      ) : null}
+      {subtasks.length ? (
+        <section aria-labelledby="subtasks-h">
+          <h2 id="subtasks-h">{t("tasks.subtasks")}</h2>
+          <ul>
+            {subtasks.map((s) => (
+              <li key={s.id}>
+                <a href={`/tasks/${s.id}`}>{s.title}</a> · {nameOf(unitNames, s.lead_unit_id)} · {t(`class.${s.status_class}`)} · {s.percent}%
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <section aria-labelledby="timeline-h">
         <h2 id="timeline-h">{t("tasks.progress")}</h2>
         {progress.length === 0 ? <p>{t("none")}</p> : null}

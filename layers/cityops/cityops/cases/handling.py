@@ -60,7 +60,7 @@ def _act(
         command=body,
         note=note,
     )
-    return case_out(done)
+    return case_out(done, who)
 
 
 def _member(user_id: str) -> Profile | None:

@@ -100,7 +100,7 @@ def create_case(who: Principal, data: CaseCreate) -> CaseOut:
         report_to=report_to,
         deputies_group=data.deputies_group,
     )
-    return case_out(record(who, case, identity, also=of_session(case)))
+    return case_out(record(who, case, identity, also=of_session(case)), who)
 
 
 def of_session(case: Case) -> Callable[[Work[Case]], None] | None:

@@ -29,9 +29,10 @@ from cityops.directory.port import DIRECTORY
 logger = Logger(child=True)
 
 
-def case_out(case: Case) -> replies.Case:
+def case_out(case: Case, who: Principal | None = None) -> replies.Case:
     """What the API shows of a case: no identity, only the pseudonym. A paused deadline (a
-    suspended case's) shows as open: its clock only stops."""
+    suspended case's) shows as open: its clock only stops. `actions`: what `who` may do to it
+    now (a list line, built with no caller, carries none)."""
     deadlines = [
         replies.CaseDeadline(
             key=d.key,
@@ -46,11 +47,14 @@ def case_out(case: Case) -> replies.Case:
     ]
     due = clock.iso(case.due_at) if case.due_at else None
     data = case.model_dump(mode="json", exclude={"deadlines"})
-    return replies.Case.model_validate({**data, "deadlines": deadlines, "due_at": due})
+    actions = PIPELINE.actions(who, case) if who is not None else []
+    return replies.Case.model_validate(
+        {**data, "deadlines": deadlines, "due_at": due, "actions": actions}
+    )
 
 
 def get_case(who: Principal, case_id: str) -> replies.Case:
-    return case_out(PIPELINE.load_visible(who, case_id))
+    return case_out(PIPELINE.load_visible(who, case_id), who)
 
 
 def case_history(

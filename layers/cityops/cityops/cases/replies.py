@@ -150,6 +150,11 @@ class Case(Reply):
     version: int
     created_at: str
     updated_at: str
+    actions: list[str] = Field(
+        default_factory=list,
+        description="What the caller may do to it now: its kind's actions from its status "
+        "whose permission the caller has (e.g. accept, assign, conclude)",
+    )
 
 
 class CaseListItem(Reply):

@@ -194,6 +194,17 @@ class Pipeline(Generic[E]):
             raise Forbidden(permission.refusal)
         return tr
 
+    def actions(self, who: Principal, entity: E) -> list[str]:
+        """What the caller may do to the entity now, as its replies list it (`actions`): the
+        actions its machine allows from its state (step 4) whose permission the caller passes
+        (step 2). A transition's guard, which reads the command, is still asked at the call."""
+        machine = self.machine(entity)
+        return [
+            action
+            for action in machine.allowed(entity.status)
+            if self.permissions[machine.transition(action).who].test(who, entity)
+        ]
+
     def check_version(self, entity: E, if_match: int | None) -> None:
         """Step 3: 428 without If-Match, 412 when it is not the loaded version."""
         if if_match is None:

@@ -327,6 +327,10 @@ class DocumentOut(Reply):
     issued_by: dict[str, Any] | None = None
     revocation: dict[str, Any] | None = None
     deliveries: list[dict[str, Any]] | None = None
+    actions: list[str] = Field(
+        description="What the caller may do to it now: its kind's actions from its status "
+        "whose permission the caller has (e.g. direct, submit, sign, issue, attach_file)"
+    )
 
 
 class DocumentSummary(Reply):

@@ -70,7 +70,8 @@ def may_add_incoming_file(who: Principal, document: Any) -> bool:
 def may_draft(who: Principal, document: Any) -> bool:
     if isinstance(document, OutgoingDocument) and document.created_by.id == who.sub:
         return True
-    return member_of(who, document.drafting_unit.id, "officer", "unit_leader")
+    drafting = getattr(document, "drafting_unit", None)  # an incoming document has none: 403
+    return drafting is not None and member_of(who, drafting.id, "officer", "unit_leader")
 
 
 def may_sign(who: Principal, document: Any) -> bool:

@@ -29,7 +29,8 @@ from cityops.documents.registers import check_year, load_register
 MAX_PAGES = 10  # index pages one list call reads at most before it answers with a cursor
 
 
-def document_out(document: Document) -> DocumentOut:
+def document_out(who: Principal, document: Document) -> DocumentOut:
+    """The document as the API shows it, with what the caller may do to it now (`actions`)."""
     data = document.model_dump(mode="json", exclude={"deadlines", "words", "search_scope"})
     now = clock.now()
     deadlines = [
@@ -47,6 +48,7 @@ def document_out(document: Document) -> DocumentOut:
         deadlines=deadlines,
         doc_type_name=DOCUMENT_TYPES.get(document.doc_type, document.doc_type),
         overdue=any(d.due_at < now for d in document.deadlines.running()),
+        actions=DOCUMENTS.actions(who, document),
     )
     if isinstance(document, OutgoingDocument) and document.status in {"issued", "revoked"}:
         data["deliveries"] = outgoing.deliveries(document)

@@ -107,7 +107,7 @@ def create_task(who: Principal, data: TaskCreate) -> dict[str, Any]:
         assigning_path=assigning.path,
         on_behalf_of=Person(id=leader.id, name=leader.name) if leader else None,
     )
-    return task_reply(PIPELINE.create(who, task, "task.assigned", _assigned))
+    return task_reply(who, PIPELINE.create(who, task, "task.assigned", _assigned))
 
 
 def _sub_task_target(parent: Task, data: SubtaskCreate) -> tuple[list[str], str | None]:
@@ -147,4 +147,4 @@ def create_subtask(who: Principal, parent_id: str, data: SubtaskCreate) -> dict[
         _assigned(work)
 
     written = PIPELINE.create(who, child, "task.assigned", rule, note=f"sub-task of {parent_id}")
-    return task_reply(written)
+    return task_reply(who, written)

@@ -30,7 +30,7 @@ def report_completion(
         work.emit("TaskCompletionReported", {"reported_at": clock.iso(reported)})
 
     task = PIPELINE.change(who, task_id, "report_completion", rule, if_match=expected_version)
-    return task_reply(task)
+    return task_reply(who, task)
 
 
 def confirm_completion(
@@ -54,7 +54,7 @@ def confirm_completion(
         )
 
     task = PIPELINE.change(who, task_id, "confirm", rule, if_match=expected_version, note=data.note)
-    return task_reply(task)
+    return task_reply(who, task)
 
 
 def return_task(
@@ -69,4 +69,4 @@ def return_task(
     task = PIPELINE.change(
         who, task_id, "return", rule, if_match=expected_version, note=data.reason
     )
-    return task_reply(task)
+    return task_reply(who, task)

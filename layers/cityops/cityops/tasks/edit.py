@@ -34,7 +34,7 @@ def update_task(
             coordinating=unit_paths(ids, "coordinating_unit_ids") if ids is not None else None,
         )
 
-    return task_reply(PIPELINE.change(who, task_id, "edit", rule, if_match=expected_version))
+    return task_reply(who, PIPELINE.change(who, task_id, "edit", rule, if_match=expected_version))
 
 
 def cancel_task(
@@ -50,4 +50,4 @@ def cancel_task(
     task = PIPELINE.change(
         who, task_id, "cancel", rule, if_match=expected_version, note=data.reason
     )
-    return task_reply(task)
+    return task_reply(who, task)

@@ -48,7 +48,7 @@ def request_extension(
     task = PIPELINE.change(
         who, task_id, "request_extension", rule, if_match=expected_version, command=data
     )
-    return task_reply(task)
+    return task_reply(who, task)
 
 
 def decide_extension(
@@ -84,4 +84,4 @@ def decide_extension(
         command=Decision(extension_id, data),
         note=data.decision,
     )
-    return task_reply(task)
+    return task_reply(who, task)

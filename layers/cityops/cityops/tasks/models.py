@@ -282,6 +282,10 @@ class Task(Reply):
     created_at: str
     updated_at: str
     version: int
+    actions: list[str] = Field(
+        description="What the caller may do to it now: the workflow's actions from its status "
+        "whose permission the caller has (e.g. report_progress, cancel, split)"
+    )
 
 
 class TaskLine(Reply):

@@ -17,7 +17,7 @@ from cityops.tasks.settings import ontime_policy
 
 def get_task(who: Principal, task_id: str) -> dict[str, Any]:
     """One task with its sub-tasks' progress (one Query: the task and its children's lines)."""
-    return task_reply(PIPELINE.load_visible(who, task_id))
+    return task_reply(who, PIPELINE.load_visible(who, task_id))
 
 
 def list_subtasks(who: Principal, task_id: str) -> dict[str, Any]:

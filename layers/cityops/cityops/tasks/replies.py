@@ -47,8 +47,11 @@ def _day(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def task_reply(task: Task) -> dict[str, Any]:
-    """The task as the API shows it, with its status class under the current policy."""
+def task_reply(who: Principal, task: Task) -> dict[str, Any]:
+    """The task as the API shows it, with its status class under the current policy and what
+    the caller may do to it now (`actions`, from the workflow's table and its permissions)."""
+    from cityops.tasks.changes import PIPELINE  # changes → statistics → replies
+
     policy, now = ontime_policy(), clock.now()
     dump = task.model_dump(mode="json")
     creator = {"id": task.created_by, "name": task.created_by_name}
@@ -106,6 +109,7 @@ def task_reply(task: Task) -> dict[str, Any]:
         "created_at": dump["created_at"],
         "updated_at": dump["updated_at"],
         "version": task.version,
+        "actions": PIPELINE.actions(who, task),
     }
 
 
