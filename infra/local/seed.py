@@ -88,9 +88,11 @@ def load(user_pool_id: str) -> list[dict[str, str]]:
                 sub=sub, username=row["username"], name=row["name"], unit_id=unit["id"],
                 roles=frozenset(row["roles"].split(";")),
             )  # fmt: skip
+    import seed_cases
     import seed_documents
     import seed_reports
 
     seed_documents.load(people)
     seed_reports.load()
+    seed_cases.load()
     return users

@@ -1,11 +1,11 @@
 // The forms name the API's fields: each field of a form is a property of the body its route
 // takes in docs/openapi.json, and every field the body requires is in the form (so a renamed
 // or a new required field fails here, not in an official's hands).
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import openapi from "../../docs/openapi.json?raw";
 import { CASE_FORMS, DOCUMENT_FORMS, OUTGOING, SUBTASK, TASK_CANCEL, type FormSpec } from "../src/lib/forms";
 
-const doc = JSON.parse(readFileSync(new URL("../../docs/openapi.json", import.meta.url), "utf8"));
+const doc = JSON.parse(openapi);
 
 function body(path: string): { properties: Record<string, unknown>; required?: string[] } {
   const op = doc.paths[path]?.post;
