@@ -143,6 +143,14 @@ export const CASE_FORMS: Record<string, FormSpec> = {
       { name: "roadmap_date", label: "Ngày dự kiến giải quyết", kind: "date", when: { field: "result", is: ["being_resolved"] }, hint: "dd/mm/yyyy" },
     ],
   },
+  report_results: {
+    title: "Báo cáo kết quả giải quyết kiến nghị",
+    submit: "Ghi nhận báo cáo",
+    fields: [
+      { name: "report", label: "Số, ngày báo cáo", kind: "text", required: true, hint: "Ví dụ: Báo cáo 12/BC-SXD ngày 10/11/2027" },
+      note,
+    ],
+  },
   suspend: {
     title: "Tạm đình chỉ",
     submit: "Xác nhận tạm đình chỉ",
