@@ -1,0 +1,233 @@
+"""The authorisation matrix, generated from template.yaml's routes: every route on a unit's
+task or case × every demo user (infra/seed/users.csv) × an object of a unit the user may see
+(their own, where they have one) and one of a unit they may not. Where 404 is due, any other
+reply but 404 (or a 422 for a body refused before anything is read) fails it, and so does a
+changed object (writes are sent with the object's current ETag and a body generated from the
+document's schema, so a missing check would let them through).
+
+Run on moto in-process (tests/integration): some 1,500 calls, far faster than over HTTP.
+
+The expectation is one table, `POLICIES`, written from the access rule's documented policy
+(core/access.py's docstring, docs/design.md), not from the code's per-route checks: whoever
+the policy makes city-wide sees every unit; a leader sees their unit's subtree; anyone else
+their own unit; roles a policy does not admit see nothing."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from cityops.core import clock
+from cityops.core.access import UNITS
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.generation import GenerationMode
+from template import Template
+
+from tests.cases_bodies import NOW as CASES_NOW
+from tests.cases_bodies import complaint, new_case
+from tests.conftest import FakeContext, http_event, load_function, make_principal
+
+ROOT = Path(__file__).resolve().parents[2]
+USERS = list(csv.DictReader((ROOT / "infra" / "seed" / "users.csv").open(encoding="utf-8")))
+STAFF = {"city_leader", "unit_leader", "officer", "clerk", "inspector"}
+
+# system: (the roles it admits (None: all), the roles that see every unit, whether members of
+# the city Inspectorate see every unit): docs/design.md and core/access.py, in words.
+POLICIES: dict[str, tuple[set[str] | None, set[str], bool]] = {
+    # tasks: administrators run the system but are not in a task's chain of command
+    "tasks": (None, {"city_leader"}, False),
+    # cases: staff roles only; city leaders and the city Inspectorate see every case
+    "cases": (STAFF, {"city_leader"}, True),
+}
+# The path parameter that names each system's object in template.yaml's routes.
+OBJECTS = {"tasks": "task_id", "cases": "case_id"}
+# Units whose objects the matrix makes (a task led by, a case received by each).
+OWNERS = {
+    "tasks": ["SO-TC", "SO-XD", "P-HOANKIEM", "P-CUANAM", "VP-UBND"],
+    "cases": ["SO-TC", "SO-XD"],
+}
+CASE_CLERKS = {"SO-TC": "sotc.clerk", "SO-XD": "soxd.clerk"}
+DOCUMENT = ROOT / "docs" / "openapi.json"
+
+
+def expected_visible(system: str, user: dict[str, str], owner: dict[str, Any], units) -> bool:
+    """The documented rule, read from POLICIES."""
+    admitted, city_wide_roles, inspectorate = POLICIES[system]
+    roles = set(user["roles"].split())
+    if admitted is not None and not roles & admitted:
+        return False
+    mine = units[user["unit_code"]]
+    if roles & city_wide_roles:
+        return True
+    if inspectorate and mine["kind"] == "inspectorate" and len(mine["path"]) <= 2:
+        return True
+    if owner["id"] == mine["id"]:
+        return True
+    return bool(roles & {"city_leader", "unit_leader"}) and mine["id"] in owner["path"]
+
+
+def routes() -> dict[str, list[tuple[str, str]]]:
+    """template.yaml's routes on each system's object, by system."""
+    found: dict[str, list[tuple[str, str]]] = {system: [] for system in OBJECTS}
+    for route in Template().routes():
+        for system, param in OBJECTS.items():
+            if route.path.startswith(f"/v1/{system}/{{{param}}}") and not route.public:
+                found[system].append((route.method, route.path))
+    return found
+
+
+def example_bodies(wanted: set[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+    """One body per operation with a body, generated from the document (derandomized)."""
+    schema = schemathesis.openapi.from_path(DOCUMENT)
+    bodies: dict[tuple[str, str], Any] = {}
+
+    def draw(operation: Any, key: tuple[str, str]) -> None:
+        @settings(
+            max_examples=1,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy(generation_mode=GenerationMode.POSITIVE))
+        def one(case):
+            bodies.setdefault(key, case.body)
+
+        one()
+
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        key = (operation.method.upper(), operation.path)
+        if key in wanted and operation.body is not None and len(operation.body):
+            draw(operation, key)
+    return bodies
+
+
+class Matrix:
+    def __init__(self, units: dict[str, dict[str, Any]]):
+        from cityops.directory import store as directory
+
+        self.units = units
+        self.people = {}
+        for row in USERS:
+            unit = units[row["unit_code"]]
+            who = make_principal(unit, *row["roles"].split(), sub=row["username"])
+            self.people[row["username"]] = who
+            directory.put_user(
+                {
+                    "id": who.sub,
+                    "username": row["username"],
+                    "name": row["name"],
+                    "email": row["email"],
+                    "unit_id": unit["id"],
+                    "roles": row["roles"].split(),
+                }
+            )
+
+    def call(self, system: str, method: str, path: str, user: str, **kwargs: Any):
+        reply = load_function(system).lambda_handler(
+            http_event(method, path, who=self.people[user], **kwargs), FakeContext()
+        )
+        body = reply.get("body") or ""
+        is_json = "json" in (reply.get("headers") or {}).get("Content-Type", "")
+        return (
+            reply["statusCode"],
+            reply.get("headers") or {},
+            json.loads(body) if is_json and body else None,
+        )
+
+    def state(self, system: str, object_id: str) -> tuple[str, Any]:
+        """The object as a city leader reads it (its ETag and body)."""
+        status, headers, body = self.call(system, "GET", f"/v1/{system}/{object_id}", "chairman")
+        assert status == 200, body
+        return headers["ETag"], body
+
+    def make(self, system: str, code: str) -> dict[str, Any]:
+        if system == "tasks":
+            body = {
+                "title": f"Nhiệm vụ của {code}",
+                "content": "Báo cáo UBND Thành phố.",
+                "source": "people_committee",
+                "source_document": {"number_symbol": "123/QĐ-UBND", "issued_on": "2027-01-20"},
+                "lead_unit_id": self.units[code]["id"],
+                "coordinating_unit_ids": [],
+                "due_in_working_days": 10,
+            }
+            status, _, task = self.call("tasks", "POST", "/v1/tasks", "chairman", body=body)
+            assert status == 201, task
+            return task
+        status, _, case = self.call(
+            "cases", "POST", "/v1/cases", CASE_CLERKS[code], body=new_case(**complaint())
+        )
+        assert status == 201, case
+        return case
+
+
+@pytest.fixture
+def matrix(seeded, aws, setting) -> Matrix:
+    from cityops.cases.time_limits import forget_rules
+
+    values: dict[str, set[str]] = {}
+    for fn in aws.functions().values():
+        for key, value in fn.environment.items():
+            if isinstance(value, str) and not key.startswith("POWERTOOLS_"):
+                values.setdefault(key, set()).add(value)
+    for key, given_values in values.items():
+        if len(given_values) == 1:
+            setting(key, given_values.pop())
+    forget_rules()
+    UNITS.forget()
+    clock.set_now(CASES_NOW)
+    return Matrix(seeded)
+
+
+def test_every_route_on_a_task_or_case_answers_404_and_changes_nothing_where_404_is_due(matrix):
+    found = routes()
+    bodies = example_bodies({key for keys in found.values() for key in keys})
+    figures: Counter[str] = Counter()
+    wrong: list[str] = []
+    for system, system_routes in found.items():
+        assert len(system_routes) >= 5, system
+        owned = {code: matrix.make(system, code) for code in OWNERS[system]}
+        for user in USERS:
+            visible = {
+                code: expected_visible(system, user, matrix.units[code], matrix.units)
+                for code in owned
+            }
+            own = [c for c, v in visible.items() if v and c == user["unit_code"]]
+            hidden = [c for c, v in visible.items() if not v]
+            for code in own:  # the control: what the rule shows, the API shows
+                status, _, _ = matrix.call(
+                    system, "GET", f"/v1/{system}/{owned[code]['id']}", user["username"]
+                )
+                figures["visible reads"] += 1
+                if status != 200:
+                    wrong.append(f"{user['username']} gets {status} for their own unit's {system}")
+            for code in hidden[:1]:  # one object of a unit the user may not see
+                target = owned[code]
+                before = matrix.state(system, target["id"])
+                for method, route in system_routes:
+                    url = route.replace("{" + OBJECTS[system] + "}", target["id"])
+                    url = url.replace("{extension_id}", target["id"])
+                    kwargs: dict[str, Any] = {"headers": {"if-match": before[0]}}
+                    if (method, route) in bodies:
+                        kwargs["body"] = bodies[(method, route)]
+                    status, _, reply = matrix.call(system, method, url, user["username"], **kwargs)
+                    figures["calls where 404 is due"] += 1
+                    body_refused = status == 422 and all(
+                        (e.get("loc") or [""])[0] == "body" for e in (reply or {}).get("errors", [])
+                    )
+                    figures[f"{status}{' (body)' if body_refused else ''}"] += 1
+                    if status != 404 and not body_refused:
+                        wrong.append(f"{user['username']} {method} {route} ({code}): {status}")
+                    if method != "GET" and matrix.state(system, target["id"]) != before:
+                        wrong.append(f"{user['username']} {method} {route} ({code}) changed it")
+    print(f"\nauthorisation matrix: {len(USERS)} users, {dict(figures)}")
+    assert figures["calls where 404 is due"] > 100 and figures["visible reads"] >= 5
+    assert not wrong, "\n".join(wrong[:40])
