@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,15 +44,19 @@ POLICIES: dict[str, tuple[set[str] | None, set[str], bool]] = {
     "tasks": (None, {"city_leader"}, False),
     # cases: staff roles only; city leaders and the city Inspectorate see every case
     "cases": (STAFF, {"city_leader"}, True),
+    # documents: staff roles only (an administrator runs registers, not the content); city
+    # leaders see every unit's documents
+    "documents": (STAFF, {"city_leader"}, False),
 }
 # The path parameter that names each system's object in template.yaml's routes.
-OBJECTS = {"tasks": "task_id", "cases": "case_id"}
+OBJECTS = {"tasks": "task_id", "cases": "case_id", "documents": "document_id"}
 # Units whose objects the matrix makes (a task led by, a case received by each).
 OWNERS = {
     "tasks": ["SO-TC", "SO-XD", "P-HOANKIEM", "P-CUANAM", "VP-UBND"],
     "cases": ["SO-TC", "SO-XD"],
+    "documents": ["VP-UBND", "SO-TC", "SO-XD"],
 }
-CASE_CLERKS = {"SO-TC": "sotc.clerk", "SO-XD": "soxd.clerk"}
+CLERKS = {"VP-UBND": "vp.clerk", "SO-TC": "sotc.clerk", "SO-XD": "soxd.clerk"}
 DOCUMENT = ROOT / "docs" / "openapi.json"
 
 
@@ -162,16 +167,36 @@ class Matrix:
             status, _, task = self.call("tasks", "POST", "/v1/tasks", "chairman", body=body)
             assert status == 201, task
             return task
+        if system == "documents":
+            today = clock.today().isoformat()
+            body = {
+                "received_on": today,
+                "issuing_body": "Văn phòng Chính phủ",
+                "number_symbol": f"5/VPCP-{code}",
+                "issued_on": today,
+                "doc_type": "CV",
+                "summary": f"Về việc triển khai Quy hoạch Thủ đô ({code})",
+                "urgency": "normal",
+            }
+            status, _, document = self.call(
+                "documents", "POST", "/v1/documents/incoming", CLERKS[code], body=body
+            )
+            assert status == 201, document
+            return document
         status, _, case = self.call(
-            "cases", "POST", "/v1/cases", CASE_CLERKS[code], body=new_case(**complaint())
+            "cases", "POST", "/v1/cases", CLERKS[code], body=new_case(**complaint())
         )
         assert status == 201, case
         return case
 
 
 @pytest.fixture
-def matrix(seeded, aws, setting) -> Matrix:
+def matrix(seeded, aws, setting) -> Iterator[Matrix]:
     from cityops.cases.time_limits import forget_rules
+    from cityops.directory.port import DIRECTORY
+    from cityops.documents import objects, registers
+    from cityops.documents.models import AbbreviationSet
+    from cityops.documents.policy import SYSTEM
 
     values: dict[str, set[str]] = {}
     for fn in aws.functions().values():
@@ -184,10 +209,25 @@ def matrix(seeded, aws, setting) -> Matrix:
     forget_rules()
     UNITS.forget()
     clock.set_now(CASES_NOW)
-    return Matrix(seeded)
+    objects.reset_client()
+    admin = make_principal(seeded["VP-UBND"], "admin")
+    for unit in DIRECTORY.current.units_within(None):  # the seed's registers, as `make run`
+        registers.ensure_default_registers(SYSTEM, unit)
+    with (ROOT / "infra" / "seed" / "abbreviations.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            registers.set_abbreviation(
+                admin,
+                seeded[row["unit_code"]]["id"],
+                AbbreviationSet(abbreviation=row["abbreviation"]),
+                0,
+            )
+    yield Matrix(seeded)
+    objects.reset_client()
 
 
-def test_every_route_on_a_task_or_case_answers_404_and_changes_nothing_where_404_is_due(matrix):
+def test_every_route_on_a_task_case_or_document_answers_404_and_changes_nothing_where_404_is_due(
+    matrix,
+):
     found = routes()
     bodies = example_bodies({key for keys in found.values() for key in keys})
     figures: Counter[str] = Counter()
@@ -214,7 +254,8 @@ def test_every_route_on_a_task_or_case_answers_404_and_changes_nothing_where_404
                 before = matrix.state(system, target["id"])
                 for method, route in system_routes:
                     url = route.replace("{" + OBJECTS[system] + "}", target["id"])
-                    url = url.replace("{extension_id}", target["id"])
+                    for inner in ("{extension_id}", "{file_id}"):  # an id of no such thing
+                        url = url.replace(inner, target["id"])
                     kwargs: dict[str, Any] = {"headers": {"if-match": before[0]}}
                     if (method, route) in bodies:
                         kwargs["body"] = bodies[(method, route)]
