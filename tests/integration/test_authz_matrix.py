@@ -101,6 +101,22 @@ def routes() -> dict[str, list[tuple[str, str]]]:
     return found
 
 
+def filtered_lists(system: str) -> list[str]:
+    """template.yaml's GET routes of the system that take a `unit_id` filter (the document
+    says which)."""
+    paths = json.loads(DOCUMENT.read_text())["paths"]
+    return [
+        route.path
+        for route in Template().routes()
+        if route.method == "GET"
+        and route.path.startswith(f"/v1/{system}")
+        and any(
+            p["name"] == "unit_id" and p["in"] == "query"
+            for p in paths[route.path]["get"].get("parameters", [])
+        )
+    ]
+
+
 def other_path_values(method: str, route: str) -> dict[str, str | None]:
     """The route's other path parameters: an enum's first value (an action), else None (then
     the object's own id stands in: an id of no such thing)."""
@@ -327,4 +343,46 @@ def test_every_route_on_the_systems_objects_answers_404_and_changes_nothing_wher
                     wrong.append(f"{user['username']} {method} {route} ({code}) changed it")
     print(f"\nauthorisation matrix, {system}: {len(USERS)} users, {dict(figures)}")
     assert figures["calls where 404 is due"] >= 50 and figures["visible reads"] >= 2
+    assert not wrong, "\n".join(wrong[:40])
+
+
+LIST_GAP = pytest.mark.xfail(
+    strict=True,
+    reason="GET /v1/reports?unit_id=<a unit the caller may not see> answers 200 with an empty "
+    "page (the items are filtered by policy.sees_report), not 404: nothing leaks, but it is "
+    "not the 404 of the other systems; the console's Reports screen lists by unit_id, so the "
+    "change is the reports owner's to make (this fails as soon as it is made)",
+)
+
+
+@pytest.mark.parametrize(
+    "system", [pytest.param(s, marks=LIST_GAP) if s == "reports" else s for s in OBJECTS]
+)
+def test_a_list_filtered_on_a_unit_the_caller_may_not_see_is_a_404(matrix, system):
+    """template.yaml's lists of the system that take `unit_id` (the document says which),
+    filtered on a unit the rule hides from the caller: 404 (403 for a role the system does not
+    admit at all: then no list of it is theirs)."""
+    lists = filtered_lists(system)
+    assert lists, system
+    admitted = POLICIES[system][0]
+    if system == "reports":
+        matrix.open_reports()
+    wrong, calls = [], 0
+    for user in USERS:
+        hidden = [
+            code
+            for code in OWNERS[system]
+            if not expected_visible(system, user, matrix.units[code], matrix.units)
+        ]
+        roles = set(user["roles"].split())
+        allowed = {404} | ({403} if admitted is not None and not roles & admitted else set())
+        for code in hidden[:1]:
+            for route in lists:
+                query = {"unit_id": matrix.units[code]["id"]}
+                status, _, _ = matrix.call(system, "GET", route, user["username"], query=query)
+                calls += 1
+                if status not in allowed:
+                    wrong.append(f"{user['username']} GET {route}?unit_id=({code}): {status}")
+    print(f"\nfiltered lists, {system}: {calls} calls where 404 is due, {len(wrong)} wrong")
+    assert calls >= 10
     assert not wrong, "\n".join(wrong[:40])
