@@ -11,7 +11,6 @@ import gc
 
 gc.disable()  # no collections while the modules load (a cold start's 30-40 ms)
 
-from datetime import date
 from typing import Annotated, Literal
 
 from aws_lambda_powertools import Logger
@@ -21,7 +20,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from cityops.core.api import caller, idempotent, if_match, make_resolver, reply
-from cityops.core.params import Cursor, Day, Limit, UnitFilter, ulid_path
+from cityops.core.params import Cursor, Day, From, Limit, To, UnitFilter, ulid_path
 from cityops.tasks import (
     assign,
     completion,
@@ -143,8 +142,8 @@ def list_tasks(
 
 @reading.get("/v1/tasks/stats")
 def task_stats(
-    from_date: Annotated[date | None, Query(alias="from")] = None,
-    to_date: Annotated[date | None, Query(alias="to")] = None,
+    from_date: From = None,
+    to_date: To = None,
     unit_id: UnitFilter = None,
 ) -> Response[TaskStats]:
     stats = statistics.task_stats(

@@ -1,6 +1,6 @@
 // The API's types, generated from docs/openapi.json at build time (src/api/schema.d.ts, not
 // committed): a change of the API that breaks the console fails `tsc`.
-// A $ref to a schema the document lacks (today: ValidationError, which FastAPI-style tooling
+// A $ref to a schema the document lacks (none today; ValidationError once was, which FastAPI-style tooling
 // names in ResponseValidationError) is printed and filled with `unknown`, so one missing
 // component does not stop the build; every other schema is taken as it is.
 import { readFileSync, writeFileSync } from "node:fs";
