@@ -173,11 +173,11 @@ def _reads(calls: Calls) -> int:
 def _forget_caches() -> None:
     """What a new container starts without: the unit and profile caches and the calendar."""
     from cityops.core.access import PROFILES, UNITS
-    from cityops.directory import service
+    from cityops.directory import store
 
     UNITS.forget()
     PROFILES.forget()
-    service.forget_calendar()
+    store.forget_calendar()
 
 
 def _within(calls: Calls, limits: dict[str, int], reads: int) -> None:

@@ -112,7 +112,7 @@ class DirectoryTables:
                       roles=roles)  # fmt: skip
 
     def calendar(self) -> WorkingCalendar:
-        from cityops.directory.service import working_calendar
+        from cityops.directory.store import working_calendar
 
         return working_calendar()
 
