@@ -54,13 +54,6 @@ def unit_ref(unit: Unit) -> UnitRef:
     return UnitRef(id=unit.id, name=unit.name, code=unit.code, path=unit.path)
 
 
-def named(who: Principal) -> Person:
-    """The caller as the directory names them: `core.api.caller` has already put their
-    profile's name on the principal (`core.access.vouched`, one read per container and
-    minute), so naming them reads nothing."""
-    return person(who)
-
-
 def sender_key(register_id: str, issuing_body: str, number_symbol: str, issued_on: date) -> str:
     """The same sender, number and symbol and date in a register is the same document."""
     text = "|".join([fold(issuing_body).strip(), fold(number_symbol).replace(" ", ""),
@@ -93,7 +86,7 @@ def new_incoming(
         id=new_id(), status="registered", created_at=now, unit=unit_ref(unit),
         register_id=register.id, register_name=register.name, year=clock.today().year,
         doc_type=data.doc_type, summary=data.summary, urgency=data.urgency, pages=data.pages,
-        signer_name=data.signer_name, created_by=named(who) if who else Person(
+        signer_name=data.signer_name, created_by=person(who) if who else Person(
             id="system", name="CityOps"),
         search_scope=f"{unit.id}#{clock.today().year}", received_on=data.received_on,
         issuing_body=data.issuing_body, issuing_unit_id=data.issuing_unit_id,
@@ -178,7 +171,7 @@ def _already_registered(existing_id: str | None) -> Conflict:
 
 def present(who: Principal, document_id: str, data: Note, if_match: int | None) -> Document:
     def rule(work: Work[Document]) -> None:
-        policy.incoming(work.entity).present(named(who))
+        policy.incoming(work.entity).present(person(who))
 
     return DOCUMENTS.change(who, document_id, "present", rule, if_match=if_match, note=data.note)
 
@@ -227,7 +220,7 @@ def direct(
         document = policy.incoming(work.entity)
         lead, coordinating = _units(data)
         direction = Direction(
-            by=named(who), at=clock.now(), lead_unit=lead, coordinating_units=coordinating,
+            by=person(who), at=clock.now(), lead_unit=lead, coordinating_units=coordinating,
             instructions=data.instructions, due_on=_due_date(data, document),
             track_as_task=data.track_as_task, task_source=data.task_source,
         )  # fmt: skip
@@ -262,7 +255,7 @@ def handle(
                 "The reply must be a document issued by the lead unit.",
                 errors=[{"loc": ["body", "reply_document_id"], "msg": "another unit's"}],
             )
-        outcome = document.handle(named(who), data.result, reply)
+        outcome = document.handle(person(who), data.result, reply)
         if document.direction and document.direction.task_id:
             from cityops.documents import tracking
 
@@ -297,7 +290,7 @@ def file_for_reference(
     who: Principal, document_id: str, data: Filing, if_match: int | None
 ) -> Document:
     def rule(work: Work[Document]) -> None:
-        policy.incoming(work.entity).file_for_reference(named(who), data.note)
+        policy.incoming(work.entity).file_for_reference(person(who), data.note)
 
     return DOCUMENTS.change(who, document_id, "file", rule, if_match=if_match)
 
@@ -306,7 +299,7 @@ def return_to_sender(
     who: Principal, document_id: str, data: ReturnToSender, if_match: int | None
 ) -> Document:
     def rule(work: Work[Document]) -> None:
-        policy.incoming(work.entity).return_to_sender(named(who), data.reason_code, data.reason)
+        policy.incoming(work.entity).return_to_sender(person(who), data.reason_code, data.reason)
 
     return DOCUMENTS.change(who, document_id, "return", rule, if_match=if_match)
 
