@@ -33,8 +33,8 @@ ALLOWED: dict[tuple[str, str], dict[str, int]] = {
     # (named by the request, one BatchGetItem), the working calendar (its own partition, a
     # Query).
     ("tasks", "create"): {"cold reads": 3},
-    # The denunciator's identity, sealed in the vault; cold: the profile and unit, the
-    # case's unique claims, the calendar.
+    # The denunciator's identity, sealed in the vault; cold: the profile and unit, the legal
+    # time limits' versions (cached for a minute, `cases.time_limits`), the calendar.
     ("cases", "create"): {"kms.Encrypt": 1, "cold reads": 3},
     # A unit's parent read consistently (its path is the new unit's); the directory puts no
     # events on the bus.
