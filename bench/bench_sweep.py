@@ -102,13 +102,12 @@ def one_size(total: int) -> dict[str, Any]:
         from cityops.core.aws import client, reset_clients
         from cityops.core.settings import get_settings
         from cityops.directory import importer
-        from cityops.directory import service as directory
         from cityops.directory import store as directory_store
         from cityops.obligations import sweep
         from template import Template
 
         reset_clients()
-        directory.forget_calendar()
+        directory_store.forget_calendar()
         tpl = Template()
         resources.create_all(tpl)
         env = next(iter(tpl.functions().values())).environment

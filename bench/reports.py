@@ -294,7 +294,7 @@ def one_size(units: int) -> dict[str, Any]:
         from cityops.core.aws import reset_clients
         from cityops.core.settings import get_settings
         from cityops.directory import importer
-        from cityops.directory import service as directory
+        from cityops.directory import store as directory
         from cityops.documents import registers
         from cityops.documents.policy import SYSTEM
         from cityops.reports import figures, forms

@@ -71,7 +71,7 @@ def aws():
     from cityops.core import clock
     from cityops.core.aws import reset_clients
     from cityops.core.settings import get_settings
-    from cityops.directory import service
+    from cityops.directory import store as directory_store
     from moto import mock_aws
 
     with mock_aws():
@@ -95,11 +95,11 @@ def aws():
         for key in ("DIRECTORY_TABLE", "OBLIGATIONS_TABLE", "IDEMPOTENCY_TABLE", "EVENT_BUS_NAME"):
             os.environ[key] = env[key]
         get_settings.cache_clear()  # a test without AWS may have read the settings first
-        service.forget_calendar()
+        directory_store.forget_calendar()
         yield tpl
         reset_clients()
         clock.reset()
-        service.forget_calendar()
+        directory_store.forget_calendar()
 
 
 @pytest.fixture

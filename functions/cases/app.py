@@ -21,16 +21,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from cityops.cases import (
-    council,
-    handling,
-    intake,
-    petition_import,
-    reads,
-    stats,
-    time_limits,
-    tracking,
-)
+from cityops.cases import council, handling, intake, reads, stats, time_limits, tracking
 from cityops.cases.models import (
     CaseAccept,
     CaseAnswer,
@@ -150,6 +141,8 @@ def create_case(case: Annotated[CaseCreate, Body()]) -> Response[Case]:
 @intake_routes.post("/v1/cases/imports")
 def import_petitions(request: Annotated[PetitionImport, Body()]) -> Response[PetitionImportResult]:
     """Import a compiled list of voter petitions (CSV, or XLSX in base64): all rows or none."""
+    from cityops.cases import petition_import  # the spreadsheet reader, for this route only
+
     who = caller(intake_routes)
     return idempotent(
         intake_routes,

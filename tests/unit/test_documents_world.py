@@ -101,8 +101,10 @@ def world():
         "hoankiem.leader": ("P-HOANKIEM", "unit_leader"),
         "admin": ("VP-UBND", "admin"),
     }
+    # Callers as `core.api.caller` hands them to the use cases: named by their directory
+    # profile (`core.access.vouched`), whatever name their token carried.
     for name, (code, role) in roles.items():
-        w.people[name] = Principal(sub=name, username=name, name=f"Người {name}",
+        w.people[name] = Principal(sub=name, username=name, name=f"Ông/Bà {name}",
                                    unit_id=units[code].id, roles=frozenset({role}))  # fmt: skip
     for name, who in w.people.items():
         directory.add_profile(Profile(id=who.sub, name=f"Ông/Bà {name}", unit_id=who.unit_id,

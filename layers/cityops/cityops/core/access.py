@@ -90,6 +90,15 @@ class UnitCache:
             found.update(read_now)
         return found
 
+    def keeps(self, unit_id: str) -> bool:
+        """Whether the unit (or its absence) is kept and fresh."""
+        hit = self._hits.get(unit_id)
+        return bool(hit and time.monotonic() - hit[0] < self.seconds)
+
+    def keep(self, unit_id: str, unit: dict[str, Any] | None) -> None:
+        """Keep a unit read with something else (the caller's, with their profile)."""
+        self._hits[unit_id] = (time.monotonic(), unit)
+
     def forget(self) -> None:
         self._hits.clear()
 
@@ -114,7 +123,9 @@ class ProfileCache:
     source: Callable[[str], dict[str, Any] | None] | None = None
     _hits: dict[str, tuple[float, dict[str, Any] | None]] = field(default_factory=dict)
 
-    def get(self, sub: str) -> dict[str, Any] | None:
+    def get(self, sub: str, unit_id: str | None = None) -> dict[str, Any] | None:
+        """The profile of `sub`. `unit_id`: the caller's unit, read in the same BatchGetItem
+        (and kept in `UNITS`) when the directory's store is read and the unit is not kept."""
         if not sub:
             return None
         hit = self._hits.get(sub)
@@ -125,7 +136,11 @@ class ProfileCache:
         else:
             from cityops.directory import store
 
-            profile = store.get_user(sub)
+            if unit_id and is_ulid(unit_id) and UNITS.source is None and not UNITS.keeps(unit_id):
+                profile, unit = store.get_user_and_unit(sub, unit_id)
+                UNITS.keep(unit_id, unit)
+            else:
+                profile = store.get_user(sub)
         self._hits[sub] = (time.monotonic(), profile)
         return profile
 
@@ -145,7 +160,7 @@ def vouched(who: Principal) -> Principal:
 
     from cityops.core.errors import Forbidden
 
-    profile = PROFILES.get(who.sub)
+    profile = PROFILES.get(who.sub, who.unit_id)
     if profile is None:
         return replace(who, name=who.username)
     if profile.get("active") is False or profile.get("status") == "inactive":

@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, model_validator
 
 from cityops.core.models import Reply, Request
+from cityops.directory.port import UnitKind
 
 UNIT_CODE_PATTERN = r"^[A-Z0-9][A-Z0-9._-]{1,31}$"
 UnitCode = Annotated[str, Field(pattern=UNIT_CODE_PATTERN, description="Short unique code")]
 UnitName = Annotated[str, Field(min_length=1, max_length=200)]
-
-
-class UnitKind(StrEnum):
-    """What kind of body a unit is (loại đơn vị)."""
-
-    PEOPLE_COMMITTEE = "people_committee"  # UBND
-    OFFICE = "office"  # Văn phòng
-    DEPARTMENT = "department"  # Sở
-    INSPECTORATE = "inspectorate"  # Thanh tra
-    WARD = "ward"  # Phường
-    COMMUNE = "commune"  # Xã
-    DIVISION = "division"  # Phòng, ban: a sub-unit
 
 
 class Unit(Reply):

@@ -13,10 +13,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Protocol
 
 from cityops.core.calendar import WorkingCalendar
 from cityops.core.ids import is_ulid
+
+
+class UnitKind(StrEnum):
+    """What kind of body a unit is (loại đơn vị)."""
+
+    PEOPLE_COMMITTEE = "people_committee"  # UBND
+    OFFICE = "office"  # Văn phòng
+    DEPARTMENT = "department"  # Sở
+    INSPECTORATE = "inspectorate"  # Thanh tra
+    WARD = "ward"  # Phường
+    COMMUNE = "commune"  # Xã
+    DIVISION = "division"  # Phòng, ban: a sub-unit
 
 
 @dataclass(frozen=True)
@@ -112,7 +125,7 @@ class DirectoryTables:
                       roles=roles)  # fmt: skip
 
     def calendar(self) -> WorkingCalendar:
-        from cityops.directory.service import working_calendar
+        from cityops.directory.store import working_calendar
 
         return working_calendar()
 

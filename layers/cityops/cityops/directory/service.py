@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import time
-from datetime import date
 from typing import Any
 
 from cityops.core import clock
 from cityops.core.audit import history_page
 from cityops.core.auth import Principal
-from cityops.core.calendar import WorkingCalendar
 from cityops.core.dynamo import strip_keys
 from cityops.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from cityops.core.ids import is_ulid, new_id
@@ -28,6 +25,8 @@ from cityops.directory.models import (
     UnitPatch,
     UnitRef,
 )
+from cityops.directory.store import forget_calendar, working_calendar
+from cityops.directory.stores import CalendarStore, CodeClaim, UnitExists, UnitStore
 from cityops.directory.workflow import CALENDAR_YEAR, UNIT
 
 
@@ -95,7 +94,7 @@ def _is_admin(who: Principal, _entity: object) -> bool:
 
 _ADMIN = Permission(_is_admin, "Only an administrator may change the directory.")
 UNITS: Pipeline[UnitRecord] = Pipeline(
-    store=store.UnitStore(),
+    store=UnitStore(),
     machines={"unit": UNIT},
     sees=lambda _who, _unit: True,  # the organisation chart is open to every signed-in user
     permissions={"admin": _ADMIN},
@@ -103,7 +102,7 @@ UNITS: Pipeline[UnitRecord] = Pipeline(
     changed_message="The unit has changed since you read it; read it again.",
 )
 CALENDAR: Pipeline[CalendarYearRecord] = Pipeline(
-    store=store.CalendarStore(),
+    store=CalendarStore(),
     machines={"calendar_year": CALENDAR_YEAR},
     sees=lambda _who, _year: True,
     permissions={"admin": _ADMIN},
@@ -129,9 +128,9 @@ def new_unit_work(
                       created_at=clock.now())  # fmt: skip
 
     def claim(work: Work[UnitRecord]) -> None:
-        work.add(store.CodeClaim(data.code, unit_id))
+        work.add(CodeClaim(data.code, unit_id))
         if parent_path:
-            work.add(store.UnitExists(parent_path[-1]))
+            work.add(UnitExists(parent_path[-1]))
 
     return UNITS.new_work(who, unit, action, claim)
 
@@ -184,7 +183,7 @@ def update_unit(
             )
         if new_parent and new_parent != unit.parent_id:
             new_path = _parent_path(unit, new_parent)
-            work.add(store.UnitExists(new_parent))
+            work.add(UnitExists(new_parent))
         unit.edit(changes, new_path)
 
     edited = UNITS.change(who, unit_id, "edit", rule, if_match=expected_version, command=patch)
@@ -202,29 +201,6 @@ def unit_history(who: Principal, unit_id: str, *, limit: int | None, cursor: str
 
 
 # --- the calendar --------------------------------------------------------------------------
-
-_CACHE_SECONDS = 60.0
-_cached: tuple[float, WorkingCalendar] | None = None
-
-
-def working_calendar() -> WorkingCalendar:
-    """The working-day calendar with every announced change; cached for a minute per process."""
-    global _cached
-    if _cached and time.monotonic() - _cached[0] < _CACHE_SECONDS:
-        return _cached[1]
-    days_off: list[date] = []
-    working_days: list[date] = []
-    for item in store.all_calendar_years():
-        days_off += [date.fromisoformat(d) for d in item.get("days_off", [])]
-        working_days += [date.fromisoformat(d) for d in item.get("working_days", [])]
-    calendar = WorkingCalendar(days_off=days_off, working_days=working_days)
-    _cached = (time.monotonic(), calendar)
-    return calendar
-
-
-def forget_calendar() -> None:
-    global _cached
-    _cached = None
 
 
 def _check_year(year: int) -> None:

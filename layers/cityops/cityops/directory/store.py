@@ -12,16 +12,14 @@ members of each unit (for addressing notices).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from datetime import date
 from typing import Any
 
-from cityops.core import clock
 from cityops.core.aws import client
+from cityops.core.calendar import WorkingCalendar
 from cityops.core.dynamo import batch_get, get_item, query_all, query_page, serialize
-from cityops.core.pipeline import Work
 from cityops.core.settings import get_settings
-from cityops.core.store import DynamoStore
-from cityops.directory.domain import CalendarYearRecord, UnitRecord
 
 INDEX = "GSI1"
 
@@ -131,6 +129,16 @@ def get_user(user_id: str) -> dict[str, Any] | None:
     return get_item(table(), f"USER#{user_id}", "PROFILE", consistent=False)
 
 
+def get_user_and_unit(
+    user_id: str, unit_id: str
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """A user's profile and a unit (the caller's own, on a container's first request), in one
+    BatchGetItem."""
+    keys = [{"pk": f"USER#{user_id}", "sk": "PROFILE"}, {"pk": unit_pk(unit_id), "sk": "UNIT"}]
+    found = {item["sk"]: item for item in batch_get(table(), keys)}
+    return found.get("PROFILE"), found.get("UNIT")
+
+
 def members(unit_id: str) -> list[dict[str, Any]]:
     """The users of a unit (one Query; units have tens of users, not thousands)."""
     return query_all(
@@ -141,67 +149,27 @@ def members(unit_id: str) -> list[dict[str, Any]]:
     )
 
 
-# --- the entity stores of the change pipeline ------------------------------------------------
+# --- the working calendar ----------------------------------------------------------------------
+
+_CACHE_SECONDS = 60.0
+_cached: tuple[float, WorkingCalendar] | None = None
 
 
-@dataclass(frozen=True)
-class CodeClaim:
-    """A unit's code, claimed in the unit's transaction (a taken code fails it)."""
-
-    code: str
-    unit_id: str
-
-
-@dataclass(frozen=True)
-class UnitExists:
-    """The change holds only while this unit exists (a new parent)."""
-
-    unit_id: str
-
-
-class UnitStore(DynamoStore[UnitRecord]):
-    system = "directory"
-    model = UnitRecord
-    sort_key = "UNIT"
-
-    def table(self) -> str:
-        return table()
-
-    def index_keys(self, entity: UnitRecord) -> dict[str, Any]:
-        return {"gsi1pk": "UNITS", "gsi1sk": tree_key(entity.path)}
-
-    def record_items(self, work: Work[UnitRecord]) -> list[dict[str, Any]]:
-        items = []
-        for record in work.records:
-            if isinstance(record, CodeClaim):
-                items.append(code_marker(record.code, record.unit_id))
-            elif isinstance(record, UnitExists):
-                items.append(unit_exists_check(record.unit_id))
-            else:
-                raise TypeError(f"a unit's change cannot write {record!r}")
-        return items
+def working_calendar() -> WorkingCalendar:
+    """The working-day calendar with every announced change; cached for a minute per process."""
+    global _cached
+    if _cached and time.monotonic() - _cached[0] < _CACHE_SECONDS:
+        return _cached[1]
+    days_off: list[date] = []
+    working_days: list[date] = []
+    for item in all_calendar_years():
+        days_off += [date.fromisoformat(d) for d in item.get("days_off", [])]
+        working_days += [date.fromisoformat(d) for d in item.get("working_days", [])]
+    calendar = WorkingCalendar(days_off=days_off, working_days=working_days)
+    _cached = (time.monotonic(), calendar)
+    return calendar
 
 
-class CalendarStore(DynamoStore[CalendarYearRecord]):
-    """Calendar years under `CALENDAR` / `<year>`; a year never written loads as version 0."""
-
-    system = "directory"
-    model = CalendarYearRecord
-    sort_key = "CALENDAR"
-
-    def table(self) -> str:
-        return table()
-
-    def pk(self, entity_id: str) -> str:
-        return "CALENDAR"
-
-    def load(self, entity_id: str) -> CalendarYearRecord | None:
-        item = get_calendar_year(int(entity_id))
-        if item is not None:
-            return self.from_item(item)
-        return CalendarYearRecord(
-            id=entity_id, year=int(entity_id), status="announced", created_at=clock.now()
-        )
-
-    def to_item(self, entity: CalendarYearRecord) -> dict[str, Any]:
-        return {**entity.model_dump(mode="json"), "pk": "CALENDAR", "sk": str(entity.year)}
+def forget_calendar() -> None:
+    global _cached
+    _cached = None

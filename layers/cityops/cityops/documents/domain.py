@@ -83,6 +83,8 @@ class Person(BaseModel):
 
 
 def person(who: Principal, name: str | None = None) -> Person:
+    """Who did it, as the records show them: a caller's name is their directory profile's
+    (`core.api.caller` put it on the principal: `core.access.vouched`), read nothing here."""
     return Person(id=who.sub, name=name or who.name or who.username)
 
 

@@ -19,8 +19,7 @@ from cityops.core.ids import is_ulid, new_id
 from cityops.core.pipeline import Work
 from cityops.core.settings import get_settings
 from cityops.documents import objects
-from cityops.documents.domain import Document, DocumentFile
-from cityops.documents.incoming import named
+from cityops.documents.domain import Document, DocumentFile, person
 from cityops.documents.models import MEDIA_TYPES, FileCreate, FileDownload, FileOut, FileUpload
 from cityops.documents.pipelines import DOCUMENTS, RECORDS
 from cityops.documents.policy import SYSTEM
@@ -57,7 +56,7 @@ def request_upload(who: Principal, document_id: str, data: FileCreate) -> FileUp
                 sha256=data.sha256,
                 key=file_key(document.id, file_id),
                 replaces=data.replaces_file_id,
-                uploaded_by=named(who),
+                uploaded_by=person(who),
                 created_at=clock.now(),
             )
         )

@@ -54,18 +54,6 @@ def unit_ref(unit: Unit) -> UnitRef:
     return UnitRef(id=unit.id, name=unit.name, code=unit.code, path=unit.path)
 
 
-def _profile_name(user_id: str) -> str | None:
-    profile = DIRECTORY.current.profile(user_id)
-    return profile.name if profile else None
-
-
-def named(who: Principal) -> Person:
-    """The caller as the directory names them (the token's name when it has no profile)."""
-    if policy.is_system(who):
-        return person(who)
-    return person(who, _profile_name(who.sub))
-
-
 def sender_key(register_id: str, issuing_body: str, number_symbol: str, issued_on: date) -> str:
     """The same sender, number and symbol and date in a register is the same document."""
     text = "|".join([fold(issuing_body).strip(), fold(number_symbol).replace(" ", ""),
@@ -98,7 +86,7 @@ def new_incoming(
         id=new_id(), status="registered", created_at=now, unit=unit_ref(unit),
         register_id=register.id, register_name=register.name, year=clock.today().year,
         doc_type=data.doc_type, summary=data.summary, urgency=data.urgency, pages=data.pages,
-        signer_name=data.signer_name, created_by=named(who) if who else Person(
+        signer_name=data.signer_name, created_by=person(who) if who else Person(
             id="system", name="CityOps"),
         search_scope=f"{unit.id}#{clock.today().year}", received_on=data.received_on,
         issuing_body=data.issuing_body, issuing_unit_id=data.issuing_unit_id,
@@ -183,7 +171,7 @@ def _already_registered(existing_id: str | None) -> Conflict:
 
 def present(who: Principal, document_id: str, data: Note, if_match: int | None) -> Document:
     def rule(work: Work[Document]) -> None:
-        policy.incoming(work.entity).present(named(who))
+        policy.incoming(work.entity).present(person(who))
 
     return DOCUMENTS.change(who, document_id, "present", rule, if_match=if_match, note=data.note)
 
@@ -232,7 +220,7 @@ def direct(
         document = policy.incoming(work.entity)
         lead, coordinating = _units(data)
         direction = Direction(
-            by=named(who), at=clock.now(), lead_unit=lead, coordinating_units=coordinating,
+            by=person(who), at=clock.now(), lead_unit=lead, coordinating_units=coordinating,
             instructions=data.instructions, due_on=_due_date(data, document),
             track_as_task=data.track_as_task, task_source=data.task_source,
         )  # fmt: skip
@@ -267,7 +255,7 @@ def handle(
                 "The reply must be a document issued by the lead unit.",
                 errors=[{"loc": ["body", "reply_document_id"], "msg": "another unit's"}],
             )
-        outcome = document.handle(named(who), data.result, reply)
+        outcome = document.handle(person(who), data.result, reply)
         if document.direction and document.direction.task_id:
             from cityops.documents import tracking
 
@@ -302,7 +290,7 @@ def file_for_reference(
     who: Principal, document_id: str, data: Filing, if_match: int | None
 ) -> Document:
     def rule(work: Work[Document]) -> None:
-        policy.incoming(work.entity).file_for_reference(named(who), data.note)
+        policy.incoming(work.entity).file_for_reference(person(who), data.note)
 
     return DOCUMENTS.change(who, document_id, "file", rule, if_match=if_match)
 
@@ -311,7 +299,7 @@ def return_to_sender(
     who: Principal, document_id: str, data: ReturnToSender, if_match: int | None
 ) -> Document:
     def rule(work: Work[Document]) -> None:
-        policy.incoming(work.entity).return_to_sender(named(who), data.reason_code, data.reason)
+        policy.incoming(work.entity).return_to_sender(person(who), data.reason_code, data.reason)
 
     return DOCUMENTS.change(who, document_id, "return", rule, if_match=if_match)
 

@@ -20,9 +20,10 @@ from cityops.documents.domain import (
     Document,
     OutgoingDocument,
     Recipient,
+    person,
     symbol,
 )
-from cityops.documents.incoming import _detail, named, unit_ref
+from cityops.documents.incoming import _detail, unit_ref
 from cityops.documents.models import Note, OutgoingCreate, Reason, Signing
 from cityops.documents.pipelines import DOCUMENTS, taking_a_number
 from cityops.documents.policy import as_outgoing
@@ -64,7 +65,7 @@ def draft(who: Principal, data: OutgoingCreate) -> Document:
         drafting_unit=unit_ref(drafting), doc_type=data.doc_type, summary=data.summary,
         urgency=data.urgency, pages=data.pages, recipients=recipients,
         reply_deadline=data.reply_deadline, answers_document_id=data.answers_document_id,
-        created_by=named(who), search_scope=f"{issuing.id}#{today.year}",
+        created_by=person(who), search_scope=f"{issuing.id}#{today.year}",
     )  # fmt: skip
     document.words = words(document.summary, *(r.name for r in recipients))
     return DOCUMENTS.create(who, document, "document.drafted")
@@ -109,14 +110,14 @@ def submit(who: Principal, document_id: str, data: Note, if_match: int | None) -
 
 def send_back(who: Principal, document_id: str, data: Reason, if_match: int | None) -> Document:
     def rule(work: Work[Document]) -> None:
-        _outgoing(work).send_back(named(who), data.reason)
+        _outgoing(work).send_back(person(who), data.reason)
 
     return DOCUMENTS.change(who, document_id, "send_back", rule, if_match=if_match)
 
 
 def sign(who: Principal, document_id: str, data: Signing, if_match: int | None) -> Document:
     def rule(work: Work[Document]) -> None:
-        _outgoing(work).sign(named(who), data.file_id)
+        _outgoing(work).sign(person(who), data.file_id)
 
     return DOCUMENTS.change(who, document_id, "sign", rule, if_match=if_match, command=data)
 
@@ -138,7 +139,7 @@ def issue(who: Principal, document_id: str, data: Note, if_match: int | None) ->
             number = DOCUMENTS.store.current_number(register.id, today.year) + 1
             drafter = abbreviation_of(drafting) if drafting.id != issuing.id else None
             text = symbol(number, document.doc_type, abbreviation_of(issuing), drafter)
-            document.issue(named(who), register, number, text, today)
+            document.issue(person(who), register, number, text, today)
             document.words = words(document.summary, text, *(r.name for r in document.recipients))
             work.add(NumberTaken(register.id, today.year, number))
             work.emit("DocumentIssued", _detail(
@@ -182,7 +183,7 @@ def revoke(who: Principal, document_id: str, data: Reason, if_match: int | None)
 
     def rule(work: Work[Document]) -> None:
         document = _outgoing(work)
-        document.revoke(named(who), data.reason)
+        document.revoke(person(who), data.reason)
         work.emit("DocumentRevoked", _detail(
             document, reason=data.reason,
             recipient_unit_ids=[r.unit_id for r in document.recipients if r.unit_id]))  # fmt: skip
@@ -230,7 +231,7 @@ def issue_generated(
     today = clock.today()
     number = DOCUMENTS.store.current_number(register.id, today.year) + 1
     text = symbol(number, doc_type, abbreviation_of(issuing), None)
-    by = named(who)
+    by = person(who)
     recipients = [Recipient(unit_id=u, name=found[u].name) for u in recipient_unit_ids]
     document = OutgoingDocument(
         id=new_id(), status="issued", created_at=clock.now(), unit=unit_ref(issuing),

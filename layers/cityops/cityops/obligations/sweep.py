@@ -195,7 +195,6 @@ def handle(event: Mapping[str, Any], remaining_ms: Callable[[], int]) -> dict[st
     """The sweep function's use case: a schedule's event ({"mode": "daily" | "urgent"}), or
     the continuation a sweep of today left on the bus."""
     from cityops.core.events import publish as put_events
-    from cityops.directory import service as directory
     from cityops.directory import store as directory_store
     from cityops.obligations.kinds import kind_table
 
@@ -213,7 +212,7 @@ def handle(event: Mapping[str, Any], remaining_ms: Callable[[], int]) -> dict[st
     result = run_sweep(
         now,
         str(mode),
-        calendar=directory.working_calendar(),
+        calendar=directory_store.working_calendar(),
         kinds=kind_table(),
         members=cached_members(directory_store.members),
         publish=lambda events: put_events(EVENT_SOURCE, events),

@@ -37,7 +37,7 @@ from typing import Any
 
 from cityops.core.errors import InvalidInput
 from cityops.core.xlsx import CELL, HEADER, Sheet, column_name, read_rows, workbook_of
-from cityops.directory.models import UnitKind
+from cityops.directory.port import UnitKind
 from cityops.reports.catalogue import (
     CODE_PATTERN,
     DISAGGREGATIONS,

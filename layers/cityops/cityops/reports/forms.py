@@ -21,10 +21,8 @@ from cityops.core.dynamo import write_changes
 from cityops.core.errors import Forbidden, InvalidInput
 from cityops.core.ids import new_id
 from cityops.core.pipeline import Work
-from cityops.directory.models import UnitKind
-from cityops.directory.port import DIRECTORY, Unit
-from cityops.documents.domain import UnitRef
-from cityops.documents.incoming import named
+from cityops.directory.port import DIRECTORY, Unit, UnitKind
+from cityops.documents.domain import UnitRef, person
 from cityops.reports import indicators
 from cityops.reports.catalogue import IndicatorVersion
 from cityops.reports.domain import SUBMIT, ExplicitPeriod, Report, ReportForm
@@ -90,7 +88,7 @@ def create_form(who: Principal, data: ReportFormCreate) -> ReportForm:
         deadline_working_days=data.deadline_working_days,
         level_deadline_working_days=list(data.level_deadline_working_days),
         starts_on=data.starts_on or clock.today(),
-        created_by=named(who),
+        created_by=person(who),
     )
 
     def rule(work: Work[ReportForm]) -> None:

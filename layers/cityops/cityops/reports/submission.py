@@ -19,8 +19,7 @@ from cityops.core.errors import DomainError, InvalidInput
 from cityops.core.pipeline import Work
 from cityops.core.settings import get_settings
 from cityops.directory.port import DIRECTORY
-from cityops.documents import outgoing
-from cityops.documents.incoming import named
+from cityops.documents.domain import person
 from cityops.documents.pipelines import DOCUMENTS, taking_a_number
 from cityops.reports import indicators, validation
 from cityops.reports.catalogue import IndicatorVersion
@@ -111,7 +110,7 @@ def submit(who: Principal, report_id: str, data: Note, if_match: int | None) -> 
         if missing:
             raise InvalidInput("Explain the unusual figures before submitting.", errors=missing)
         report.warnings = warnings
-        outcome = report.submit(named(who))
+        outcome = report.submit(person(who))
         work.emit("ReportSubmitted", detail(report, on_time=outcome != "met_late"))
 
     return REPORTS.change(who, report_id, "submit", rule, if_match=if_match, note=data.note)
@@ -120,6 +119,8 @@ def submit(who: Principal, report_id: str, data: Note, if_match: int | None) -> 
 def approve(who: Principal, report_id: str, data: Note, if_match: int | None) -> Report:
     """A leader of the unit approves: the report is issued as an outgoing document (its
     number taken in the same transaction), then delivered to the receiving unit."""
+    from cityops.documents import outgoing  # only an approval issues a document
+
     issued: list[Any] = []
 
     def attempt() -> Report:
@@ -137,7 +138,7 @@ def approve(who: Principal, report_id: str, data: Note, if_match: int | None) ->
                     document_id=document.id,
                     number_symbol=document.number_symbol or "",
                     issued_on=document.issued_on or clock.today(),
-                    approved_by=named(who),
+                    approved_by=person(who),
                 )
             )
             work.add(writes)
@@ -161,7 +162,7 @@ def approve(who: Principal, report_id: str, data: Note, if_match: int | None) ->
 
 def accept(who: Principal, report_id: str, data: Note, if_match: int | None) -> Report:
     def rule(work: Work[Report]) -> None:
-        work.entity.accept(named(who))
+        work.entity.accept(person(who))
         work.emit("ReportAccepted", detail(work.entity))
 
     return REPORTS.change(who, report_id, "accept", rule, if_match=if_match, note=data.note)
@@ -178,7 +179,7 @@ def send_back(who: Principal, report_id: str, data: Reason, if_match: int | None
     after): the unit submits again within the setting's working days."""
 
     def rule(work: Work[Report]) -> None:
-        work.entity.send_back("return", named(who), data.reason, _again_by())
+        work.entity.send_back("return", person(who), data.reason, _again_by())
         work.emit("ReportReturned", detail(work.entity, reason=data.reason))
 
     return REPORTS.change(who, report_id, "return", rule, if_match=if_match, note=data.reason)
@@ -189,7 +190,7 @@ def reopen(who: Principal, report_id: str, data: Reason, if_match: int | None) -
     accepted again; its values keep their history."""
 
     def rule(work: Work[Report]) -> None:
-        work.entity.send_back("reopen", named(who), data.reason, _again_by())
+        work.entity.send_back("reopen", person(who), data.reason, _again_by())
         work.emit("ReportReopened", detail(work.entity, reason=data.reason))
 
     return REPORTS.change(who, report_id, "reopen", rule, if_match=if_match, note=data.reason)

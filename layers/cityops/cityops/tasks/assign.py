@@ -87,12 +87,11 @@ def create_task(who: Principal, data: TaskCreate) -> dict[str, Any]:
     leader = _leader_behind(who, data)
     directory = DIRECTORY.current
     assigning_unit_id = leader.unit_id if leader else who.unit_id
-    found = DIRECTORY.current.units([data.lead_unit_id, *data.coordinating_unit_ids])
+    named = [data.lead_unit_id, *data.coordinating_unit_ids]
+    found = directory.units([*named, assigning_unit_id] if assigning_unit_id else named)
     _units([data.lead_unit_id], "lead_unit_id", found)
     _units(data.coordinating_unit_ids, "coordinating_unit_ids", found)
-    assigning = found.get(assigning_unit_id or "") or (
-        directory.unit(assigning_unit_id) if assigning_unit_id else None
-    )
+    assigning = found.get(assigning_unit_id or "")
     if assigning is None:
         raise Forbidden("The assigning leader has no unit in the directory.")
     calendar = directory.calendar()
