@@ -346,18 +346,7 @@ def test_every_route_on_the_systems_objects_answers_404_and_changes_nothing_wher
     assert not wrong, "\n".join(wrong[:40])
 
 
-LIST_GAP = pytest.mark.xfail(
-    strict=True,
-    reason="GET /v1/reports?unit_id=<a unit the caller may not see> answers 200 with an empty "
-    "page (the items are filtered by policy.sees_report), not 404: nothing leaks, but it is "
-    "not the 404 of the other systems; the console's Reports screen lists by unit_id, so the "
-    "change is the reports owner's to make (this fails as soon as it is made)",
-)
-
-
-@pytest.mark.parametrize(
-    "system", [pytest.param(s, marks=LIST_GAP) if s == "reports" else s for s in OBJECTS]
-)
+@pytest.mark.parametrize("system", list(OBJECTS))
 def test_a_list_filtered_on_a_unit_the_caller_may_not_see_is_a_404(matrix, system):
     """template.yaml's lists of the system that take `unit_id` (the document says which),
     filtered on a unit the rule hides from the caller: 404 (403 for a role the system does not

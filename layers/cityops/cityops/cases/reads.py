@@ -22,9 +22,9 @@ from cityops.core.access import CASES, sees_unit
 from cityops.core.auth import Principal
 from cityops.core.calendar import CITY_TZ
 from cityops.core.dynamo import strip_keys
-from cityops.core.errors import Forbidden, InvalidInput, NotFound
+from cityops.core.errors import Forbidden, InvalidInput
 from cityops.core.pagination import check_limit, decode_cursor, encode_cursor
-from cityops.directory.port import DIRECTORY
+from cityops.directory.port import visible_unit
 
 logger = Logger(child=True)
 
@@ -102,11 +102,7 @@ def _unit_for_list(who: Principal, unit_id: str | None) -> str | None:
         if not is_city_wide(who):
             raise Forbidden("Only city leaders and the Inspectorate list the whole city.")
         return None
-    unit_id = unit_id or who.unit_id
-    unit = DIRECTORY.current.unit(unit_id)
-    if unit is None or not sees_unit(who, unit.path, CASES):
-        raise NotFound("No such unit.")
-    return unit_id
+    return visible_unit(who, unit_id or who.unit_id, CASES).id
 
 
 def list_cases(

@@ -22,8 +22,8 @@ from cityops.core import clock, counters
 from cityops.core.access import CASES, sees_unit
 from cityops.core.auth import Principal
 from cityops.core.counters import Count
-from cityops.core.errors import Forbidden, InvalidInput, NotFound
-from cityops.directory.port import DIRECTORY
+from cityops.core.errors import Forbidden, InvalidInput
+from cityops.directory.port import DIRECTORY, visible_unit
 
 STATS = "STATS"
 OPEN = "OPENCOUNT"
@@ -74,9 +74,7 @@ def case_stats(
         )
     within = single = None
     if unit_id:
-        unit = DIRECTORY.current.unit(unit_id)
-        if unit is None or not sees_unit(who, unit.path, CASES):
-            raise NotFound("No such unit.")
+        unit = visible_unit(who, unit_id, CASES)
         within = unit_id
         if len(DIRECTORY.current.units_within(unit.path)) == 1:
             single = unit_id  # a unit without units under it: only its own rows are read

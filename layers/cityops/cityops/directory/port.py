@@ -14,10 +14,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from cityops.core.access import DEFAULT, AccessPolicy, sees_unit
 from cityops.core.calendar import WorkingCalendar
+from cityops.core.errors import NotFound
 from cityops.core.ids import is_ulid
+
+if TYPE_CHECKING:
+    from cityops.core.auth import Principal
 
 
 class UnitKind(StrEnum):
@@ -191,3 +196,13 @@ class _Slot:
 
 
 DIRECTORY = _Slot()
+
+
+def visible_unit(who: Principal, unit_id: str | None, policy: AccessPolicy = DEFAULT) -> Unit:
+    """The unit a read is about, when the caller may see it under the system's policy (the
+    one access rule, `cityops.core.access.sees_unit`); else 404, alike for a unit that does
+    not exist and one the caller may not see."""
+    unit = DIRECTORY.current.unit(unit_id) if unit_id else None
+    if unit is None or not sees_unit(who, unit.path, policy):
+        raise NotFound("No such unit.")
+    return unit

@@ -14,12 +14,13 @@ from __future__ import annotations
 from typing import Any
 
 from cityops.core import clock
+from cityops.core.access import DOCUMENTS as DOCUMENT_ACCESS
 from cityops.core.audit import history_page
 from cityops.core.auth import Principal
 from cityops.core.dynamo import batch_get
-from cityops.core.errors import InvalidInput, NotFound
+from cityops.core.errors import InvalidInput
 from cityops.core.pagination import check_limit, decode_cursor, encode_cursor
-from cityops.directory.port import DIRECTORY
+from cityops.directory.port import DIRECTORY, visible_unit
 from cityops.documents import outgoing, policy, store
 from cityops.documents.domain import DOCUMENT_TYPES, Document, OutgoingDocument
 from cityops.documents.models import DocumentOut, DocumentPage, DocumentSummary, HistoryPage
@@ -194,9 +195,7 @@ def _source(
         }  # fmt: skip
     target = lead_unit_id or unit_id
     if target:
-        unit = directory.unit(target)
-        if unit is None or not policy.sees_unit_path(who, unit.path):
-            raise NotFound("No such unit.")
+        unit = visible_unit(who, target, DOCUMENT_ACCESS)
         return {
             "query": (store.UNIT_INDEX, "gsi2pk", f"UNIT#{unit.id}", False, f"docs:unit:{unit.id}"),
             "units": [unit.id], "year": check_year(year),

@@ -29,11 +29,10 @@ from typing import Any
 
 from cityops.core import counters
 from cityops.core.auth import Principal
-from cityops.core.errors import InvalidInput, NotFound
-from cityops.core.ids import is_ulid
+from cityops.core.errors import InvalidInput
 from cityops.core.obligations import SCORE, SYSTEMS
 from cityops.core.settings import get_settings
-from cityops.directory.port import DIRECTORY, Unit
+from cityops.directory.port import DIRECTORY, Unit, visible_unit
 from cityops.obligations.models import RankEntry, Record, Scoreboard, UnitRecord
 
 MAX_WINDOW_DAYS = 366
@@ -133,10 +132,7 @@ def _scope(who: Principal, unit_id: str | None) -> tuple[dict[str, Unit], str | 
     directory = DIRECTORY.current
     anchor: str | None = None
     if unit_id is not None:
-        unit = directory.unit(unit_id) if is_ulid(unit_id) else None
-        if unit is None or not who.sees_unit(list(unit.path)):
-            raise NotFound("No such unit.")
-        anchor = unit_id
+        anchor = visible_unit(who, unit_id).id
     elif not (who.is_city_leader or who.is_admin):
         anchor = who.unit_id or None
     own = directory.unit(anchor) if anchor else None

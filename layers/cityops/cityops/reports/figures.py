@@ -17,7 +17,7 @@ from cityops.core.access import REPORTS as POLICY
 from cityops.core.access import STAFF_ROLES, sees_unit
 from cityops.core.auth import Principal
 from cityops.core.errors import InvalidInput, NotFound
-from cityops.directory.port import DIRECTORY
+from cityops.directory.port import visible_unit
 from cityops.reports import indicators, validation
 from cityops.reports.catalogue import Aggregation, IndicatorVersion, ValueType
 from cityops.reports.forms import load_form
@@ -174,9 +174,7 @@ def series(
     who: Principal, code: str, unit_id: str | None, first: date | None, last: date | None
 ) -> dict[str, Any]:
     """The unit's accepted figures of one indicator by period (every form that has it)."""
-    unit = DIRECTORY.current.unit(unit_id or who.unit_id)
-    if unit is None or not (is_system(who) or sees_unit(who, unit.path, POLICY)):
-        raise NotFound("No such unit.")
+    unit = visible_unit(who, unit_id or who.unit_id, POLICY)
     if not indicators.indicators([code]):
         raise NotFound("No such indicator.")
     items = REPORTS.store.unit_values(

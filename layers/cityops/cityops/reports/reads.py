@@ -3,10 +3,12 @@ Query (a report and its values share a partition; a list is a page of one index)
 
 from __future__ import annotations
 
+from cityops.core.access import REPORTS as ACCESS
 from cityops.core.audit import history_page
 from cityops.core.auth import Principal
 from cityops.core.errors import InvalidInput
 from cityops.core.pagination import decode_cursor, encode_cursor
+from cityops.directory.port import visible_unit
 from cityops.reports import policy, validation
 from cityops.reports.catalogue import DISAGGREGATIONS
 from cityops.reports.domain import Report
@@ -78,7 +80,7 @@ def list_reports(
 ) -> ReportPage:
     """A unit's reports (`unit_id`, default the caller's), the reports a unit receives
     (`to_unit_id`), or a form's reports (`form_id`, optionally one `period`): newest period
-    first, only those the caller may see."""
+    first, only those the caller may see. A unit the caller may not see is a 404."""
     if period and not form_id:
         raise InvalidInput(
             "period needs form_id.", errors=[{"loc": ["query", "period"], "msg": "needs form_id"}]
@@ -89,9 +91,11 @@ def list_reports(
         filters.append("#status = :status")
         names["#status"], values[":status"] = "status", status
     if to_unit_id:
+        visible_unit(who, to_unit_id, ACCESS)  # what a unit receives: its staff and leaders above
         index, partition, prefix = THIRD_INDEX, f"TO#{to_unit_id}", None
     elif unit_id or not form_id:
-        index, partition, prefix = UNIT_INDEX, f"UNIT#{unit_id or who.unit_id}", None
+        unit = visible_unit(who, unit_id or who.unit_id, ACCESS)
+        index, partition, prefix = UNIT_INDEX, f"UNIT#{unit.id}", None
     else:
         index, partition, prefix = FORM_INDEX, f"FORM#{form_id}", f"{period}#" if period else None
     if form_id and index != FORM_INDEX:

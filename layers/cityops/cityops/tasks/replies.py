@@ -8,11 +8,11 @@ from datetime import date, datetime
 from typing import Any
 
 from cityops.core import clock
-from cityops.core.access import TASKS, sees_unit
+from cityops.core.access import TASKS
 from cityops.core.auth import Principal
-from cityops.core.errors import InvalidInput, NotFound
-from cityops.core.ids import is_ulid
-from cityops.directory.port import DIRECTORY, Unit
+from cityops.core.errors import InvalidInput
+from cityops.directory import port
+from cityops.directory.port import Unit
 from cityops.tasks.domain import Task
 from cityops.tasks.policy import OnTimePolicy, children_progress, judged_deadline, status_class
 from cityops.tasks.settings import ontime_policy
@@ -137,7 +137,4 @@ def check_range(low: date | None, high: date | None, names: tuple[str, str]) -> 
 
 def visible_unit(who: Principal, unit_id: str) -> Unit:
     """A unit the caller may see (the one access rule, tasks' policy), or 404."""
-    unit = DIRECTORY.current.unit(unit_id) if is_ulid(unit_id) else None
-    if unit is None or not sees_unit(who, unit.path, TASKS):
-        raise NotFound("No such unit.")
-    return unit
+    return port.visible_unit(who, unit_id, TASKS)
