@@ -51,3 +51,19 @@ def test_an_hourly_cron_and_rates():
     assert not cron_matches("cron(0/15 8-17 ? * * *)", datetime(2026, 11, 28, 18, 0))
     assert rate_seconds("rate(1 hour)") == 3600 and rate_seconds("rate(5 minutes)") == 300
     assert rate_seconds("cron(0 * * * ? *)") is None
+
+
+def test_a_function_past_its_timeout_is_stopped_waiting_for_and_a_fast_one_answers():
+    import time
+    from pathlib import Path
+
+    import pytest
+    from stack import FunctionTimedOut, call_within_timeout
+    from template import Function
+
+    fn = Function("SlowFunction", Path("."), "app.lambda_handler", {}, 1, {})
+    with pytest.raises(FunctionTimedOut):
+        call_within_timeout(fn, lambda _event, _context: time.sleep(3), {})
+    assert call_within_timeout(fn, lambda event, context: event["n"] + 1, {"n": 1}) == 2
+    with pytest.raises(KeyError):  # the handler's own error reaches the caller
+        call_within_timeout(fn, lambda event, _context: event["missing"], {})
