@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import importlib.util
 import json
 import os
@@ -95,7 +96,10 @@ def call_within_timeout(fn: Function, handler: Any, event: dict[str, Any]) -> An
         except BaseException as exc:  # handed to the caller's thread
             outcome["error"] = exc
 
-    worker = threading.Thread(target=run, daemon=True, name=f"invoke-{fn.logical_id}")
+    context = contextvars.copy_context()  # the invocation's environment goes with it
+    worker = threading.Thread(
+        target=context.run, args=(run,), daemon=True, name=f"invoke-{fn.logical_id}"
+    )
     worker.start()
     worker.join(fn.timeout)
     if worker.is_alive():
@@ -131,17 +135,31 @@ class Functions:
     def invoke(self, name: str, event: dict[str, Any]) -> Any:
         fn = self.specs[name]
         with self.lock:
-            from cityops.core.settings import get_settings
+            from cityops.core.settings import environment
 
-            saved = dict(os.environ)
-            os.environ.update(self._env(fn))
-            get_settings.cache_clear()  # each function reads its own environment, as on AWS
+            handler = self.handler(name)
+            # its own environment for this invocation, seen by this thread alone
+            with environment(self._env(fn)):
+                return call_within_timeout(fn, handler, event)
+
+    def load_all(self) -> None:
+        """Import every function before the gateway serves, each with its own variables in
+        `os.environ` while it imports (its Logger reads its service name then): one thread
+        only, so nothing else reads the environment meanwhile."""
+        from cityops.core.settings import get_settings
+
+        for name, fn in self.specs.items():
+            saved = {k: os.environ.get(k) for k in self._env(fn)}
+            os.environ.update({k: str(v) for k, v in self._env(fn).items()})
             try:
-                return call_within_timeout(fn, self.handler(name), event)
+                self.handler(name)
             finally:
-                os.environ.clear()
-                os.environ.update(saved)
-                get_settings.cache_clear()
+                for key, value in saved.items():
+                    if value is None:
+                        os.environ.pop(key, None)
+                    else:
+                        os.environ[key] = value
+        get_settings.cache_clear()
 
     def find(self, name: str) -> str | None:
         """A function by logical id, or by its folder name (`directory`, `deadline_sweep`)."""
@@ -235,6 +253,7 @@ class Stack:
             f"http://127.0.0.1:{self.moto_port}/{self.pool_id}/.well-known/jwks.json",
         )
         self.routes = self.tpl.routes()
+        self.functions.load_all()
         self._start_rules()
         threading.Thread(target=self._run_schedules, daemon=True, name="schedules").start()
         handler = type("Handler", (GatewayHandler,), {"stack": self})
