@@ -3,6 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 TOOLS := .venv-tools
+CHECKOV := .venv-checkov
 PY := $(VENV)/bin/python
 PORT ?= 3000
 MOTO_PORT ?= 5005
@@ -18,6 +19,12 @@ $(VENV)/.installed: pyproject.toml layers/cityops/requirements.txt requirements-
 $(TOOLS)/.installed: requirements-tools.txt
 	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet -r requirements-tools.txt
+	touch $@
+
+# checkov pins what aws-sam-cli pins otherwise: an environment of its own
+$(CHECKOV)/.installed: requirements-checkov.txt
+	test -x $(CHECKOV)/bin/python || $(PYTHON) -m venv $(CHECKOV)
+	$(CHECKOV)/bin/python -m pip install --quiet -r requirements-checkov.txt
 	touch $@
 
 # --- the console (web/): npm packages, the build (types from docs/openapi.json, tsc, vite, budget)
@@ -59,8 +66,9 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-check-template: $(VENV)/.installed $(TOOLS)/.installed
+check-template: $(VENV)/.installed $(TOOLS)/.installed $(CHECKOV)/.installed
 	$(VENV)/bin/cfn-lint template.yaml
+	$(CHECKOV)/bin/checkov -f template.yaml --config-file .checkov.yaml
 	$(TOOLS)/bin/python tools/sam_transform.py
 	$(PY) tools/check_template.py
 

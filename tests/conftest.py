@@ -80,6 +80,8 @@ def aws():
         from template import Template
 
         reset_clients()
+        _known.clear()
+        _known["aws"] = True
         PROFILES.forget()  # profiles are kept per container: each test is a new one
         tpl = Template()
         # Callers come as claims here (the gateway's work is tested end to end): no user pool.
@@ -97,6 +99,7 @@ def aws():
         get_settings.cache_clear()  # a test without AWS may have read the settings first
         directory_store.forget_calendar()
         yield tpl
+        _known.clear()
         reset_clients()
         clock.reset()
         directory_store.forget_calendar()
@@ -218,12 +221,43 @@ def http_event(
     return event
 
 
+_known: dict[str, Any] = {}  # per `aws` fixture: the callers given a profile, and a client
+
+
+def known_to_the_directory(who: Any) -> None:
+    """Every real caller has a directory profile (the API refuses a token without one): a
+    caller the test has not given one gets a profile of its username and unit, written
+    as no unit's member (so it addresses no notice). A profile the test wrote is kept. Its
+    own boto3 session, so that the AWS calls a test counts are the functions' alone."""
+    import boto3
+    from cityops.core.dynamo import serialize
+    from cityops.core.settings import get_settings
+
+    if "aws" not in _known or who.sub in _known:  # no moto: the test reads no profile
+        return
+    if "client" not in _known:
+        _known["client"] = boto3.session.Session().client("dynamodb")
+    dynamodb, table = _known["client"], get_settings().directory_table
+    _known[who.sub] = True
+    key = serialize({"pk": f"USER#{who.sub}", "sk": "PROFILE"})
+    if "Item" in dynamodb.get_item(TableName=table, Key=key):
+        return
+    item = {
+        **{"pk": f"USER#{who.sub}", "sk": "PROFILE", "id": who.sub},
+        **{"name": who.username, "username": who.username, "unit_id": who.unit_id},
+        "roles": sorted(who.roles),
+    }
+    dynamodb.put_item(TableName=table, Item=serialize(item))
+
+
 @pytest.fixture
 def call(function):
     """Call a function's handler: call("directory", "GET", "/v1/me", who=...) -> (status,
     headers, json body)."""
 
     def _call(name: str, method: str, path: str, **kwargs: Any):
+        if kwargs.get("who") is not None:
+            known_to_the_directory(kwargs["who"])
         reply = function(name).lambda_handler(http_event(method, path, **kwargs), FakeContext())
         body = reply.get("body")
         return reply["statusCode"], reply.get("headers") or {}, (json.loads(body) if body else None)

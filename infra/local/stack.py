@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import importlib.util
 import json
 import os
@@ -20,11 +21,8 @@ import threading
 import time
 import traceback
 import uuid
-from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 HERE = Path(__file__).resolve().parent
@@ -32,10 +30,10 @@ sys.path.insert(0, str(HERE))
 
 import console  # noqa: E402
 from cron import cron_matches, rate_seconds  # noqa: E402
+from gateway import GatewayHandler, GatewayServer  # noqa: E402
 from template import Function, Template  # noqa: E402
 
 REGION = "ap-southeast-1"
-MAX_BODY = 10 * 1024 * 1024  # HTTP API's own limit
 
 
 def _configure_aws(moto_port: int) -> None:
@@ -82,6 +80,35 @@ class LocalContext:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
+class FunctionTimedOut(Exception):
+    """An invocation ran past its function's `Timeout` (API Gateway answers 504)."""
+
+
+def call_within_timeout(fn: Function, handler: Any, event: dict[str, Any]) -> Any:
+    """The handler's result, or FunctionTimedOut once the function's `Timeout` has passed
+    (as Lambda stops it; the call cannot be killed here, so it finishes unseen, holding
+    the lock, and the next call waits for it)."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = handler(event, LocalContext(fn))
+        except BaseException as exc:  # handed to the caller's thread
+            outcome["error"] = exc
+
+    context = contextvars.copy_context()  # the invocation's environment goes with it
+    worker = threading.Thread(
+        target=context.run, args=(run,), daemon=True, name=f"invoke-{fn.logical_id}"
+    )
+    worker.start()
+    worker.join(fn.timeout)
+    if worker.is_alive():
+        raise FunctionTimedOut(f"{fn.logical_id} timed out after {fn.timeout} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("result")
+
+
 class Functions:
     """Every function of the template, loaded in this process, called one at a time with its
     own environment (as Lambda runs one request per instance)."""
@@ -108,17 +135,31 @@ class Functions:
     def invoke(self, name: str, event: dict[str, Any]) -> Any:
         fn = self.specs[name]
         with self.lock:
-            from cityops.core.settings import get_settings
+            from cityops.core.settings import environment
 
-            saved = dict(os.environ)
-            os.environ.update(self._env(fn))
-            get_settings.cache_clear()  # each function reads its own environment, as on AWS
+            handler = self.handler(name)
+            # its own environment for this invocation, seen by this thread alone
+            with environment(self._env(fn)):
+                return call_within_timeout(fn, handler, event)
+
+    def load_all(self) -> None:
+        """Import every function before the gateway serves, each with its own variables in
+        `os.environ` while it imports (its Logger reads its service name then): one thread
+        only, so nothing else reads the environment meanwhile."""
+        from cityops.core.settings import get_settings
+
+        for name, fn in self.specs.items():
+            saved = {k: os.environ.get(k) for k in self._env(fn)}
+            os.environ.update({k: str(v) for k, v in self._env(fn).items()})
             try:
-                return self.handler(name)(event, LocalContext(fn))
+                self.handler(name)
             finally:
-                os.environ.clear()
-                os.environ.update(saved)
-                get_settings.cache_clear()
+                for key, value in saved.items():
+                    if value is None:
+                        os.environ.pop(key, None)
+                    else:
+                        os.environ[key] = value
+        get_settings.cache_clear()
 
     def find(self, name: str) -> str | None:
         """A function by logical id, or by its folder name (`directory`, `deadline_sweep`)."""
@@ -168,6 +209,8 @@ class Authorizer:
 
 
 class Stack:
+    timed_out = FunctionTimedOut  # what the gateway answers with a 504
+
     def __init__(self, port: int, moto_port: int):
         self.port, self.moto_port = port, moto_port
         self.stopping = threading.Event()
@@ -210,11 +253,11 @@ class Stack:
             f"http://127.0.0.1:{self.moto_port}/{self.pool_id}/.well-known/jwks.json",
         )
         self.routes = self.tpl.routes()
+        self.functions.load_all()
         self._start_rules()
         threading.Thread(target=self._run_schedules, daemon=True, name="schedules").start()
         handler = type("Handler", (GatewayHandler,), {"stack": self})
-        self.http = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
-        self.http.daemon_threads = True
+        self.http = GatewayServer(("127.0.0.1", self.port), handler)
         threading.Thread(target=self.http.serve_forever, daemon=True, name="gateway").start()
 
     def stop(self) -> None:
@@ -368,241 +411,6 @@ class Stack:
             for number, text, *_ in getattr(sns, "sms_messages", {}).values()
         ]
         return {"mail": mail, "sms": sms}
-
-
-def _problem(status: int, title: str, detail: str) -> dict[str, Any]:
-    slug = title.lower().replace(" ", "-")
-    return {
-        "type": f"https://cityops.example/problems/{slug}",
-        "title": title,
-        "status": status,
-        "detail": detail,
-    }
-
-
-class GatewayHandler(BaseHTTPRequestHandler):
-    stack: Stack
-    protocol_version = "HTTP/1.1"
-    server_version = "CityOpsLocal/1"
-
-    def log_message(self, fmt: str, *args: Any) -> None:
-        if os.environ.get("CITYOPS_LOCAL_QUIET") != "1":
-            sys.stderr.write(f"{self.address_string()} {fmt % args}\n")
-
-    def do_GET(self) -> None:
-        self._serve()
-
-    do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_GET
-
-    def _send(
-        self,
-        status: int,
-        body: Any,
-        headers: dict[str, str] | None = None,
-        content_type: str = "application/json",
-    ) -> None:
-        data = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def _body(self) -> bytes | None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            return None
-        return self.rfile.read(length) if length else b""
-
-    def _serve(self) -> None:
-        url = urlsplit(self.path)
-        body = self._body()
-        if body is None:
-            self.close_connection = True
-            return self._send(413, {"message": "Request Entity Too Large"})
-        try:
-            if url.path.startswith("/local/"):
-                return self._local(url.path, body)
-            if not url.path.startswith("/v1/") and self.command in ("GET", "HEAD"):
-                return self._console(url.path)
-            return self._api(url.path, url.query, body)
-        except Exception:
-            traceback.print_exc()
-            return self._send(500, {"message": "Internal Server Error"})
-
-    # --- the console (web/dist) ------------------------------------------------------------
-    def _console(self, path: str) -> None:
-        found = console.resolve(path)
-        if found is None:
-            return self._send(
-                404,
-                _problem(404, "Not found", "The console is not built: run make run."),
-                content_type="application/problem+json",
-            )
-        file, kind, headers = found
-        if not file.is_file():
-            return self._send(404, {"message": "Not Found"})
-        data = file.read_bytes() if self.command == "GET" else b""
-        return self._send(200, data, headers, content_type=kind)
-
-    # --- /local helpers -------------------------------------------------------------------
-    def _json(self, body: bytes) -> dict[str, Any] | None:
-        try:
-            data = json.loads(body or b"{}")
-        except ValueError:
-            return None
-        return data if isinstance(data, dict) else None
-
-    def _local(self, path: str, body: bytes) -> None:
-        from cityops.core import clock
-
-        stack, method = self.stack, self.command
-        if path == "/local/token" and method == "POST":
-            data = self._json(body)
-            if (
-                not data
-                or not isinstance(data.get("username"), str)
-                or not isinstance(data.get("password"), str)
-            ):
-                return self._send(
-                    400,
-                    _problem(400, "Bad request", "Send JSON with username and password."),
-                    content_type="application/problem+json",
-                )
-            tokens = stack.token(data["username"], data["password"])
-            if tokens is None:
-                return self._send(
-                    401,
-                    _problem(401, "Unauthorized", "Wrong username or password."),
-                    content_type="application/problem+json",
-                )
-            return self._send(200, tokens)
-        if path.startswith("/local/schedules/") and path.endswith("/run") and method == "POST":
-            name = stack.functions.find(path.split("/")[3])
-            if name is None:
-                return self._send(
-                    404,
-                    _problem(404, "Not found", "No such function."),
-                    content_type="application/problem+json",
-                )
-            # as the function's first schedule would call it, with that schedule's Input
-            first = next((s for s in stack.tpl.schedules() if s.function == name), None)
-            result = stack.run_schedule(name, first.input if first else None)
-            stack.drain_events()
-            return self._send(200, {"function": name, "result": result})
-        if path == "/local/clock":
-            if method == "PUT":
-                data = self._json(body) or {}
-                try:
-                    moment = datetime.fromisoformat(str(data.get("now")))
-                    clock.set_now(moment, frozen=False)
-                except (TypeError, ValueError):
-                    return self._send(
-                        400,
-                        _problem(
-                            400,
-                            "Bad request",
-                            "Send JSON with now: an ISO 8601 time with its offset.",
-                        ),
-                        content_type="application/problem+json",
-                    )
-                return self._send(200, {"now": clock.iso(clock.now())})
-            if method == "DELETE":
-                clock.reset()
-                return self._send(200, {"now": clock.iso(clock.now())})
-            if method == "GET":
-                return self._send(200, {"now": clock.iso(clock.now())})
-        if path == "/local/outbox" and method == "GET":
-            return self._send(200, stack.outbox())
-        if path == "/local/events/drain" and method == "POST":
-            stack.drain_events()
-            return self._send(200, {"drained": True})
-        return self._send(
-            404,
-            _problem(404, "Not found", "No such local helper."),
-            content_type="application/problem+json",
-        )
-
-    # --- the API ----------------------------------------------------------------------------
-    def _api(self, path: str, query: str, body: bytes) -> None:
-        stack = self.stack
-        candidates = [(r, r.pattern.match(path)) for r in stack.routes]
-        matches = [(r, m) for r, m in candidates if m]
-        route_match = next(((r, m) for r, m in matches if r.method == self.command), None)
-        if route_match is None:
-            if self.command == "OPTIONS" and matches:
-                return self._send(
-                    204,
-                    b"",
-                    {
-                        "Access-Control-Allow-Origin": "*",
-                        "Access-Control-Allow-Headers": "*",
-                        "Access-Control-Allow-Methods": "*",
-                    },
-                )
-            return self._send(404, {"message": "Not Found"})
-        route, match = route_match
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        authorizer = None
-        if not route.public:
-            claims = stack.authorizer.claims(headers.get("authorization"))
-            if claims is None:
-                return self._send(401, {"message": "Unauthorized"}, {"WWW-Authenticate": "Bearer"})
-            authorizer = {"jwt": {"claims": claims, "scopes": None}}
-        params = dict(zip(route.params, match.groups(), strict=True))
-        now = time.time()
-        query_params = {k: ",".join(v) for k, v in parse_qs(query, keep_blank_values=True).items()}
-        route_key = f"{route.method} {route.path}"
-        event = {
-            "version": "2.0",
-            "routeKey": route_key,
-            "rawPath": path,
-            "rawQueryString": query,
-            "headers": headers,
-            "queryStringParameters": query_params or None,
-            "pathParameters": params or None,
-            "requestContext": {
-                "accountId": "123456789012",
-                "apiId": "local",
-                "authorizer": authorizer,
-                "domainName": f"127.0.0.1:{stack.port}",
-                "domainPrefix": "127",
-                "http": {
-                    "method": self.command,
-                    "path": path,
-                    "protocol": "HTTP/1.1",
-                    "sourceIp": self.client_address[0],
-                    "userAgent": headers.get("user-agent", ""),
-                },
-                "requestId": str(uuid.uuid4()),
-                "routeKey": route_key,
-                "stage": "$default",
-                "time": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
-                "timeEpoch": int(now * 1000),
-            },
-            "body": body.decode("utf-8", errors="replace") if body else None,
-            "isBase64Encoded": False,
-        }
-        if authorizer is None:
-            del event["requestContext"]["authorizer"]
-        result = stack.functions.invoke(route.function, event)
-        stack.drain_events()
-        if not isinstance(result, dict) or "statusCode" not in result:
-            return self._send(200, result)
-        reply_headers = dict(result.get("headers") or {})
-        content_type = reply_headers.pop("Content-Type", None) or reply_headers.pop(
-            "content-type", "application/json"
-        )
-        data = result.get("body") or ""
-        if result.get("isBase64Encoded"):
-            import base64
-
-            raw = base64.b64decode(data)
-        else:
-            raw = data.encode()
-        return self._send(int(result["statusCode"]), raw, reply_headers, content_type)
 
 
 def main() -> None:

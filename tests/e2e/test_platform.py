@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import jwt
@@ -165,3 +166,64 @@ def test_malformed_json_over_http_is_a_problem(stack):
     )
     assert reply.status_code == 422
     assert reply.headers["content-type"] == "application/problem+json"
+
+
+# --- the gateway behaves as API Gateway does ------------------------------------------------
+
+
+def _raw(stack, request: bytes) -> tuple[int, dict, bytes]:
+    """Send bytes as they are and read the reply (status, headers, body)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    url = urlsplit(stack.base)
+    with socket.create_connection((url.hostname, url.port), timeout=30) as conn:
+        conn.sendall(request)
+        data = b""
+        while chunk := conn.recv(65536):
+            data += chunk
+            head, _, body = data.partition(b"\r\n\r\n")
+            length = [int(h.split(b":")[1]) for h in head.split(b"\r\n")
+                      if h.lower().startswith(b"content-length:")]  # fmt: skip
+            if length and len(body) >= length[0]:
+                break
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode().split("\r\n")
+    headers = {k.lower(): v.strip() for k, v in (h.split(":", 1) for h in lines[1:])}
+    return int(lines[0].split()[1]), headers, body
+
+
+def test_a_content_length_that_is_not_a_number_is_a_400_problem(stack):
+    status, headers, body = _raw(
+        stack, b"POST /v1/public/cases HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"
+    )
+    assert status == 400 and headers["content-type"] == "application/problem+json"
+    assert json.loads(body)["status"] == 400
+
+
+@pytest.mark.parametrize("method", ["TRACE", "QUERY", "HEAD", "CONNECT"])
+def test_methods_no_route_serves_are_a_405_problem(stack, method):
+    status, headers, body = _raw(stack, f"{method} /v1/health HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    assert status == 405 and headers["content-type"] == "application/problem+json"
+    assert "GET" in headers["allow"]
+    if method != "HEAD":
+        assert json.loads(body)["status"] == 405
+
+
+def test_a_burst_of_fifty_connections_is_served(stack):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def health(_n: int) -> int:
+        return requests.get(stack.url("/v1/health"), timeout=120).status_code
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        statuses = list(pool.map(health, range(50)))
+    assert statuses == [200] * 50
+
+
+def test_path_parameters_reach_the_function_decoded(stack):
+    admin = stack.as_user("admin")
+    unit_id = admin.units_by_code()["SO-TC"]
+    encoded = "".join(f"%{ord(c):02X}" for c in unit_id)  # every character percent-encoded
+    reply = admin.get(f"/v1/units/{encoded}")
+    assert reply.status_code == 200 and reply.json()["id"] == unit_id

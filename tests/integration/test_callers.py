@@ -1,6 +1,7 @@
 """The caller is who the directory says (issue 11, items 4 and 9): the name in records and
 replies is the profile's, never the token's `name`; the token's unit must be the profile's;
-a user the directory marks inactive is refused; profiles are kept per container."""
+a user the directory marks inactive, or does not know, is refused; profiles are kept per
+container."""
 
 from __future__ import annotations
 
@@ -37,12 +38,21 @@ def test_the_name_is_the_directorys_and_never_the_tokens(call, principal, profil
     assert status == 200 and me["name"] == "Nguyễn Thị Hoa"
 
 
-def test_a_caller_without_a_profile_is_named_by_their_username_not_the_tokens_name(
-    call, principal, aws
-):
-    forged = principal(UNIT, "officer", sub="svc", name="Chủ tịch UBND thành phố")
-    status, _, me = call("directory", "GET", "/v1/me", who=forged)
-    assert status == 200 and me["name"] == forged.username
+@pytest.mark.parametrize(("function", "path"), [("directory", "/v1/me"), ("tasks", "/v1/tasks")])
+def test_a_token_whose_user_has_no_profile_in_the_directory_is_refused(principal, aws, function,
+                                                                       path):  # fmt: skip
+    import json
+
+    from tests.conftest import FakeContext, http_event, load_function
+
+    stranger = principal(UNIT, "city_leader", sub="no-profile", name="Chủ tịch UBND thành phố")
+    # called as API Gateway would, without the `call` fixture's profile for the caller
+    reply = load_function(function).lambda_handler(http_event("GET", path, who=stranger),
+                                                   FakeContext())  # fmt: skip
+    problem = json.loads(reply["body"])
+    assert reply["statusCode"] == 403 and problem["status"] == 403
+    assert reply["headers"]["Content-Type"] == "application/problem+json"
+    assert "chưa có hồ sơ trong danh bạ" in problem["detail"]
 
 
 def test_a_user_the_directory_marks_inactive_is_refused(call, principal, profile):

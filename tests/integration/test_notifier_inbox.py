@@ -224,4 +224,5 @@ def test_the_sample_http_events_are_answered_without_a_server_error(world):
     assert len(samples) >= 5
     for sample in samples:
         reply = handler(json.loads(sample.read_text(encoding="utf-8")), FakeContext())
-        assert reply["statusCode"] in (200, 404), (sample.name, reply)
+        # 403: a sample's caller has no directory profile in this world
+        assert reply["statusCode"] in (200, 403, 404), (sample.name, reply)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bench.catalogue import catalogue_csv
-from tests.conftest import ROOT, FakeContext, http_event
+from tests.conftest import ROOT, FakeContext, http_event, known_to_the_directory
 
 SEED = (ROOT / "infra" / "seed" / "indicators.csv").read_bytes()
 
@@ -222,6 +222,7 @@ def test_the_export_is_a_file_that_imports_back_unchanged(people, call, function
         who=people["officer"],
         query={"format": fmt, "on": "2027-02-01"},
     )
+    known_to_the_directory(people["officer"])  # called without the call fixture
     reply = function("reports").lambda_handler(event, FakeContext())
     assert reply["statusCode"] == 200, reply.get("body")
     headers = reply["headers"]

@@ -194,7 +194,7 @@ def test_the_template_and_the_figures_are_xlsx_workbooks_that_open(world, call, 
 
     from cityops.core.xlsx import read_rows
 
-    from tests.conftest import FakeContext, http_event
+    from tests.conftest import FakeContext, http_event, known_to_the_directory
 
     units, people = world
     _import_catalogue(call, people["admin"])
@@ -204,6 +204,7 @@ def test_the_template_and_the_figures_are_xlsx_workbooks_that_open(world, call, 
 
     def workbook(path: str, who: Any, **query: str) -> list[list[Any]]:
         event = http_event("GET", path, who=who, query=query or None)
+        known_to_the_directory(who)  # called without the call fixture
         reply = function("reports").lambda_handler(event, FakeContext())
         assert reply["statusCode"] == 200, reply.get("body")
         assert reply["headers"]["Content-Type"].startswith("application/vnd.openxmlformats")

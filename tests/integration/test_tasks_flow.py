@@ -11,6 +11,7 @@ import pytest
 from cityops.core import clock
 
 from tests.integration.test_tasks_support import NOW, TEN_WORKING_DAYS, City
+from tests.paused_time import PausedTime
 
 
 @pytest.fixture
@@ -143,8 +144,9 @@ def test_a_progress_report_that_keeps_losing_the_race_is_409_with_retry_after(ci
     task = city.assign()
     before = city.snapshot()
     monkeypatch.setattr(PIPELINE.store, "commit", always_lose)
-    monkeypatch.setattr(PIPELINE, "sleep", lambda _seconds: None)
-    status, headers, body = city.report(task["id"], "sotc.officer", 10)
+    with PausedTime().on(PIPELINE) as paused:  # the request's time passes while it waits
+        status, headers, body = city.report(task["id"], "sotc.officer", 10)
+    assert 7.5 <= sum(paused.slept) < 8.5  # the function's 10 s less the reply's margin
     assert status == 409 and headers["Retry-After"] == "1" and body["status"] == 409
     assert city.snapshot() == before
 

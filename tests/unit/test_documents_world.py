@@ -18,6 +18,8 @@ from cityops.documents.fakes import AbbreviationsMemory, DocumentsMemory, Regist
 from cityops.documents.models import AbbreviationSet, IncomingCreate, OutgoingCreate
 from cityops.documents.policy import SYSTEM
 
+from tests.paused_time import PausedTime
+
 # Wednesday 2 December 2026, 09:00 in Hanoi
 NOW = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)
 TODAY = date(2026, 12, 2)
@@ -129,6 +131,6 @@ def world():
                 AbbreviationSet(abbreviation=abbreviations[unit.code]),
                 0,
             )
-        pipelines.DOCUMENTS.sleep = lambda _s: None
-        yield w
+        with PausedTime().on(pipelines.DOCUMENTS):
+            yield w
     clock.reset()

@@ -51,3 +51,49 @@ def test_an_hourly_cron_and_rates():
     assert not cron_matches("cron(0/15 8-17 ? * * *)", datetime(2026, 11, 28, 18, 0))
     assert rate_seconds("rate(1 hour)") == 3600 and rate_seconds("rate(5 minutes)") == 300
     assert rate_seconds("cron(0 * * * ? *)") is None
+
+
+def test_a_function_past_its_timeout_is_stopped_waiting_for_and_a_fast_one_answers():
+    import time
+    from pathlib import Path
+
+    import pytest
+    from stack import FunctionTimedOut, call_within_timeout
+    from template import Function
+
+    fn = Function("SlowFunction", Path("."), "app.lambda_handler", {}, 1, {})
+    with pytest.raises(FunctionTimedOut):
+        call_within_timeout(fn, lambda _event, _context: time.sleep(3), {})
+    assert call_within_timeout(fn, lambda event, context: event["n"] + 1, {"n": 1}) == 2
+    with pytest.raises(KeyError):  # the handler's own error reaches the caller
+        call_within_timeout(fn, lambda event, _context: event["missing"], {})
+
+
+def test_each_invocation_reads_its_own_environment_and_os_environ_is_never_swapped():
+    import os
+    import threading
+    from pathlib import Path
+
+    from cityops.core.settings import environment, get_settings
+    from stack import call_within_timeout
+    from template import Function
+
+    before = dict(os.environ)
+    seen: dict[str, str] = {}
+    both_inside = threading.Barrier(2)
+
+    def invoke(table: str) -> None:
+        with environment({"TASKS_TABLE": table}):
+            both_inside.wait()  # two invocations at once, each with its own variables
+            seen[table] = get_settings().tasks_table
+
+    threads = [threading.Thread(target=invoke, args=(t,)) for t in ("TasksA", "TasksB")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == {"TasksA": "TasksA", "TasksB": "TasksB"} and dict(os.environ) == before
+    fn = Function("TasksFunction", Path("."), "app.lambda_handler", {}, 5, {})
+    with environment({"TASKS_TABLE": "TasksC"}):  # the handler's own thread sees it too
+        assert call_within_timeout(fn, lambda _e, _c: get_settings().tasks_table, {}) == "TasksC"
+    assert get_settings().tasks_table == before.get("TASKS_TABLE", "TasksTable")

@@ -20,9 +20,11 @@ from cityops.core.errors import (
 from cityops.core.ids import new_id
 from cityops.core.memory import MemoryStore
 from cityops.core.obligations import Outcome
-from cityops.core.pipeline import Busy, Entity, Permission, Pipeline
+from cityops.core.pipeline import Busy, Entity, Permission, Pipeline, time_limit
 from cityops.core.statemachine import InvalidTransition, StateMachine, t
 from pydantic import Field
+
+from tests.paused_time import PausedTime
 
 NOW = datetime(2027, 3, 1, 2, 0, tzinfo=UTC)
 
@@ -54,6 +56,7 @@ def who(sub: str, unit: str = "U1") -> Principal:
 def world():
     clock.set_now(NOW)
     store: MemoryStore[Errand] = MemoryStore("tasks")
+    paused = PausedTime()
     pipeline = Pipeline(
         store=store,
         machines={"errand": MACHINE},
@@ -64,7 +67,8 @@ def world():
         },
         not_found="No such errand.",
         changed_message="The errand has changed.",
-        sleep=lambda _s: None,
+        sleep=paused.sleep,
+        monotonic=paused.monotonic,
     )
     errand = store.add(Errand(id=new_id(), status="open", created_at=NOW, unit_id="U1",
                               owner="ann", version=3))  # fmt: skip
@@ -134,6 +138,23 @@ def test_an_append_retries_lost_races_and_keeps_the_state(world):
     noted = pipeline.change(who("bob"), errand.id, "note",
                             lambda w: w.entity.notes.append("n"), append=True)  # fmt: skip
     assert noted.status == "open" and noted.notes == ["n"] and store.commits == 1
+
+
+def test_an_append_keeps_trying_while_its_request_has_time(world):
+    pipeline, store, errand = world
+    store.fail_next = 30  # more lost races than any fixed count of attempts would allow
+    with time_limit(60):  # 30 backoffs capped at 1 s sleep at most 24 s
+        noted = pipeline.change(who("bob"), errand.id, "note",
+                                lambda w: w.entity.notes.append("n"), append=True)  # fmt: skip
+    assert noted.notes == ["n"] and store.commits == 1 and store.fail_next == 0
+
+
+def test_an_append_gives_up_when_its_request_runs_out_of_time(world):
+    pipeline, store, errand = world
+    store.fail_next = 30
+    with time_limit(0.5), pytest.raises(Busy):
+        pipeline.change(who("bob"), errand.id, "note", append=True)
+    assert store.commits == 0 and 0 < store.fail_next < 30
 
 
 def test_an_append_that_keeps_losing_is_409_with_retry_after_never_412(world):

@@ -72,3 +72,15 @@ def test_all_of_them_in_one_text_leave_nothing_of_the_identity():
     text = " / ".join(SPELLINGS)
     out = redact(text, IDENTITY)
     assert set(out.replace("[…]", "").replace("/", "").split()) == set()
+
+
+def test_the_leak_scan_counts_every_spelling_that_redaction_takes_out():
+    from cityops.cases.identity import occurrences, redact
+
+    identity = {"name": "Lê Văn Khải", "phone": "0912345678", "email": "khai.le@mail.vn",
+                "id_number": "001099012345"}  # fmt: skip
+    text = ("LE VAN KHAI, le-van-khai, +84 912 345 678, khai.le (at) mail.vn, 001 099 012 345; "
+            "Lê Văn Khải")  # fmt: skip
+    assert occurrences(text, identity) == {"name": 3, "phone": 1, "email": 1, "id_number": 1}
+    assert occurrences(redact(text, identity), identity) == {}
+    assert occurrences("Lê Văn Khánh, 0912345670", identity) == {}

@@ -29,6 +29,8 @@ from cityops.tasks.models import (
     TaskPatch,
 )
 
+from tests.paused_time import PausedTime
+
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # Friday 27/11/2026, 09:00 in Hanoi
 TEN_WORKING_DAYS = date(2026, 12, 11)  # ten working days after Friday 27/11/2026
 
@@ -86,7 +88,8 @@ class World:
             unit_id = self.codes[code].id
             person = Profile(username, f"Người {username}", unit_id, frozenset(roles))
             self.directory.add_profile(person)
-        self._contexts = [PIPELINE.using(self.store), DIRECTORY.using(self.directory)]
+        self._contexts = [PIPELINE.using(self.store), DIRECTORY.using(self.directory),
+                          PausedTime().on(PIPELINE)]  # fmt: skip
 
     def __enter__(self) -> World:
         clock.set_now(NOW)

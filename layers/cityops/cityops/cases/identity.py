@@ -111,6 +111,20 @@ _PATTERNS = {
 }
 
 
+def occurrences(text: str | None, identity: dict[str, Any]) -> dict[str, int]:
+    """How often each part of the identity appears in `text`, in any of the spellings that
+    `redact` takes out (the identity-leak scan counts with it): {"name": 1, "phone": 2}."""
+    found: dict[str, int] = {}
+    folded = _folded(text or "")[0]
+    for key, pattern_of in _PATTERNS.items():
+        value = identity.get(key)
+        pattern = pattern_of(str(value)) if value else None
+        hits = len(re.findall(pattern, folded)) if pattern and folded else 0
+        if hits:
+            found[key] = hits
+    return found
+
+
 def redact(text: str | None, identity: dict[str, Any]) -> str | None:
     """`text` with the person's name, phone, email, id number and address taken out (what a
     citizen types in a field that staff will see), in any spelling: without diacritics, in

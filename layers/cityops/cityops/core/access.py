@@ -154,15 +154,21 @@ PROFILES = ProfileCache()
 def vouched(who: Principal) -> Principal:
     """The caller as the directory knows them: the name is the profile's (never the token's
     `name`, which a user could set); a user the directory marks inactive, or whose token's
-    `custom:unit_id` is not the profile's unit, is refused (403). A caller with no profile
-    (service callers, and tests) keeps the token's unit and is named by their username."""
+    `custom:unit_id` is not the profile's unit, is refused (403); so is a token whose user has
+    no profile at all (an account made in the user pool but never in the directory, or whose
+    profile was removed): nobody is served whom the directory does not know."""
     from dataclasses import replace
 
     from cityops.core.errors import Forbidden
 
     profile = PROFILES.get(who.sub, who.unit_id)
-    if profile is None:
+    if profile is None and not who.sub:  # no claims at all: nobody, who sees nothing (404s)
         return replace(who, name=who.username)
+    if profile is None:
+        raise Forbidden(
+            "Tài khoản này chưa có hồ sơ trong danh bạ của Thành phố; "
+            "đề nghị liên hệ quản trị viên để được cấp quyền truy cập."
+        )
     if profile.get("active") is False or profile.get("status") == "inactive":
         raise Forbidden("This account is disabled in the directory (tài khoản đã bị khóa).")
     if profile.get("unit_id") and profile["unit_id"] != who.unit_id:

@@ -25,9 +25,11 @@ from cityops.core.errors import (
     UnsupportedMediaType,
     problem,
 )
+from cityops.core.pipeline import time_limit
 from cityops.core.settings import get_settings
 
 PROBLEM = "application/problem+json"
+REPLY_MARGIN_SECONDS = 1.5  # what an append's retries leave of the function's timeout
 logger = Logger()
 
 
@@ -142,7 +144,12 @@ class Resolver(APIGatewayHttpResolver):
         error = check_body(event)
         if error is not None:
             return _raw_problem(error)
-        return super().resolve(event, context)
+        remaining = getattr(context, "get_remaining_time_in_millis", None)
+        if remaining is None:
+            return super().resolve(event, context)
+        # appends retry lost races while the function has time, less a margin for the reply
+        with time_limit(remaining() / 1000 - REPLY_MARGIN_SECONDS):
+            return super().resolve(event, context)
 
 
 def only_known_query_parameters(app: Any, next_middleware: Any) -> Response:

@@ -31,6 +31,7 @@ import random
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
@@ -135,9 +136,25 @@ class Permission(Generic[E]):
 
 Rule = Callable[[Work[Any]], None]
 
-APPEND_ATTEMPTS = 12
+# An append keeps trying while its invocation has time left: until `_deadline` (a
+# time.monotonic() value, set per request by `time_limit`, from the Lambda context), or for
+# APPEND_BUDGET seconds where no request set one (a script, an event, a test).
+APPEND_BUDGET = 20.0
 _BACKOFF_BASE = 0.005  # seconds; doubled each attempt, full jitter, capped
-_BACKOFF_CAP = 0.25
+_BACKOFF_CAP = 1.0
+_deadline: ContextVar[float | None] = ContextVar("append_deadline", default=None)
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Appends run in this block give up (409 Busy) once `seconds` have passed: the request's
+    time left, less a margin for the reply, so that a lost race never outlives the function's
+    timeout."""
+    token = _deadline.set(time.monotonic() + max(0.0, seconds))
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
 
 
 @dataclass
@@ -153,6 +170,7 @@ class Pipeline(Generic[E]):
     changed_message: str = "It has changed since you read it; read it again."
     valid_id: Callable[[str], bool] = is_ulid  # an id that cannot exist is 404 without a read
     sleep: Callable[[float], None] = time.sleep
+    monotonic: Callable[[], float] = time.monotonic  # the append budget's clock (faked in tests)
 
     def __post_init__(self) -> None:
         for machine in self.machines.values():
@@ -227,10 +245,13 @@ class Pipeline(Generic[E]):
         note: str | None = None,
     ) -> E:
         """Run one use case through every step. `append`: the change carries no If-Match (a
-        progress report); a lost race is tried again with jittered backoff, and when it keeps
-        losing the caller gets 409 with Retry-After, never 412."""
-        attempts = APPEND_ATTEMPTS if append else 1
-        for attempt in range(attempts):
+        progress report); a lost race is tried again with jittered exponential backoff for as
+        long as the request has time (`time_limit`), and only when time runs out does the
+        caller get 409 with Retry-After, never 412."""
+        limit = _deadline.get()
+        give_up = (self.monotonic() + APPEND_BUDGET) if limit is None else limit
+        attempt = 0
+        while True:
             entity = self.load_visible(who, entity_id)
             self.authorise(who, action, entity)
             if not append:
@@ -246,10 +267,12 @@ class Pipeline(Generic[E]):
             except VersionConflict:
                 if not append:
                     raise
-                if attempt < attempts - 1:
-                    ceiling = min(_BACKOFF_CAP, _BACKOFF_BASE * 2**attempt)
-                    self.sleep(random.uniform(0, ceiling))  # noqa: S311 (jitter, not secrets)
-        raise Busy("Many changes are being made to it at once; try again in a moment.")
+            ceiling = min(_BACKOFF_CAP, _BACKOFF_BASE * 2 ** min(attempt, 16))
+            pause = random.uniform(0, ceiling)  # noqa: S311 (jitter, not secrets)
+            if self.monotonic() + pause >= give_up:
+                raise Busy("Many changes are being made to it at once; try again in a moment.")
+            self.sleep(pause)
+            attempt += 1
 
     def create(
         self,

@@ -1,12 +1,30 @@
 """Settings read from the environment that template.yaml gives each function: every
 system's, in this one place (no service reads `os.environ`). Read once per process; tests
-that change the environment call `get_settings.cache_clear()`."""
+that change the environment call `get_settings.cache_clear()`. The local stack runs every
+function in one process: each invocation reads its function's variables through
+`environment(...)` (a context variable, per thread), never by swapping `os.environ`."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
+
+_overlay: ContextVar[frozenset[tuple[str, str]] | None] = ContextVar("environment", default=None)
+
+
+@contextmanager
+def environment(variables: Mapping[str, str]) -> Iterator[None]:
+    """Settings read in this block (this thread, this context) see `variables` over
+    `os.environ`: one function's environment for one invocation."""
+    token = _overlay.set(frozenset((k, str(v)) for k, v in variables.items()))
+    try:
+        yield
+    finally:
+        _overlay.reset(token)
 
 
 @dataclass(frozen=True)
@@ -55,9 +73,13 @@ class Settings:
         return self.environment == "local"
 
 
-@cache
 def get_settings() -> Settings:
-    env = os.environ.get
+    return _settings(_overlay.get())
+
+
+@cache
+def _settings(overlay: frozenset[tuple[str, str]] | None) -> Settings:
+    env = {**os.environ, **dict(overlay)}.get if overlay else os.environ.get
     return Settings(
         environment=env("CITYOPS_ENV", "dev"),
         version=env("CITYOPS_VERSION", "0.1.0"),
@@ -90,3 +112,6 @@ def get_settings() -> Settings:
         report_resubmit_working_days=int(env("REPORT_RESUBMIT_WORKING_DAYS", "2")),
         search_first_year=int(env("SEARCH_FIRST_YEAR", "2023")),
     )
+
+
+get_settings.cache_clear = _settings.cache_clear  # type: ignore[attr-defined]
