@@ -94,6 +94,13 @@ def _headers(names: set[str]) -> dict[str, Any]:
     }
 
 
+def _problem_ref(status: int) -> dict[str, str]:
+    """An operation's problem reply: one shared response per status (`components.responses`)."""
+    return {
+        "$ref": f"#/components/responses/{'Unauthorized' if status == 401 else f'Problem{status}'}"
+    }
+
+
 def _problem(status: int, headers: set[str] = frozenset()) -> dict[str, Any]:  # type: ignore[assignment]
     out: dict[str, Any] = {
         "description": PROBLEMS.get(status, "A problem (RFC 9457)."),
@@ -155,9 +162,9 @@ def describe(operation: dict[str, Any], route: Any, app: Any, public: bool) -> N
     if has_body:
         problems |= {413, 415}
     for status in sorted(problems):
-        responses[str(status)] = _problem(status)
+        responses[str(status)] = _problem_ref(status)
     if not public:
-        responses["401"] = UNAUTHORIZED
+        responses["401"] = _problem_ref(401)
     for exc_class, handler in app.exception_handler_manager.get_registered_handlers().items():
         status = getattr(exc_class, "status", None)
         if isinstance(status, int) and exc_class.__module__ in facts.modules_called:
@@ -194,6 +201,14 @@ def build() -> dict[str, Any]:
         "paths": {},
         "components": {
             "schemas": {"Problem": PROBLEM_SCHEMA, "ValidationError": VALIDATION_ERROR},
+            "responses": {
+                "Unauthorized": UNAUTHORIZED,
+                **{
+                    f"Problem{status}": _problem(status)
+                    for status in sorted(PROBLEMS)
+                    if status != 401
+                },
+            },
             "securitySchemes": {
                 "cognito": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
             },

@@ -67,6 +67,8 @@ def declared(method: str, path: str, status: int, headers: dict[str, str]) -> li
     response = operation["responses"].get(str(status))
     if response is None:
         return [f"{method} {path}: {status} is not declared ({sorted(operation['responses'])})"]
+    if "$ref" in response:  # a shared problem reply (components.responses)
+        response = DOCUMENT["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
     wrong = []
     media = (headers.get("Content-Type") or "").split(";")[0]
     content = response.get("content", {})
