@@ -237,3 +237,14 @@ def test_a_requirement_stays_a_requirement_and_a_time_limit_a_time_limit(desk):
         with pytest.raises(InvalidInput):
             time_limits.put_time_limit(admin, rule, change, 0)
     assert desk.rules.commits == 0
+
+
+def test_a_session_that_opens_before_the_compilation_rules_took_effect_is_refused(desk):
+    # NQLT 100/2025 took effect on 26/9/2025; an older session's windows are not in the book
+    # (and the first days of 2000 would reach before the calendar's first year)
+    for opens in ("2000-01-03", "2025-09-25"):
+        with pytest.raises(InvalidInput) as error:
+            enter(desk, code=f"OLD-{opens}", opens_on=opens, closes_on=opens)
+        assert "trước ngày 26/09/2025" in error.value.detail
+        assert error.value.errors[0]["loc"] == ["body", "opens_on"]
+    assert enter(desk, code="NEW", opens_on="2025-09-26", closes_on="2025-09-27").code == "NEW"

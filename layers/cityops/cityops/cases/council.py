@@ -16,7 +16,14 @@ from cityops.cases.models import SessionChange, SessionCreate
 from cityops.cases.pipeline import PIPELINE, SESSIONS, SYSTEM, is_staff
 from cityops.cases.replies import CouncilSessionList, CouncilSessionOut
 from cityops.cases.rules import Limits
-from cityops.cases.sessions import Council, CouncilSession, check_dates, report_due, window
+from cityops.cases.sessions import (
+    Council,
+    CouncilSession,
+    check_dates,
+    check_in_force,
+    report_due,
+    window,
+)
 from cityops.cases.store import SessionCode
 from cityops.cases.time_limits import limits
 from cityops.core import clock
@@ -101,6 +108,7 @@ def create_session(who: Principal, data: SessionCreate) -> CouncilSessionOut:
     if not who.is_admin:
         raise Forbidden("Only an administrator may enter a session.")
     check_dates(data.opens_on, data.closes_on)
+    check_in_force(data.opens_on, data.kind.value, limits())
     forget_sessions()  # what the table holds now, not what this process saw a minute ago
     if council().find(data.code):
         raise Conflict(f"A session with the code {data.code} exists.")
@@ -134,6 +142,7 @@ def update_session(
             name=data.name, kind=data.kind.value, opens_on=data.opens_on, closes_on=data.closes_on
         )
 
+    check_in_force(data.opens_on, data.kind.value, limits())
     forget_sessions()  # what the table holds now, not what this process saw a minute ago
     before = council()
     changed = SESSIONS.change(who, session_id, "change", edit, if_match=expected_version)

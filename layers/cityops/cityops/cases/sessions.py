@@ -62,6 +62,20 @@ def check_dates(opens_on: date, closes_on: date) -> None:
         )
 
 
+def check_in_force(opens_on: date, kind: str, limits: Limits) -> None:
+    """422 for a session that opens before the book's first compilation rule took effect: its
+    petitions were compiled under texts the book does not hold (and its windows would reach
+    before the calendar's first year)."""
+    prefix = "voter_petition.window." + ("extraordinary_" if kind == "extraordinary" else "")
+    if limits.in_force_since(prefix + "before", opens_on) is None:
+        first = limits.in_force(prefix + "before", opens_on)
+        raise InvalidInput(
+            f"Kỳ họp khai mạc trước ngày {dmy(first.effective_from)}, ngày quy định về thời hạn "
+            f"tổng hợp kiến nghị cử tri có hiệu lực ({first.source}): không nhập được.",
+            errors=[{"loc": ["body", "opens_on"], "msg": "before the rules in force"}],
+        )
+
+
 def dmy(d: date) -> str:
     return d.strftime("%d/%m/%Y")
 
