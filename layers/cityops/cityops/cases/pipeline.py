@@ -10,19 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
-
 from cityops.cases import workflow
 from cityops.cases.domain import Case
 from cityops.cases.rules import RuleVersions, default_book
 from cityops.cases.sessions import CouncilSession
 from cityops.cases.store import CaseStore, SessionStore, TimeLimitStore
+from cityops.core import logs
 from cityops.core.access import CASES, sees_unit
 from cityops.core.auth import Principal
 from cityops.core.pipeline import Permission, Pipeline, Rule, Work
-
-logger = Logger(child=True)
-
 
 SYSTEM = Principal(
     sub="system", username="system", name="CityOps", unit_id="", roles=frozenset({"system"})
@@ -159,4 +155,6 @@ def _emit(work: Work[Case]) -> None:
 
 
 def _log(case: Case, action: str) -> None:
-    logger.info("case changed", extra={"case_id": case.id, "action": action, "status": case.status})
+    logs.logger().info(
+        "case changed", extra={"case_id": case.id, "action": action, "status": case.status}
+    )

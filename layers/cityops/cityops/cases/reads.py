@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from aws_lambda_powertools import Logger
-
 from cityops.cases import finding, replies, store, vault
 from cityops.cases.domain import Case
 from cityops.cases.pipeline import (
@@ -17,7 +15,7 @@ from cityops.cases.pipeline import (
     is_member,
     is_staff,
 )
-from cityops.core import clock
+from cityops.core import clock, logs
 from cityops.core.access import CASES, sees_unit
 from cityops.core.auth import Principal
 from cityops.core.calendar import CITY_TZ
@@ -25,8 +23,6 @@ from cityops.core.dynamo import strip_keys
 from cityops.core.errors import Forbidden, InvalidInput
 from cityops.core.pagination import check_limit, decode_cursor, encode_cursor
 from cityops.directory.port import visible_unit
-
-logger = Logger(child=True)
 
 
 def case_out(case: Case, who: Principal | None = None) -> replies.Case:
@@ -83,7 +79,7 @@ def read_identity(who: Principal, case_id: str) -> replies.CaseIdentityOut:
     if reader is None:
         raise Forbidden("Only the assigned inspector and the resolver may read the identity.")
     PIPELINE.store.audit_read(case_id, who, f"read by {reader}")  # type: ignore[attr-defined]
-    logger.info("identity read", extra={"case_id": case_id, "reader_id": who.sub})
+    logs.logger().info("identity read", extra={"case_id": case_id, "reader_id": who.sub})
     data = vault.unseal(case_id) or {}
     return replies.CaseIdentityOut(case_id=case_id, **data)
 

@@ -10,11 +10,11 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 
+from cityops.core import logs
 from cityops.core.auth import Principal
 from cityops.core.errors import (
     DomainError,
@@ -30,7 +30,6 @@ from cityops.core.settings import get_settings
 
 PROBLEM = "application/problem+json"
 REPLY_MARGIN_SECONDS = 1.5  # what an append's retries leave of the function's timeout
-logger = Logger()
 
 
 def problem_response(error: DomainError) -> Response:
@@ -178,7 +177,7 @@ def make_resolver() -> Resolver:
     @app.exception_handler(DomainError)
     def _domain_error(exc: DomainError) -> Response:
         if exc.status >= 500:
-            logger.exception("domain error")
+            logs.logger().exception("domain error")
         return problem_response(exc)
 
     @app.exception_handler(RequestValidationError)
@@ -197,7 +196,7 @@ def make_resolver() -> Resolver:
 
     @app.exception_handler(Exception)
     def _unexpected(exc: Exception) -> Response:
-        logger.exception("unexpected error")
+        logs.logger().exception("unexpected error")
         body = problem(500, "internal-error", "Internal error", "Something went wrong on our side.")
         return Response(500, PROBLEM, json.dumps(body))
 

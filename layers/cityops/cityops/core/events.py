@@ -47,6 +47,6 @@ def publish_after_commit(source: str, events: list[tuple[str, Mapping[str, Any]]
     try:
         publish(source, events)
     except Exception:
-        from aws_lambda_powertools import Logger
+        from cityops.core.logs import logger
 
-        Logger().exception("events were not published", extra={"types": [t for t, _ in events]})
+        logger().exception("events were not published", extra={"types": [t for t, _ in events]})

@@ -31,6 +31,7 @@ def environment(variables: Mapping[str, str]) -> Iterator[None]:
 class Settings:
     environment: str
     version: str
+    service: str  # the running function (POWERTOOLS_SERVICE_NAME): what its log lines name
     directory_table: str
     obligations_table: str
     idempotency_table: str
@@ -83,6 +84,7 @@ def _settings(overlay: frozenset[tuple[str, str]] | None) -> Settings:
     return Settings(
         environment=env("CITYOPS_ENV", "dev"),
         version=env("CITYOPS_VERSION", "0.1.0"),
+        service=env("POWERTOOLS_SERVICE_NAME", "cityops"),
         directory_table=env("DIRECTORY_TABLE", "Directory"),
         obligations_table=env("OBLIGATIONS_TABLE", "Obligations"),
         idempotency_table=env("IDEMPOTENCY_TABLE", "Idempotency"),

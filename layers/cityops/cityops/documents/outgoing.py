@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cityops.core import clock
+from cityops.core import clock, logs
 from cityops.core.auth import Principal
 from cityops.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from cityops.core.ids import new_id
@@ -159,10 +159,9 @@ def _after_commit(what: str, step: Any, outgoing: OutgoingDocument) -> None:
     try:
         step(outgoing)
     except DomainError:
-        from aws_lambda_powertools import Logger
-
-        Logger(child=True).exception(f"{what} after commit failed; the event retries it",
-                                     extra={"document_id": outgoing.id})  # fmt: skip
+        logs.logger().exception(
+            f"{what} after commit failed; the event retries it", extra={"document_id": outgoing.id}
+        )
 
 
 def deliver_all(outgoing: OutgoingDocument) -> list[dict[str, str]]:

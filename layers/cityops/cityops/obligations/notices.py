@@ -16,21 +16,18 @@ the entity, and never a denunciator's identity, which no obligation row carries.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from cityops.core import clock
+from cityops.core import clock, logs
 from cityops.core.aws import client
 from cityops.core.calendar import CITY_TZ
 from cityops.core.obligations import SYSTEMS
 from cityops.core.settings import get_settings
 from cityops.obligations import store
 from cityops.obligations.levels import LATE_LEVELS, LEVEL_OF_DETAIL_TYPE, Level
-
-logger = logging.getLogger(__name__)
 
 LEASE_SECONDS = 120
 DEFAULT_PREFERENCES = {"email": True, "sms": True, "inbox": True}
@@ -306,7 +303,7 @@ def _send(
             send_sms(profile["phone"], render_sms(notice))
     except Exception as exc:
         store.release_channel(user_id, nid, channel, f"{type(exc).__name__}: {exc}")
-        logger.warning("sending %s failed for notice %s", channel, nid, exc_info=True)
+        logs.logger().warning("sending %s failed for notice %s", channel, nid, exc_info=True)
         result.failures.append(f"{channel} to user {user_id} failed ({type(exc).__name__})")
         return
     store.channel_sent(user_id, nid, channel, clock.iso(clock.now()))

@@ -13,9 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from aws_lambda_powertools import Logger
-
-from cityops.core import clock
+from cityops.core import clock, logs
 from cityops.core.auth import Principal
 from cityops.core.dynamo import write_changes
 from cityops.core.errors import Forbidden, InvalidInput
@@ -32,7 +30,6 @@ from cityops.reports.pipelines import FORMS, REPORTS
 from cityops.reports.policy import SYSTEM
 from cityops.reports.store import FormCode, OpenedClaim
 
-logger = Logger(child=True)
 _KINDS = {k.value for k in UnitKind}
 
 
@@ -176,7 +173,7 @@ def open_due_periods(today: date | None = None) -> dict[str, Any]:
         for period in due_periods(form, day):
             count = open_period(form, period)
             opened.append({"form_id": form.id, "period": period.name, "reports": count})
-            logger.info("period opened", extra=opened[-1])
+            logs.logger().info("period opened", extra=opened[-1])
     return {"opened": opened}
 
 

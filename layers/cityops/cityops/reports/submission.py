@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
-
-from cityops.core import clock
+from cityops.core import clock, logs
 from cityops.core.auth import Principal
 from cityops.core.deferred import deferred
 from cityops.core.errors import DomainError, InvalidInput
@@ -27,7 +25,6 @@ from cityops.reports.domain import Issued, Report
 from cityops.reports.models import Note, Reason, ValuesPut
 from cityops.reports.pipelines import REPORTS
 
-logger = Logger(child=True)
 REPORT_DOC_TYPE = "BC"  # Báo cáo (Decree 30/2020 Appendix III)
 
 
@@ -154,7 +151,7 @@ def approve(who: Principal, report_id: str, data: Note, if_match: int | None) ->
     try:
         outgoing.deliver_all(issued[0])
     except DomainError:  # the change stands: the document's DocumentIssued event delivers it
-        logger.exception(
+        logs.logger().exception(
             "delivery after approval failed; the event retries it", extra={"report_id": approved.id}
         )
     return approved
