@@ -228,7 +228,19 @@ class World:
             return event("POST", "/v1/report-forms", who=self.people["admin"], body=body)
         if name == "deadlines":
             # A new user each round: their settings are written for the first time (version 0).
+            from cityops.directory import store
+
             who = {**self.people["sotc.leader"], "sub": f"bench-{n}", "username": f"bench-{n}"}
+            store.put_user(  # the directory knows them (a caller without a profile is a 403)
+                {
+                    "id": who["sub"],
+                    "username": who["username"],
+                    "name": who["name"],
+                    "email": f"{who['username']}@cityops.example",
+                    "unit_id": who["unit_id"],
+                    "roles": [who["roles"]],
+                }
+            )
             return event(
                 "PUT",
                 "/v1/me/notifications",
