@@ -4,8 +4,10 @@ serialise moto's DynamoDB writes (and reads) with one lock, so that version guar
 
 moto's TransactWriteItems also backs up each table once per *item* that names it (a deep
 copy of the whole table, 20 times for a change of 20 items): each transaction then costs
-the table's size times its items. Under the lock, the copies of one call are made once per
-table (the first copy is taken before anything is written, so it is the right backup)."""
+the table's size times its items, in time and in garbage that only a full collection frees
+(the local stack grew by hundreds of MB over a few hundred changes). Under the lock, the
+backup is an undo log instead: the items the call names, as they were, put back (or deleted)
+when it fails."""
 
 from __future__ import annotations
 
@@ -51,23 +53,55 @@ def make_dynamodb_writes_atomic() -> None:
     _done = True
 
 
-class _OncePerCall:
-    """`copy` as moto's DynamoDB models see it, whose deepcopy returns the same copy of an
-    object within one transaction (calls are serialised by the lock)."""
+class _NoTableCopies:
+    """`copy` as moto's DynamoDB models see it: inside a transaction, the backup copy of a
+    whole table is the table itself (the undo log of `transact_write_items` below restores
+    what the transaction touched); every other copy is a real one."""
 
     def __init__(self, real: Any):
-        self.real, self.copies, self.owner = real, None, None
+        self.real, self.owner = real, None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.real, name)
 
     def deepcopy(self, value: Any, *args: Any, **kwargs: Any) -> Any:
-        if self.copies is None or threading.get_ident() != self.owner:  # not the transaction
-            return self.real.deepcopy(value, *args, **kwargs)
-        key = id(value)
-        if key not in self.copies:
-            self.copies[key] = (value, self.real.deepcopy(value, *args, **kwargs))
-        return self.copies[key][1]
+        from moto.dynamodb.models.table import Table
+
+        if isinstance(value, Table) and threading.get_ident() == self.owner:
+            return value
+        return self.real.deepcopy(value, *args, **kwargs)
+
+
+def _touched(backend: Any, transact_items: list[dict[str, Any]]) -> list[tuple]:
+    """(table, key, the item's attributes before, or None) for each item the call names."""
+    import copy
+
+    saved = []
+    for entry in transact_items:
+        try:
+            op_type, op = next(iter(entry.items()))
+            table = backend.get_table(op["TableName"])
+            if op_type == "Put":
+                names = [table.hash_key_attr] + (
+                    [table.range_key_attr] if table.range_key_attr else []
+                )
+                key = {name: op["Item"][name] for name in names}
+            else:
+                key = op["Key"]
+            current = backend.get_item(op["TableName"], key)
+        except Exception:  # noqa: S112 (moto refuses the call itself: nothing to undo)
+            continue
+        before = copy.deepcopy(current.to_json()["Attributes"]) if current else None
+        saved.append((op["TableName"], key, before))
+    return saved
+
+
+def _undo(backend: Any, saved: list[tuple]) -> None:
+    for table_name, key, before in saved:
+        if before is None:
+            backend.delete_item(table_name, key)
+        else:
+            backend.put_item(table_name, before)
 
 
 def _copy_each_table_once() -> None:
@@ -75,19 +109,24 @@ def _copy_each_table_once() -> None:
 
     from moto.dynamodb import models
 
-    if isinstance(getattr(models, "copy", None), _OncePerCall):
+    if isinstance(getattr(models, "copy", None), _NoTableCopies):
         return
-    once = _OncePerCall(copy)
-    models.copy = once  # type: ignore[attr-defined]
+    tables = _NoTableCopies(copy)
+    models.copy = tables  # type: ignore[attr-defined]
     transact = models.DynamoDBBackend.transact_write_items
 
     @functools.wraps(transact)
-    def transact_once(self: Any, *args: Any, **kwargs: Any) -> Any:
+    def transact_with_undo(self: Any, transact_items: list[dict[str, Any]]) -> Any:
         with _lock:
-            once.copies, once.owner = {}, threading.get_ident()
+            saved = _touched(self, transact_items)
+            tables.owner = threading.get_ident()
             try:
-                return transact(self, *args, **kwargs)
+                return transact(self, transact_items)
+            except Exception:
+                tables.owner = None
+                _undo(self, saved)
+                raise
             finally:
-                once.copies, once.owner = None, None
+                tables.owner = None
 
-    models.DynamoDBBackend.transact_write_items = transact_once
+    models.DynamoDBBackend.transact_write_items = transact_with_undo
