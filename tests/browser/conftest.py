@@ -104,3 +104,30 @@ def console(browser, stack, request):  # noqa: F811
     page.set_default_timeout(20_000)
     yield Console(page, stack.base, request.node.name.removeprefix("test_")[:60])
     context.close()
+
+
+def denunciation_at_the_inspectorate(stack, subject: str, content: str, **who: str) -> dict:  # noqa: F811
+    """A denunciation sent by the public (`who`: its name, address, phone), classified and
+    forwarded to the city Inspectorate by the Office's clerk: the case as the clerk lists it."""
+    submitted = stack.anonymous().post(
+        "/v1/public/cases",
+        json={"kind": "denunciation", "subject": subject, "content": content, **who},
+    )
+    assert submitted.status_code == 201, submitted.text
+    clerk = stack.as_user("vp.clerk")
+    units = clerk.units_by_code()
+    case = next(
+        c
+        for c in clerk.get("/v1/cases", params={"limit": "200"}).json()["items"]
+        if c["tracking_code"] == submitted.json()["tracking_code"]
+    )
+    for action, body in (
+        ("classify", {"decision": "transfer", "to_unit_id": units["TTR-HN"]}),
+        ("forward", {}),
+    ):
+        etag = clerk.get(f"/v1/cases/{case['id']}").headers["ETag"]
+        reply = clerk.post(
+            f"/v1/cases/{case['id']}/{action}", json=body, headers={"If-Match": etag}
+        )
+        assert reply.status_code == 200, reply.text
+    return case

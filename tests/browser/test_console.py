@@ -13,6 +13,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from tests.browser.conftest import denunciation_at_the_inspectorate
 from tests.e2e.conftest import ROOT
 
 pytestmark = pytest.mark.e2e
@@ -138,35 +139,15 @@ def test_the_inspector_accepts_a_denunciation_and_sees_the_denunciator_only_by_p
     console, stack
 ):
     name = f"Nguyễn Văn Kín {uuid.uuid4().hex[:4]}"
-    submitted = stack.anonymous().post(
-        "/v1/public/cases",
-        json={
-            "kind": "denunciation",
-            "subject": "Tố cáo cán bộ nhận tiền khi cấp phép",
-            "content": "Tôi tố cáo một cán bộ cấp phép xây dựng nhận tiền.",
-            "denounced": "Một cán bộ cấp phép xây dựng",
-            "name": name,
-            "address": "Số 1 phố Hàng Gai",
-            "phone": "0904" + str(uuid.uuid4().int)[:6],
-        },
+    case = denunciation_at_the_inspectorate(
+        stack,
+        "Tố cáo cán bộ nhận tiền khi cấp phép",
+        "Tôi tố cáo một cán bộ cấp phép xây dựng nhận tiền.",
+        denounced="Một cán bộ cấp phép xây dựng",
+        name=name,
+        address="Số 1 phố Hàng Gai",
+        phone="0904" + str(uuid.uuid4().int)[:6],
     )
-    assert submitted.status_code == 201, submitted.text
-    clerk = stack.as_user("vp.clerk")
-    units = clerk.units_by_code()
-    case = next(
-        c
-        for c in clerk.get("/v1/cases", params={"limit": "200"}).json()["items"]
-        if c["tracking_code"] == submitted.json()["tracking_code"]
-    )
-    for action, body in (
-        ("classify", {"decision": "transfer", "to_unit_id": units["TTR-HN"]}),
-        ("forward", {}),
-    ):
-        etag = clerk.get(f"/v1/cases/{case['id']}").headers["ETag"]
-        reply = clerk.post(
-            f"/v1/cases/{case['id']}/{action}", json=body, headers={"If-Match": etag}
-        )
-        assert reply.status_code == 200, reply.text
 
     page = console.page
     console.sign_in("thanhtra.inspector")

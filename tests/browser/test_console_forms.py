@@ -13,7 +13,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, Console
+from tests.browser.conftest import DESKTOP, Console, denunciation_at_the_inspectorate
 from tests.browser.test_console import PDF, directed_task
 
 pytestmark = pytest.mark.e2e
@@ -112,35 +112,15 @@ def test_an_outgoing_document_is_drafted_submitted_signed_and_issued_through_the
 def test_the_inspector_refuses_a_denunciation_in_a_form_that_shows_the_apis_messages(
     console, stack
 ):
-    submitted = stack.anonymous().post(
-        "/v1/public/cases",
-        json={
-            "kind": "denunciation",
-            "subject": "Tố cáo việc thu phí trái quy định",
-            "content": "Tôi tố cáo việc thu phí trông giữ xe trái quy định.",
-            "denounced": "Một tổ dân phố",
-            "name": f"Lê Thị Tố {uuid.uuid4().hex[:4]}",
-            "address": "Số 2 phố Hàng Bạc",
-            "phone": "0905" + str(uuid.uuid4().int)[:6],
-        },
+    case = denunciation_at_the_inspectorate(
+        stack,
+        "Tố cáo việc thu phí trái quy định",
+        "Tôi tố cáo việc thu phí trông giữ xe trái quy định.",
+        denounced="Một tổ dân phố",
+        name=f"Lê Thị Tố {uuid.uuid4().hex[:4]}",
+        address="Số 2 phố Hàng Bạc",
+        phone="0905" + str(uuid.uuid4().int)[:6],
     )
-    assert submitted.status_code == 201, submitted.text
-    clerk = stack.as_user("vp.clerk")
-    units = clerk.units_by_code()
-    case = next(
-        c
-        for c in clerk.get("/v1/cases", params={"limit": "200"}).json()["items"]
-        if c["tracking_code"] == submitted.json()["tracking_code"]
-    )
-    for action, body in (
-        ("classify", {"decision": "transfer", "to_unit_id": units["TTR-HN"]}),
-        ("forward", {}),
-    ):
-        etag = clerk.get(f"/v1/cases/{case['id']}").headers["ETag"]
-        reply = clerk.post(
-            f"/v1/cases/{case['id']}/{action}", json=body, headers={"If-Match": etag}
-        )
-        assert reply.status_code == 200, reply.text
 
     page = console.page
     console.sign_in("thanhtra.inspector")
