@@ -211,7 +211,7 @@ def accept_all(form_id: str, period: str, specs: dict[str, Any]) -> None:
     from cityops.core import clock
     from cityops.core.aws import client
     from cityops.core.dynamo import serialize
-    from cityops.documents.domain import Person
+    from cityops.core.models import Person
     from cityops.reports.domain import Submission
     from cityops.reports.pipelines import REPORTS
 
@@ -290,13 +290,12 @@ def one_size(units: int) -> dict[str, Any]:
     with mock_aws():
         import resources
         from cityops.core import clock
-        from cityops.core.auth import Principal
+        from cityops.core.auth import SYSTEM, Principal
         from cityops.core.aws import reset_clients
         from cityops.core.settings import get_settings
         from cityops.directory import importer
         from cityops.directory import store as directory
         from cityops.documents import registers
-        from cityops.documents.policy import SYSTEM
         from cityops.reports import figures, forms
         from template import Template
 

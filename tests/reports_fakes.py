@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from cityops.core import clock
-from cityops.core.auth import Principal
+from cityops.core.auth import SYSTEM, Principal
 from cityops.core.deferred import Writes
 from cityops.core.errors import Conflict, VersionConflict
 from cityops.core.ids import new_id
@@ -33,7 +33,6 @@ from cityops.documents import pipelines as document_pipelines
 from cityops.documents import registers
 from cityops.documents.fakes import AbbreviationsMemory, DocumentsMemory, RegistersMemory
 from cityops.documents.models import AbbreviationSet
-from cityops.documents.policy import SYSTEM
 from cityops.reports import indicators as catalogue
 from cityops.reports import pipelines
 from cityops.reports.catalogue import Aggregation, Indicator, IndicatorVersion, ValueType

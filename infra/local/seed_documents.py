@@ -14,13 +14,12 @@ SEED = Path(__file__).resolve().parents[1] / "seed"
 
 def load(people: dict[str, Any]) -> None:
     """`people`: the seeded users' principals, by username."""
-    from cityops.core.auth import Principal
+    from cityops.core.auth import SYSTEM, Principal
     from cityops.core.clock import today
     from cityops.directory import store
     from cityops.directory.port import DIRECTORY
     from cityops.documents import incoming, outgoing, registers
     from cityops.documents.models import AbbreviationSet, IncomingCreate, OutgoingCreate
-    from cityops.documents.policy import SYSTEM
 
     admin = Principal(sub="seed", username="seed", name="Seed", unit_id="",
                       roles=frozenset({"admin"}))  # fmt: skip

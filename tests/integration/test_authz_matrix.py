@@ -264,10 +264,10 @@ class Matrix:
 @pytest.fixture
 def matrix(seeded, aws, setting) -> Iterator[Matrix]:
     from cityops.cases.time_limits import forget_rules
+    from cityops.core.auth import SYSTEM
     from cityops.directory.port import DIRECTORY
     from cityops.documents import objects, registers
     from cityops.documents.models import AbbreviationSet
-    from cityops.documents.policy import SYSTEM
 
     values: dict[str, set[str]] = {}
     for fn in aws.functions().values():

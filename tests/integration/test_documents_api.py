@@ -27,10 +27,10 @@ PDF = b"%PDF-1.5\n" + b"1" * 300
 @pytest.fixture
 def docs(seeded, principal, setting):
     """The seed's units with their default registers and abbreviations; the people."""
+    from cityops.core.auth import SYSTEM
     from cityops.directory.port import DIRECTORY
     from cityops.documents import objects, registers
     from cityops.documents.models import AbbreviationSet
-    from cityops.documents.policy import SYSTEM
 
     objects.reset_client()
     admin = principal(seeded["VP-UBND"], "admin")

@@ -20,10 +20,10 @@ CODES = ["TNGT_VU", "TNGT_VU_NGHIEMTRONG", "TNGT_CHET", "TNGT_BITHUONG", "THU_NS
 @pytest.fixture
 def world(seeded, principal):
     from cityops.core import clock
+    from cityops.core.auth import SYSTEM
     from cityops.directory.port import DIRECTORY
     from cityops.documents import registers
     from cityops.documents.models import AbbreviationSet
-    from cityops.documents.policy import SYSTEM
 
     clock.set_now(MARCH)
     for unit in DIRECTORY.current.units_within(None):

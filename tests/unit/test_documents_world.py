@@ -10,13 +10,12 @@ from typing import Any
 
 import pytest
 from cityops.core import clock
-from cityops.core.auth import Principal
+from cityops.core.auth import SYSTEM, Principal
 from cityops.core.ids import new_id
 from cityops.directory.port import DIRECTORY, MemoryDirectory, Profile, Unit
 from cityops.documents import objects, pipelines, registers
 from cityops.documents.fakes import AbbreviationsMemory, DocumentsMemory, RegistersMemory
 from cityops.documents.models import AbbreviationSet, IncomingCreate, OutgoingCreate
-from cityops.documents.policy import SYSTEM
 
 from tests.paused_time import PausedTime
 

@@ -13,7 +13,7 @@ import time
 
 from cityops.cases.domain import Case
 from cityops.cases.models import SessionChange, SessionCreate
-from cityops.cases.pipeline import PIPELINE, SESSIONS, SYSTEM, is_staff
+from cityops.cases.pipeline import PIPELINE, SESSIONS, is_staff
 from cityops.cases.replies import CouncilSessionList, CouncilSessionOut
 from cityops.cases.rules import Limits
 from cityops.cases.sessions import (
@@ -27,7 +27,7 @@ from cityops.cases.sessions import (
 from cityops.cases.store import SessionCode
 from cityops.cases.time_limits import limits
 from cityops.core import clock
-from cityops.core.auth import Principal
+from cityops.core.auth import SYSTEM, Principal
 from cityops.core.errors import Conflict, Forbidden, InvalidInput
 from cityops.core.ids import new_id
 from cityops.core.pipeline import Work

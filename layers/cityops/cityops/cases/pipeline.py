@@ -17,16 +17,8 @@ from cityops.cases.sessions import CouncilSession
 from cityops.cases.store import CaseStore, SessionStore, TimeLimitStore
 from cityops.core import logs
 from cityops.core.access import CASES, sees_unit
-from cityops.core.auth import Principal
+from cityops.core.auth import Principal, is_system
 from cityops.core.pipeline import Permission, Pipeline, Rule, Work
-
-SYSTEM = Principal(
-    sub="system", username="system", name="CityOps", unit_id="", roles=frozenset({"system"})
-)  # roles of a caller come from the JWT's groups, filtered to `auth.ROLES`: no caller is this
-
-
-def is_system(who: Principal) -> bool:
-    return who.sub == "system" and "system" in who.roles
 
 
 def sees(who: Principal, case: Case) -> bool:

@@ -56,3 +56,13 @@ class Principal:
         from cityops.core.access import sees_unit
 
         return sees_unit(self, unit_path)
+
+
+SYSTEM = Principal(
+    sub="system", username="system", name="CityOps", unit_id="", roles=frozenset({"system"})
+)  # roles of a caller come from the JWT's groups, filtered to `ROLES`: no caller is this
+
+
+def is_system(who: Principal) -> bool:
+    """CityOps itself (a sweep, a delivery, a session's reschedule), never a caller."""
+    return who.sub == "system" and "system" in who.roles

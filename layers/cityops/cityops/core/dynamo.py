@@ -7,7 +7,7 @@ audit record of the change and the obligation rows it opens, moves or closes go 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -16,7 +16,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from cityops.core.aws import client
-from cityops.core.errors import Conflict, VersionConflict
+from cityops.core.errors import Conflict, DomainError, VersionConflict
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -138,24 +138,44 @@ def merge_counter_updates(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def write_change(change: Change | _Batch) -> None:
-    """Write the change in one transaction, or raise a domain error and write nothing."""
+def write_change(
+    change: Change | _Batch,
+    refused: Callable[[int, dict[str, Any]], DomainError | None] | None = None,
+) -> None:
+    """Write the change in one transaction, or raise a domain error and write nothing.
+
+    When a condition fails, `refused(index, item)` may name the store's own error for the
+    transaction item at `index` (a register's number taken, a unique claim held); None, or no
+    `refused`, gives the default: the entity (item 0) exists already or has changed, or a
+    related row (a deadline) is not in the state the change expects."""
+    items = change.transact_items()
     try:
-        client("dynamodb").transact_write_items(TransactItems=change.transact_items())
+        client("dynamodb").transact_write_items(TransactItems=items)
     except ClientError as exc:
         if exc.response["Error"]["Code"] != "TransactionCanceledException":
             raise
         reasons = exc.response.get("CancellationReasons") or []
-        first = reasons[0].get("Code") if reasons else None
-        if first == "ConditionalCheckFailed":
-            if change.expected_version is None:
-                raise Conflict("It already exists.") from exc
-            raise VersionConflict("It was changed by someone else; read it again.") from exc
-        if any(r.get("Code") == "ConditionalCheckFailed" for r in reasons):
-            raise Conflict("A related deadline is not in the state this change expects.") from exc
+        failed = [i for i, r in enumerate(reasons) if r.get("Code") == "ConditionalCheckFailed"]
+        if failed:
+            error = refused(failed[0], items[failed[0]]) if refused else None
+            if error is None and failed[0] == 0:
+                if change.expected_version is None:
+                    error = Conflict("It already exists.")
+                else:
+                    error = VersionConflict("It was changed by someone else; read it again.")
+            raise error or Conflict(
+                "A related deadline is not in the state this change expects."
+            ) from exc
         if any(r.get("Code") == "TransactionConflict" for r in reasons):
             raise VersionConflict("A concurrent change is in progress; try again.") from exc
         raise
+
+
+def item_pk(transact_item: dict[str, Any]) -> str:
+    """The partition key of one TransactWriteItems entry (Put, Update, Delete, check)."""
+    (operation,) = transact_item.values()
+    key = operation.get("Key") or operation.get("Item") or {}
+    return key.get("pk", {}).get("S", "")
 
 
 MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit on one TransactWriteItems

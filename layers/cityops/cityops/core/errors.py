@@ -57,6 +57,11 @@ class VersionConflict(PreconditionFailed):
     """The entity changed between our read and our write (someone else wrote first)."""
 
 
+class NumberRace(VersionConflict):
+    """Another registration took the register's number this one read: read again and take
+    the next (`cityops.documents.pipelines.taking_a_number`)."""
+
+
 class PreconditionRequired(DomainError):
     status, slug, title = 428, "precondition-required", "If-Match is required"
 

@@ -7,7 +7,7 @@ import types
 import typing
 import unicodedata
 from datetime import date, datetime
-from typing import Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -20,6 +20,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+if TYPE_CHECKING:
+    from cityops.core.auth import Principal
 
 
 def _aware(moment: datetime) -> datetime:
@@ -230,3 +233,29 @@ class DeadlineOut(Reply):
     status: str
     outcome: str | None = None
     responsible_unit_id: str
+
+
+class Person(BaseModel):
+    """Who did something, as a record shows them (an id and the directory's name)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: str
+
+
+def person(who: Principal, name: str | None = None) -> Person:
+    """Who did it, as the records show them: a caller's name is their directory profile's
+    (`core.api.caller` put it on the principal: `core.access.vouched`), read nothing here."""
+    return Person(id=who.sub, name=name or who.name or who.username)
+
+
+class UnitRef(BaseModel):
+    """A unit as the directory names it, with its path (root first, itself last)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: str
+    code: str = ""
+    path: list[str] = Field(default_factory=list)

@@ -19,10 +19,9 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from cityops.core import clock
-from cityops.core.auth import Principal
 from cityops.core.calendar import WorkingCalendar
 from cityops.core.errors import Conflict, InvalidInput
-from cityops.core.models import Instant
+from cityops.core.models import Instant, Person, UnitRef
 from cityops.core.obligations import Outcome
 from cityops.core.pipeline import Entity
 
@@ -73,30 +72,6 @@ class Channel(StrEnum):
     PAPER = "paper"
     ELECTRONIC = "electronic"
     EMAIL = "email"
-
-
-class Person(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: str
-    name: str
-
-
-def person(who: Principal, name: str | None = None) -> Person:
-    """Who did it, as the records show them: a caller's name is their directory profile's
-    (`core.api.caller` put it on the principal: `core.access.vouched`), read nothing here."""
-    return Person(id=who.sub, name=name or who.name or who.username)
-
-
-class UnitRef(BaseModel):
-    """A unit as the directory names it, with its path (root first, itself last)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: str
-    name: str
-    code: str = ""
-    path: list[str] = Field(default_factory=list)
 
 
 # --- registers and abbreviations -------------------------------------------------------------

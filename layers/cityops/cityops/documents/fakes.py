@@ -10,10 +10,11 @@ from typing import Any
 from cityops.core import clock
 from cityops.core.auth import Principal
 from cityops.core.deferred import Writes
+from cityops.core.errors import NumberRace
 from cityops.core.memory import MemoryStore
 from cityops.core.pipeline import Work
 from cityops.documents.domain import Abbreviation, Document, DocumentFile, Register
-from cityops.documents.store import Duplicate, NumberRace, NumberTaken, UniqueClaim
+from cityops.documents.store import Duplicate, NumberTaken, UniqueClaim
 
 
 @dataclass

@@ -13,16 +13,16 @@ from datetime import timedelta
 from typing import Any
 
 from cityops.core import clock
-from cityops.core.auth import Principal
+from cityops.core.auth import SYSTEM, Principal
 from cityops.core.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from cityops.core.ids import is_ulid, new_id
+from cityops.core.models import person
 from cityops.core.pipeline import Work
 from cityops.core.settings import get_settings
 from cityops.documents import objects
-from cityops.documents.domain import Document, DocumentFile, person
+from cityops.documents.domain import Document, DocumentFile
 from cityops.documents.models import MEDIA_TYPES, FileCreate, FileDownload, FileOut, FileUpload
 from cityops.documents.pipelines import DOCUMENTS, RECORDS
-from cityops.documents.policy import SYSTEM
 
 KEY_PREFIX = "documents/"
 

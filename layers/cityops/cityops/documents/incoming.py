@@ -9,9 +9,10 @@ import hashlib
 from datetime import date
 
 from cityops.core import clock
-from cityops.core.auth import Principal
+from cityops.core.auth import SYSTEM, Principal
 from cityops.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from cityops.core.ids import new_id
+from cityops.core.models import Person, UnitRef, person
 from cityops.core.pipeline import Work
 from cityops.core.search import fold, words
 from cityops.core.settings import get_settings
@@ -23,10 +24,7 @@ from cityops.documents.domain import (
     Document,
     IncomingDocument,
     OutgoingDocument,
-    Person,
     Register,
-    UnitRef,
-    person,
 )
 from cityops.documents.models import (
     DirectionCreate,
@@ -330,10 +328,10 @@ def deliver(outgoing: OutgoingDocument, unit_id: str) -> str:
         handling_deadline=outgoing.reply_deadline,
     )  # fmt: skip
     register = register_for(unit, "incoming", outgoing.doc_type)
-    document, sender = new_incoming(policy.SYSTEM, unit, register, data, source=outgoing)
+    document, sender = new_incoming(SYSTEM, unit, register, data, source=outgoing)
     document.files = [f.model_copy() for f in outgoing.files if f.status == "available"]
     try:
-        return commit_numbered(policy.SYSTEM, document, sender, UniqueClaim(key, document.id)).id
+        return commit_numbered(SYSTEM, document, sender, UniqueClaim(key, document.id)).id
     except Duplicate as exc:
         owner = DOCUMENTS.store.unique_owner(key) if exc.existing_id else None
         if owner:
@@ -355,5 +353,5 @@ def tell_of_revocation(outgoing: OutgoingDocument, unit_id: str) -> str | None:
     def rule(work: Work[Document]) -> None:
         policy.incoming(work.entity).note_sender_revocation(by, reason)
 
-    DOCUMENTS.change(policy.SYSTEM, copy_id, "note_revocation", rule, append=True, note=reason)
+    DOCUMENTS.change(SYSTEM, copy_id, "note_revocation", rule, append=True, note=reason)
     return copy_id

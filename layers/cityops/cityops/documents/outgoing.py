@@ -12,17 +12,12 @@ from cityops.core import clock, logs
 from cityops.core.auth import Principal
 from cityops.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from cityops.core.ids import new_id
+from cityops.core.models import person
 from cityops.core.pipeline import Work
 from cityops.core.search import words
 from cityops.directory.port import DIRECTORY
 from cityops.documents import incoming
-from cityops.documents.domain import (
-    Document,
-    OutgoingDocument,
-    Recipient,
-    person,
-    symbol,
-)
+from cityops.documents.domain import Document, OutgoingDocument, Recipient, symbol
 from cityops.documents.incoming import _detail, unit_ref
 from cityops.documents.models import Note, OutgoingCreate, Reason, Signing
 from cityops.documents.pipelines import DOCUMENTS, taking_a_number

@@ -10,11 +10,12 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any, TypeVar
 
+from cityops.core.errors import NumberRace
 from cityops.core.ids import is_ulid
 from cityops.core.pipeline import Busy, Pipeline
 from cityops.documents import policy
 from cityops.documents.domain import Abbreviation, Document, Register
-from cityops.documents.store import AbbreviationStore, DocumentStore, NumberRace, RegisterStore
+from cityops.documents.store import AbbreviationStore, DocumentStore, RegisterStore
 from cityops.documents.workflow import ABBREVIATION, INCOMING, OUTGOING, REGISTER
 
 DOCUMENTS: Pipeline[Document] = Pipeline(

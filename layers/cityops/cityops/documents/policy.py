@@ -16,17 +16,9 @@ from __future__ import annotations
 from typing import Any
 
 from cityops.core.access import DOCUMENTS, sees_unit
-from cityops.core.auth import Principal
+from cityops.core.auth import Principal, is_system
 from cityops.core.pipeline import Permission
 from cityops.documents.domain import Document, IncomingDocument, OutgoingDocument, Register
-
-SYSTEM = Principal(
-    sub="system", username="system", name="CityOps", unit_id="", roles=frozenset({"system"})
-)  # roles of a caller come from the JWT's groups, filtered to `auth.ROLES`: no caller is this
-
-
-def is_system(who: Principal) -> bool:
-    return who.sub == "system" and "system" in who.roles
 
 
 def member_of(who: Principal, unit_id: str, *roles: str) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 from cityops.core import clock
 from cityops.core.access import DOCUMENTS as DOCUMENT_ACCESS
 from cityops.core.audit import history_page
-from cityops.core.auth import Principal
+from cityops.core.auth import Principal, is_system
 from cityops.core.dynamo import batch_get
 from cityops.core.errors import InvalidInput
 from cityops.core.pagination import check_limit, decode_cursor, encode_cursor
@@ -200,7 +200,7 @@ def _source(
             "query": (store.UNIT_INDEX, "gsi2pk", f"UNIT#{unit.id}", False, f"docs:unit:{unit.id}"),
             "units": [unit.id], "year": check_year(year),
         }  # fmt: skip
-    if who.is_city_leader or policy.is_system(who):
+    if who.is_city_leader or is_system(who):
         the_year = check_year(year)
         return {
             "query": (store.ALL_INDEX, "gsi3pk", f"ALL#{the_year}", False, f"docs:all:{the_year}"),

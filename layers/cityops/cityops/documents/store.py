@@ -27,14 +27,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from cityops.core.audit import audit_record
 from cityops.core.auth import Principal
 from cityops.core.aws import client
 from cityops.core.deferred import Writes
-from cityops.core.dynamo import get_item, query_all, query_page, serialize
-from cityops.core.errors import Conflict, VersionConflict
+from cityops.core.dynamo import get_item, item_pk, query_all, query_page, serialize, write_change
+from cityops.core.errors import Conflict, DomainError, NumberRace
 from cityops.core.pipeline import Work
 from cityops.core.search import SearchIndex
 from cityops.core.settings import get_settings
@@ -77,10 +75,6 @@ class UniqueClaim:
 
     key: str
     document_id: str
-
-
-class NumberRace(VersionConflict):
-    """Another registration took the number this one read: read again and take the next."""
 
 
 class Duplicate(Conflict):
@@ -224,40 +218,23 @@ class DocumentStore(DynamoStore[Document]):
         return items
 
     def commit(self, work: Work[Document]) -> None:
-        change = self.change_of(work)
-        items = change.transact_items()
-        try:
-            client("dynamodb").transact_write_items(TransactItems=items)
-            for record in work.records:
-                if isinstance(record, Writes):
-                    record.publish()  # the tasks' own events, after the commit
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
-            reasons = exc.response.get("CancellationReasons") or []
-            failed = [i for i, r in enumerate(reasons) if r.get("Code") == "ConditionalCheckFailed"]
-            if not failed:
-                if any(r.get("Code") == "TransactionConflict" for r in reasons):
-                    raise VersionConflict("A concurrent change is in progress; try again.") from exc
-                raise
-            self._refuse(work, items, failed[0], exc)
+        write_change(self.change_of(work), lambda index, item: self.refused(work, index, item))
+        for record in work.records:
+            if isinstance(record, Writes):
+                record.publish()  # the tasks' own events, after the commit
 
-    def _refuse(self, work: Work[Document], items: list[dict], index: int, exc: Exception):
+    def refused(self, work: Work[Any], index: int, item: dict[str, Any]) -> DomainError | None:
+        """A failed condition of a document's transaction (`core.dynamo.write_change`): its
+        register's number taken meanwhile, or its unique claim held by another document."""
         if index == 0:
-            if change_is_create(work):
-                raise Conflict("It already exists.") from exc
-            raise VersionConflict("It was changed by someone else; read it again.") from exc
-        item = items[index]
-        key = (item.get("Put") or item.get("Update") or {}).get("Key") or (
-            item.get("Put") or {}
-        ).get("Item", {})
-        pk = key.get("pk", {}).get("S", "")
+            return None
+        pk = item_pk(item)
         if pk.startswith("REGISTER#"):
-            raise NumberRace("The number was taken meanwhile.") from exc
+            return NumberRace("The number was taken meanwhile.")
         if pk.startswith("UNIQUE#"):
             owner = self.unique_owner(pk.removeprefix("UNIQUE#"))
-            raise Duplicate("Another document already holds this.", owner) from exc
-        raise Conflict("A related deadline is not in the state this change expects.") from exc
+            return Duplicate("Another document already holds this.", owner)
+        return None
 
     # --- reads the use cases need ---------------------------------------------------------------
 
@@ -278,10 +255,6 @@ class DocumentStore(DynamoStore[Document]):
         )  # fmt: skip
         record["file_id"] = file.id
         client("dynamodb").put_item(TableName=table(), Item=serialize(record))
-
-
-def change_is_create(work: Work[Any]) -> bool:
-    return work.before is None or work.before.version == 0
 
 
 class RegisterStore(DynamoStore[Register]):

@@ -14,10 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from cityops.core import clock
 from cityops.core.calendar import WorkingCalendar
 from cityops.core.errors import InvalidInput
-from cityops.core.models import Instant
+from cityops.core.models import Instant, Person, UnitRef
 from cityops.core.obligations import Outcome
 from cityops.core.pipeline import Entity
-from cityops.documents.domain import Person, UnitRef
 from cityops.reports.periods import PERIODIC, Period, PeriodType, periodic
 
 SUBMIT = "report.submit"  # nộp báo cáo: the unit's deadline for the period

@@ -15,14 +15,14 @@ from typing import Any
 from cityops.core import clock
 from cityops.core.access import REPORTS as POLICY
 from cityops.core.access import STAFF_ROLES, sees_unit
-from cityops.core.auth import Principal
+from cityops.core.auth import Principal, is_system
 from cityops.core.errors import InvalidInput, NotFound
 from cityops.directory.port import visible_unit
 from cityops.reports import indicators, validation
 from cityops.reports.catalogue import Aggregation, IndicatorVersion, ValueType
 from cityops.reports.forms import load_form
 from cityops.reports.pipelines import REPORTS
-from cityops.reports.policy import is_system, member_of
+from cityops.reports.policy import member_of
 
 STATES = ("on_time", "late", "missing", "pending")  # pending: not submitted, not yet due
 LABELS = {

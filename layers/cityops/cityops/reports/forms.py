@@ -14,20 +14,19 @@ from datetime import date
 from typing import Any
 
 from cityops.core import clock, logs
-from cityops.core.auth import Principal
+from cityops.core.auth import SYSTEM, Principal
 from cityops.core.dynamo import write_changes
 from cityops.core.errors import Forbidden, InvalidInput
 from cityops.core.ids import new_id
+from cityops.core.models import UnitRef, person
 from cityops.core.pipeline import Work
 from cityops.directory.port import DIRECTORY, Unit, UnitKind
-from cityops.documents.domain import UnitRef, person
 from cityops.reports import indicators
 from cityops.reports.catalogue import IndicatorVersion
 from cityops.reports.domain import SUBMIT, ExplicitPeriod, Report, ReportForm
 from cityops.reports.models import PeriodList, PeriodOut, ReportFormCreate
 from cityops.reports.periods import PERIODIC, Period, PeriodType, names_of_year, opened_by
 from cityops.reports.pipelines import FORMS, REPORTS
-from cityops.reports.policy import SYSTEM
 from cityops.reports.store import FormCode, OpenedClaim
 
 _KINDS = {k.value for k in UnitKind}

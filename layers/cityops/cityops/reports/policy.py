@@ -17,12 +17,9 @@ from __future__ import annotations
 from typing import Any
 
 from cityops.core.access import REPORTS, STAFF_ROLES, sees_unit
-from cityops.core.auth import Principal
+from cityops.core.auth import Principal, is_system
 from cityops.core.pipeline import Permission
-from cityops.documents.policy import SYSTEM, is_system
 from cityops.reports.domain import Report, ReportForm
-
-__all__ = ["SYSTEM", "is_system"]
 
 
 def member_of(who: Principal, unit_id: str, *roles: str) -> bool:

@@ -28,16 +28,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from cityops.core.aws import client
 from cityops.core.deferred import Writes
-from cityops.core.dynamo import query_all, query_page, strip_keys
-from cityops.core.errors import Conflict, VersionConflict
+from cityops.core.dynamo import Change, item_pk, query_all, query_page, strip_keys, write_change
+from cityops.core.errors import Conflict, DomainError, NumberRace, VersionConflict
 from cityops.core.pipeline import Work
 from cityops.core.settings import get_settings
 from cityops.core.store import DynamoStore
-from cityops.documents.store import NumberRace  # the outgoing number was taken meanwhile
 from cityops.reports.domain import Report, ReportForm
 
 FORM_INDEX, UNIT_INDEX, THIRD_INDEX = "GSI1", "GSI2", "GSI3"
@@ -208,27 +204,11 @@ class ReportStore(DynamoStore[Report]):
         return self.from_items(by_sk["REPORT"], by_sk.get("VALUES"))
 
     def commit(self, work: Work[Report]) -> None:
-        writes = [r for r in work.records if isinstance(r, Writes)]
         change = self.change_of(work)
-        items = change.transact_items()
-        try:
-            client("dynamodb").transact_write_items(TransactItems=items)
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
-            reasons = exc.response.get("CancellationReasons") or []
-            failed = [i for i, r in enumerate(reasons) if r.get("Code") == "ConditionalCheckFailed"]
-            if failed and failed[0] == 0:
-                if change.expected_version is None:
-                    raise Conflict("This report is already open.") from exc
-                raise VersionConflict("The report was changed meanwhile; read it again.") from exc
-            if failed and writes:
-                raise NumberRace("The outgoing number was taken meanwhile.") from exc
-            if failed:
-                raise Conflict("A related record is not in the state this change expects.") from exc
-            raise VersionConflict("A concurrent change is in progress; try again.") from exc
-        for record in writes:
-            record.publish()  # the documents' own events, after the commit
+        write_change(change, lambda index, item: refused(change, index, item))
+        for record in work.records:
+            if isinstance(record, Writes):
+                record.publish()  # the documents' own events, after the commit
 
     # --- reads -------------------------------------------------------------------------------
 
@@ -307,3 +287,14 @@ class ReportStore(DynamoStore[Report]):
         return query_all(
             table(), index=UNIT_INDEX, key_condition=condition, values=values, forward=False
         )
+
+
+def refused(change: Change, index: int, item: dict[str, Any]) -> DomainError:
+    """A failed condition of a report's transaction (`core.dynamo.write_change`)."""
+    if index == 0:
+        if change.expected_version is None:
+            return Conflict("This report is already open.")
+        return VersionConflict("The report was changed meanwhile; read it again.")
+    if item_pk(item).startswith("REGISTER#"):  # an approval's outgoing document
+        return NumberRace("The outgoing number was taken meanwhile.")
+    return Conflict("A related record is not in the state this change expects.")

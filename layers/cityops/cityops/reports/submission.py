@@ -14,11 +14,10 @@ from cityops.core import clock, logs
 from cityops.core.auth import Principal
 from cityops.core.deferred import deferred
 from cityops.core.errors import DomainError, InvalidInput
+from cityops.core.models import person
 from cityops.core.pipeline import Work
 from cityops.core.settings import get_settings
 from cityops.directory.port import DIRECTORY
-from cityops.documents.domain import person
-from cityops.documents.pipelines import DOCUMENTS, taking_a_number
 from cityops.reports import indicators, validation
 from cityops.reports.catalogue import IndicatorVersion
 from cityops.reports.domain import Issued, Report
@@ -117,6 +116,7 @@ def approve(who: Principal, report_id: str, data: Note, if_match: int | None) ->
     """A leader of the unit approves: the report is issued as an outgoing document (its
     number taken in the same transaction), then delivered to the receiving unit."""
     from cityops.documents import outgoing  # only an approval issues a document
+    from cityops.documents.pipelines import DOCUMENTS, taking_a_number
 
     issued: list[Any] = []
 
