@@ -29,13 +29,13 @@ LIMITS: dict[str, dict[str, int]] = {
 # and offboarding, issue 11). Where a system is allowed other numbers, and why (each is a
 # floor the data design sets, or a known excess still to remove: the test fails above these).
 ALLOWED: dict[tuple[str, str], dict[str, int]] = {
-    # In a new container: the profile with the caller's unit, the lead and coordinating units
-    # (named by the request, one BatchGetItem), the working calendar (its own partition, a
-    # Query).
-    ("tasks", "create"): {"cold reads": 3},
-    # The denunciator's identity, sealed in the vault; cold: the profile and unit, the legal
-    # time limits' versions (cached for a minute, `cases.time_limits`), the calendar.
-    ("cases", "create"): {"kms.Encrypt": 1, "cold reads": 3},
+    # In a new container: the profile with the caller's unit and the working calendar (one
+    # BatchGetItem: `directory.store.get_user_and_unit`), then the lead and coordinating units
+    # (named by the request, one BatchGetItem).
+    ("tasks", "create"): {"cold reads": 2},
+    # The denunciator's identity, sealed in the vault; cold: the profile, unit and calendar,
+    # and the legal time limits' versions (cached for a minute, `cases.time_limits`).
+    ("cases", "create"): {"kms.Encrypt": 1, "cold reads": 2},
     # A unit's parent read consistently (its path is the new unit's); the directory puts no
     # events on the bus.
     ("directory", "create"): {"reads": 1, "cold reads": 2, "events.PutEvents": 0},
@@ -43,9 +43,9 @@ ALLOWED: dict[tuple[str, str], dict[str, int]] = {
     # The register's number (a GetItem) is the floor of a gapless number written in the same
     # transaction; the unit's registers (a Query) are a known excess, read on every
     # registration (a register closed must stop numbering at once: not cached yet). Cold:
-    # also the profile and unit, the unit's parent (is it the People's Committee?), the
-    # calendar.
-    ("documents", "create"): {"reads": 2, "cold reads": 5},
+    # also the profile, unit and calendar (one BatchGetItem) and the unit's parent (is it the
+    # People's Committee?).
+    ("documents", "create"): {"reads": 2, "cold reads": 4},
     # A presentation puts no event on the bus.
     ("documents", "action"): {"events.PutEvents": 0},
     # A form names its indicators, read in one BatchGetItem (they must exist and be in force:

@@ -286,6 +286,63 @@ def test_calendar_days_must_belong_to_the_year_and_make_sense(call, seeded, admi
     assert headers["ETag"] == '"0"'
 
 
+def _announce(call, admin, year, days_off, version=0):
+    change = {"days_off": days_off, "working_days": []}
+    headers = {"if-match": f'"{version}"'}
+    return call("directory", "PUT", f"/v1/calendar/{year}", who=admin, body=change, headers=headers)
+
+
+def test_every_years_announcements_are_one_item_that_a_container_reads_with_one_get(
+    call, seeded, admin
+):
+    from datetime import date
+
+    import boto3
+    from cityops.directory import store
+
+    assert _announce(call, admin, 2027, ["2027-02-11"])[0] == 200
+    assert _announce(call, admin, 2028, ["2028-01-31"])[0] == 200
+    assert _announce(call, admin, 2027, ["2027-02-12"], version=1)[0] == 200
+    days = boto3.client("dynamodb").get_item(
+        TableName=store.table(), Key={"pk": {"S": "CALENDAR"}, "sk": {"S": "DAYS"}}
+    )["Item"]
+    assert days["version"] == {"N": "3"}
+    assert set(days["years"]["M"]) == {"2027", "2028"}
+    store.forget_calendar()
+    calendar = store.working_calendar()
+    assert not calendar.is_working_day(date(2027, 2, 12))
+    assert calendar.is_working_day(date(2027, 2, 11))  # the first announcement was replaced
+    assert not calendar.is_working_day(date(2028, 1, 31))
+
+
+def test_two_years_announced_at_once_cannot_both_rewrite_the_calendar(
+    call, seeded, admin, monkeypatch
+):
+    from datetime import date
+
+    from cityops.directory import store, stores
+
+    real, raced = stores.calendar_days_put, []
+
+    def meanwhile(year_item):
+        put = real(year_item)  # read at the version before the other year's change
+        if not raced:
+            raced.append(None)  # the other change reads and writes as usual
+            raced[0] = _announce(call, admin, 2028, ["2028-01-31"])
+        return put
+
+    assert _announce(call, admin, 2029, ["2029-01-02"])[0] == 200  # the item exists: version 1
+    monkeypatch.setattr(stores, "calendar_days_put", meanwhile)
+    status, _, problem = _announce(call, admin, 2027, ["2027-02-11"])
+    assert raced[0][0] == 200
+    assert status == 412 and "Another year" in problem["detail"]
+    assert store.get_calendar_year(2027) is None  # nothing of the refused change was written
+    store.forget_calendar()
+    calendar = store.working_calendar()
+    assert calendar.is_working_day(date(2027, 2, 11))
+    assert not calendar.is_working_day(date(2028, 1, 31))
+
+
 def test_unknown_routes_get_a_problem(call, seeded, admin):
     status, headers, _ = call("directory", "GET", "/v1/nothing-here", who=admin)
     assert status == 404 and headers["Content-Type"] == "application/problem+json"

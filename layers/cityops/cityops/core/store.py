@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Generic
 from cityops.core import counters, deadlines, events
 from cityops.core.audit import audit_record
 from cityops.core.dynamo import Change, get_item, serialize, strip_keys, write_change
+from cityops.core.errors import DomainError
 from cityops.core.pipeline import E, Work
 
 
@@ -62,7 +63,13 @@ class DynamoStore(Generic[E]):
         return self.from_item(item) if item else None
 
     def commit(self, work: Work[E]) -> None:
-        write_change(self.change_of(work))
+        write_change(self.change_of(work), lambda index, item: self.refused(work, index, item))
+
+    def refused(self, work: Work[E], index: int, item: dict[str, Any]) -> DomainError | None:
+        """The store's own error when the condition of item `index` of the change's
+        transaction fails (None: `write_change`'s: exists already, changed, or a related
+        row not in the state the change expects)."""
+        return None
 
     def change_of(self, work: Work[E]) -> Change:
         """The one transaction of a change (`commit` writes it; a bulk import may put several

@@ -5,6 +5,7 @@ Table `Directory` (pk, sk):
 - its audit records: UNIT#<id>      / EVENT#<ulid>
 - a unit code:       UNITCODE#<code>/ UNITCODE   (keeps codes unique)
 - a calendar year:   CALENDAR       / <year>
+- every year's days: CALENDAR       / DAYS       (rewritten with each year's change: the read)
 - a user's profile:  USER#<sub>     / PROFILE    (gsi1pk "MEMBERS#<unit_id>", gsi1sk <username>)
 Index `GSI1` (gsi1pk, gsi1sk): every unit in tree order (a subtree is a begins_with), and the
 members of each unit (for addressing notices).
@@ -104,12 +105,13 @@ def get_calendar_year(year: int) -> dict[str, Any] | None:
     return get_item(table(), "CALENDAR", str(year))
 
 
-def all_calendar_years() -> list[dict[str, Any]]:
+def all_calendar_years(*, consistent: bool = False) -> list[dict[str, Any]]:
     """Every year's announced changes: one small partition, one Query."""
     return query_all(
         table(),
-        key_condition="pk = :pk AND sk BETWEEN :first AND :last",  # not its EVENT# records
+        key_condition="pk = :pk AND sk BETWEEN :first AND :last",  # not DAYS, not EVENT#
         values={":pk": "CALENDAR", ":first": "2000", ":last": "2100"},
+        consistent=consistent,
     )
 
 
@@ -133,9 +135,14 @@ def get_user_and_unit(
     user_id: str, unit_id: str
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """A user's profile and a unit (the caller's own, on a container's first request), in one
-    BatchGetItem."""
+    BatchGetItem, which also carries the working calendar's one item when it is not kept."""
     keys = [{"pk": f"USER#{user_id}", "sk": "PROFILE"}, {"pk": unit_pk(unit_id), "sk": "UNIT"}]
+    calendar = not calendar_is_kept()
+    if calendar:
+        keys.append(DAYS_KEY)
     found = {item["sk"]: item for item in batch_get(table(), keys)}
+    if calendar:
+        _keep_calendar(found.get("DAYS"))
     return found.get("PROFILE"), found.get("UNIT")
 
 
@@ -150,24 +157,63 @@ def members(unit_id: str) -> list[dict[str, Any]]:
 
 
 # --- the working calendar ----------------------------------------------------------------------
+# Each year's announcements are an entity of their own (`CALENDAR` / `<year>`: its version, its
+# audit records). `CALENDAR` / `DAYS` holds every year's days in one item, rewritten in the
+# transaction of each year's change (`calendar_days_put`), so that a container reads the whole
+# calendar by one key: in its first caller's BatchGetItem (`get_user_and_unit`), or alone.
 
+DAYS_KEY = {"pk": "CALENDAR", "sk": "DAYS"}
 _CACHE_SECONDS = 60.0
 _cached: tuple[float, WorkingCalendar] | None = None
 
 
+def calendar_is_kept() -> bool:
+    return bool(_cached and time.monotonic() - _cached[0] < _CACHE_SECONDS)
+
+
 def working_calendar() -> WorkingCalendar:
     """The working-day calendar with every announced change; cached for a minute per process."""
-    global _cached
-    if _cached and time.monotonic() - _cached[0] < _CACHE_SECONDS:
+    if _cached and calendar_is_kept():
         return _cached[1]
+    return _keep_calendar(get_item(table(), "CALENDAR", "DAYS"))
+
+
+def _keep_calendar(days: dict[str, Any] | None) -> WorkingCalendar:
+    """Keep the calendar of the `DAYS` item (none: no year was ever announced)."""
+    global _cached
+    years = list(days["years"].values()) if days else []
     days_off: list[date] = []
     working_days: list[date] = []
-    for item in all_calendar_years():
-        days_off += [date.fromisoformat(d) for d in item.get("days_off", [])]
-        working_days += [date.fromisoformat(d) for d in item.get("working_days", [])]
+    for year in years:
+        days_off += [date.fromisoformat(d) for d in year.get("days_off", [])]
+        working_days += [date.fromisoformat(d) for d in year.get("working_days", [])]
     calendar = WorkingCalendar(days_off=days_off, working_days=working_days)
     _cached = (time.monotonic(), calendar)
     return calendar
+
+
+def calendar_days_put(year_item: dict[str, Any]) -> dict[str, Any]:
+    """The transaction item that rewrites `DAYS`: every year as stored, and the year that
+    `year_item` changes as the change leaves it; guarded by its version, so that two years
+    changed at once cannot both write it (the second is refused, and is tried again)."""
+    years = {item["sk"]: item for item in all_calendar_years(consistent=True)}
+    years[year_item["sk"]] = year_item
+    current = get_item(table(), "CALENDAR", "DAYS")
+    version = int(current["version"]) if current else 0
+    days = {
+        sk: {"days_off": y.get("days_off", []), "working_days": y.get("working_days", [])}
+        for sk, y in sorted(years.items())
+    }
+    put: dict[str, Any] = {
+        "TableName": table(),
+        "Item": serialize({**DAYS_KEY, "version": version + 1, "years": days}),
+    }
+    if current:
+        put["ConditionExpression"] = "version = :v"
+        put["ExpressionAttributeValues"] = serialize({":v": version})
+    else:
+        put["ConditionExpression"] = "attribute_not_exists(pk)"
+    return {"Put": put}
 
 
 def forget_calendar() -> None:

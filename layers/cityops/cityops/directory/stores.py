@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from cityops.core import clock
+from cityops.core.dynamo import item_pk
+from cityops.core.errors import DomainError, VersionConflict
 from cityops.core.pipeline import Work
 from cityops.core.store import DynamoStore
 from cityops.directory.domain import CalendarYearRecord, UnitRecord
 from cityops.directory.store import (
+    calendar_days_put,
     code_marker,
     get_calendar_year,
     table,
@@ -81,3 +84,15 @@ class CalendarStore(DynamoStore[CalendarYearRecord]):
 
     def to_item(self, entity: CalendarYearRecord) -> dict[str, Any]:
         return {**entity.model_dump(mode="json"), "pk": "CALENDAR", "sk": str(entity.year)}
+
+    def record_items(self, work: Work[CalendarYearRecord]) -> list[dict[str, Any]]:
+        """Every year's days in one item, with this year's as the change leaves them."""
+        super().record_items(work)  # a year's change writes no other record
+        return [calendar_days_put(self.to_item(work.entity))]
+
+    def refused(
+        self, work: Work[CalendarYearRecord], index: int, item: dict[str, Any]
+    ) -> DomainError | None:
+        if index > 0 and item_pk(item) == "CALENDAR":  # another year changed at the same time
+            return VersionConflict("Another year of the calendar changed meanwhile; try again.")
+        return None

@@ -31,7 +31,7 @@ from cityops.core.audit import audit_record
 from cityops.core.auth import Principal
 from cityops.core.aws import client
 from cityops.core.deferred import Writes
-from cityops.core.dynamo import get_item, item_pk, query_all, query_page, serialize, write_change
+from cityops.core.dynamo import get_item, item_pk, query_all, query_page, serialize
 from cityops.core.errors import Conflict, DomainError, NumberRace
 from cityops.core.pipeline import Work
 from cityops.core.search import SearchIndex
@@ -218,10 +218,10 @@ class DocumentStore(DynamoStore[Document]):
         return items
 
     def commit(self, work: Work[Document]) -> None:
-        write_change(self.change_of(work), lambda index, item: self.refused(work, index, item))
+        super().commit(work)
         for record in work.records:
             if isinstance(record, Writes):
-                record.publish()  # the tasks' own events, after the commit
+                record.publish()  # the deferred writes' own events, after the commit
 
     def refused(self, work: Work[Any], index: int, item: dict[str, Any]) -> DomainError | None:
         """A failed condition of a document's transaction (`core.dynamo.write_change`): its

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cityops.core.deferred import Writes
-from cityops.core.dynamo import Change, item_pk, query_all, query_page, strip_keys, write_change
+from cityops.core.dynamo import item_pk, query_all, query_page, strip_keys
 from cityops.core.errors import Conflict, DomainError, NumberRace, VersionConflict
 from cityops.core.pipeline import Work
 from cityops.core.settings import get_settings
@@ -204,11 +204,19 @@ class ReportStore(DynamoStore[Report]):
         return self.from_items(by_sk["REPORT"], by_sk.get("VALUES"))
 
     def commit(self, work: Work[Report]) -> None:
-        change = self.change_of(work)
-        write_change(change, lambda index, item: refused(change, index, item))
+        super().commit(work)
         for record in work.records:
             if isinstance(record, Writes):
                 record.publish()  # the documents' own events, after the commit
+
+    def refused(self, work: Work[Report], index: int, item: dict[str, Any]) -> DomainError:
+        if index == 0:
+            if work.before is None or work.before.version == 0:
+                return Conflict("This report is already open.")
+            return VersionConflict("The report was changed meanwhile; read it again.")
+        if item_pk(item).startswith("REGISTER#"):  # an approval's outgoing document
+            return NumberRace("The outgoing number was taken meanwhile.")
+        return Conflict("A related record is not in the state this change expects.")
 
     # --- reads -------------------------------------------------------------------------------
 
@@ -287,14 +295,3 @@ class ReportStore(DynamoStore[Report]):
         return query_all(
             table(), index=UNIT_INDEX, key_condition=condition, values=values, forward=False
         )
-
-
-def refused(change: Change, index: int, item: dict[str, Any]) -> DomainError:
-    """A failed condition of a report's transaction (`core.dynamo.write_change`)."""
-    if index == 0:
-        if change.expected_version is None:
-            return Conflict("This report is already open.")
-        return VersionConflict("The report was changed meanwhile; read it again.")
-    if item_pk(item).startswith("REGISTER#"):  # an approval's outgoing document
-        return NumberRace("The outgoing number was taken meanwhile.")
-    return Conflict("A related record is not in the state this change expects.")
