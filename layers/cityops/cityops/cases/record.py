@@ -37,7 +37,7 @@ DEADLINE_LABEL = {
 
 
 class _Part(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Milestone(_Part):

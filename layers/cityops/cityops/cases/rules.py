@@ -278,7 +278,7 @@ class Limits:
 class AddedVersion(BaseModel):
     """A version of a rule that an administrator added."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     length: int
     unit: str

@@ -42,7 +42,7 @@ OpKind = Literal["open", "move", "pause", "resume", "reassign", "close"]
 class Deadline(BaseModel):
     """One deadline (hạn) of an entity: what is owed, by whom, by when, and how it ended."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     key: str  # unique within the entity: "task.complete", "complaint.accept#2"
     kind: str  # the obligation kind: "task.complete", "complaint.accept"
@@ -73,6 +73,8 @@ class Deadline(BaseModel):
 class DeadlineOp(BaseModel):
     """One noted operation, with the deadline as it was before it (what the row holds)."""
 
+    model_config = ConfigDict(defer_build=True)
+
     op: OpKind
     before: Deadline | None
     after: Deadline
@@ -81,7 +83,7 @@ class DeadlineOp(BaseModel):
 class DeadlineBook(BaseModel):
     """The deadlines of one entity, by key, in the order they were opened."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     records: dict[str, Deadline] = Field(default_factory=dict)
     seq: int = 0

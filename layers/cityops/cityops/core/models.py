@@ -238,7 +238,7 @@ class DeadlineOut(Reply):
 class Person(BaseModel):
     """Who did something, as a record shows them (an id and the directory's name)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str
     name: str
@@ -253,7 +253,7 @@ def person(who: Principal, name: str | None = None) -> Person:
 class UnitRef(BaseModel):
     """A unit as the directory names it, with its path (root first, itself last)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str
     name: str

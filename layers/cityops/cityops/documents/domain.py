@@ -127,7 +127,7 @@ class DocumentFile(BaseModel):
     """A file of a document, kept in S3 under a key the system chose. A correction is a new
     file that `replaces` the old one; nothing is overwritten or deleted."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str
     name: str
@@ -152,7 +152,7 @@ class DocumentFile(BaseModel):
 class Direction(BaseModel):
     """Ý kiến chỉ đạo: the lead unit, the coordinating units, the instructions, the deadline."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     by: Person
     at: Instant
@@ -166,7 +166,7 @@ class Direction(BaseModel):
 
 
 class Handling(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     by: Person
     at: Instant
@@ -179,7 +179,7 @@ class Handling(BaseModel):
 class Closing(BaseModel):
     """How a document left the normal course: filed for reference, returned, revoked."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     by: Person
     at: Instant
@@ -191,7 +191,7 @@ class Recipient(BaseModel):
     """Nơi nhận: a unit of the directory (it gets the document in its incoming register) or
     a named outside body."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     unit_id: str | None = None
     name: str

@@ -49,7 +49,7 @@ DISAGGREGATIONS: dict[str, dict[str, str]] = {
 class IndicatorVersion(BaseModel):
     """One version of an indicator's definition, in force from `effective_from`."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     version: int = Field(ge=1)
     effective_from: date

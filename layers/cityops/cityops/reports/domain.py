@@ -28,7 +28,7 @@ Value = int | float | str
 class ExplicitPeriod(BaseModel):
     """A thematic or ad hoc period: its name and cut-off window as the form gives them."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str
     starts_on: date
@@ -82,7 +82,7 @@ class ReportForm(Entity):
 
 
 class Submission(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     by: Person
     at: Instant
@@ -92,7 +92,7 @@ class Submission(BaseModel):
 class Remark(BaseModel):
     """A return or a reopening: who, when and why."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     action: str  # "return", "reopen"
     by: Person
@@ -103,7 +103,7 @@ class Remark(BaseModel):
 class Issued(BaseModel):
     """The outgoing document (type BC) an approval issued."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     document_id: str
     number_symbol: str

@@ -50,6 +50,8 @@ class Terms:
 class _Value(BaseModel):
     """A value a task records; the replies show some as they are (`Person`)."""
 
+    model_config = ConfigDict(defer_build=True)
+
 
 class Person(_Value):
     id: str
@@ -148,7 +150,7 @@ class TaskSummary(BaseModel):
     """What every index line copies of a task (lists, visibility and statistics read it by
     name: the order of the fields means nothing)."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     id: str
     title: str
