@@ -14,6 +14,7 @@ import importlib.util
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -135,16 +136,20 @@ def principal():
 
 
 _loaded: dict[str, Any] = {}
+_loading = threading.Lock()
 
 
 def load_function(name: str) -> Any:
-    if name not in _loaded:
-        path = ROOT / "functions" / name / "app.py"
-        spec = importlib.util.spec_from_file_location(f"cityops_fn_{name}", path)
-        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-        spec.loader.exec_module(module)  # type: ignore[union-attr]
-        _loaded[name] = module
-    return _loaded[name]
+    """A function's handler module, loaded once per test process (under a lock: tests call
+    handlers from several threads, and two loading one module at once race in its import)."""
+    with _loading:
+        if name not in _loaded:
+            path = ROOT / "functions" / name / "app.py"
+            spec = importlib.util.spec_from_file_location(f"cityops_fn_{name}", path)
+            module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+            spec.loader.exec_module(module)  # type: ignore[union-attr]
+            _loaded[name] = module
+        return _loaded[name]
 
 
 @pytest.fixture

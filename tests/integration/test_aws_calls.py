@@ -33,9 +33,10 @@ ALLOWED: dict[tuple[str, str], dict[str, int]] = {
     # BatchGetItem: `directory.store.get_user_and_unit`), then the lead and coordinating units
     # (named by the request, one BatchGetItem).
     ("tasks", "create"): {"cold reads": 2},
-    # The denunciator's identity, sealed in the vault; cold: the profile, unit and calendar,
-    # and the legal time limits' versions (cached for a minute, `cases.time_limits`).
-    ("cases", "create"): {"kms.Encrypt": 1, "cold reads": 2},
+    # The denunciator's identity, sealed in the vault; cold: the profile, the unit, the
+    # calendar and the legal time limits' versions (cached for a minute, `cases.time_limits`)
+    # in one BatchGetItem over two tables (`core.access.RIDERS`).
+    ("cases", "create"): {"kms.Encrypt": 1},
     # A unit's parent read consistently (its path is the new unit's); the directory puts no
     # events on the bus.
     ("directory", "create"): {"reads": 1, "cold reads": 2, "events.PutEvents": 0},
@@ -223,13 +224,16 @@ def _reads(calls: Calls) -> int:
 
 
 def _forget_caches() -> None:
-    """What a new container starts without: the unit and profile caches and the calendar."""
+    """What a new container starts without: the unit and profile caches, the calendar and
+    the cases' legal time limits."""
+    from cityops.cases import time_limits
     from cityops.core.access import PROFILES, UNITS
     from cityops.directory import store
 
     UNITS.forget()
     PROFILES.forget()
     store.forget_calendar()
+    time_limits.forget_rules()
 
 
 def _within(calls: Calls, limits: dict[str, int], reads: int) -> None:

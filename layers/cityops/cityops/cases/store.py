@@ -248,9 +248,13 @@ class TimeLimitStore(DynamoStore[RuleVersions]):
 
     def load_many(self, rules: list[str]) -> dict[str, RuleVersions]:
         """The stored versions of these rules (one BatchGet, read consistently)."""
-        keys = [{"pk": self.pk(n), "sk": self.sort_key} for n in rules]
-        found = [self.from_item(i) for i in batch_get(self.table(), keys, consistent=True)]
-        return {r.id: r for r in found}
+        return self.found(batch_get(self.table(), self.keys(rules), consistent=True))
+
+    def keys(self, rules: list[str]) -> list[dict[str, str]]:
+        return [{"pk": self.pk(n), "sk": self.sort_key} for n in rules]
+
+    def found(self, items: list[dict[str, Any]]) -> dict[str, RuleVersions]:
+        return {r.id: r for r in (self.from_item(i) for i in items)}
 
 
 # --- the People's Council's sessions ---------------------------------------------------------

@@ -13,6 +13,7 @@ from cityops.cases.replies import TimeLimitList, TimeLimitRule, TimeLimitVersion
 from cityops.cases.rules import AddedVersion, Limits, RuleBook, RuleVersions, TimeLimit
 from cityops.cases.rules import default_book as _defaults
 from cityops.core import clock
+from cityops.core.access import RIDERS, Rider
 from cityops.core.auth import Principal
 from cityops.core.errors import Forbidden, InvalidInput, NotFound
 from cityops.core.pipeline import Work
@@ -22,16 +23,35 @@ _SECONDS = 60.0
 _cached: tuple[float, RuleBook] | None = None
 
 
+def _kept() -> bool:
+    return bool(_cached and time.monotonic() - _cached[0] < _SECONDS)
+
+
 def rulebook() -> RuleBook:
-    """The defaults with the versions an administrator added; cached for a minute."""
-    global _cached
-    if _cached and time.monotonic() - _cached[0] < _SECONDS:
+    """The defaults with the versions an administrator added; cached for a minute, and read
+    with a container's first caller when it can (`core.access.RIDERS`)."""
+    if _cached and _kept():
         return _cached[1]
+    return _keep(_stored(_defaults().names()))
+
+
+def _keep(stored: dict[str, RuleVersions]) -> RuleBook:
+    global _cached
     book = _defaults()
-    for name, stored in _stored(book.names()).items():
-        book = book.with_versions(name, stored.limits(book.history(name)[0]))
+    for name, versions in stored.items():
+        book = book.with_versions(name, versions.limits(book.history(name)[0]))
     _cached = (time.monotonic(), book)
     return book
+
+
+RIDERS.append(
+    Rider(
+        table=RULES.store.table,
+        wanted=lambda: [] if _kept() else RULES.store.keys(_defaults().names()),  # type: ignore[attr-defined]
+        keep=lambda items: _keep(RULES.store.found(items)),  # type: ignore[attr-defined]
+        consistent=True,  # an administrator's change is in force at once
+    )
+)
 
 
 def forget_rules() -> None:

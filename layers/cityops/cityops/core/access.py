@@ -113,6 +113,21 @@ class UnitCache:
 UNITS = UnitCache()
 
 
+@dataclass(frozen=True)
+class Rider:
+    """A container's cache that comes with its first caller's read: `wanted()` the keys it
+    needs now in `table()` (none while it is kept), `keep(items)` takes what was found. The
+    caller's profile, unit and every cold rider are one BatchGetItem (`ProfileCache.get`)."""
+
+    table: Callable[[], str]
+    wanted: Callable[[], list[dict[str, str]]]
+    keep: Callable[[list[dict[str, Any]]], None]
+    consistent: bool = False
+
+
+RIDERS: list[Rider] = []  # the working calendar (`directory.store`), the cases' time limits
+
+
 @dataclass
 class ProfileCache:
     """Users' directory profiles by `sub`, kept for `seconds` per container (as `UNITS`): what
@@ -125,7 +140,8 @@ class ProfileCache:
 
     def get(self, sub: str, unit_id: str | None = None) -> dict[str, Any] | None:
         """The profile of `sub`. `unit_id`: the caller's unit, read in the same BatchGetItem
-        (and kept in `UNITS`) when the directory's store is read and the unit is not kept."""
+        (and kept in `UNITS`) when the directory's store is read and the unit is not kept,
+        with the keys of every `RIDERS` cache that is not kept either."""
         if not sub:
             return None
         hit = self._hits.get(sub)
@@ -136,11 +152,11 @@ class ProfileCache:
         else:
             from cityops.directory import store
 
-            if unit_id and is_ulid(unit_id) and UNITS.source is None and not UNITS.keeps(unit_id):
-                profile, unit = store.get_user_and_unit(sub, unit_id)
+            wanted = unit_id and is_ulid(unit_id) and UNITS.source is None
+            unit_id = unit_id if wanted and not UNITS.keeps(unit_id) else None
+            profile, unit = store.get_user_and_unit(sub, unit_id, RIDERS)
+            if unit_id:
                 UNITS.keep(unit_id, unit)
-            else:
-                profile = store.get_user(sub)
         self._hits[sub] = (time.monotonic(), profile)
         return profile
 

@@ -7,7 +7,7 @@ audit record of the change and the obligation rows it opens, moves or closes go 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -232,18 +232,31 @@ def batch_get(
 ) -> list[dict[str, Any]]:
     """The items at these keys (pk, sk), in BatchGetItem calls of at most 100 keys, asking
     again for what DynamoDB leaves unprocessed. Missing items are simply absent."""
-    unique = list({(k["pk"], k["sk"]): k for k in keys}.values())
-    found: list[dict[str, Any]] = []
-    for start in range(0, len(unique), 100):
-        request: dict[str, Any] = {
-            table: {
-                "Keys": [serialize(k) for k in unique[start : start + 100]],
-                "ConsistentRead": consistent,
-            }
-        }
+    return batch_get_tables({table: keys}, consistent=[table] if consistent else [])[table]
+
+
+def batch_get_tables(
+    keys: dict[str, list[dict[str, str]]],
+    *,
+    consistent: Collection[str] = (),
+) -> dict[str, list[dict[str, Any]]]:
+    """`batch_get` over several tables at once (`consistent`: the tables read consistently):
+    the items found, by table."""
+    wanted = [
+        (table, key)
+        for table, table_keys in keys.items()
+        for key in {(k["pk"], k["sk"]): k for k in table_keys}.values()
+    ]
+    found: dict[str, list[dict[str, Any]]] = {table: [] for table in keys}
+    for start in range(0, len(wanted), 100):
+        request: dict[str, Any] = {}
+        for table, key in wanted[start : start + 100]:
+            entry = request.setdefault(table, {"Keys": [], "ConsistentRead": table in consistent})
+            entry["Keys"].append(serialize(key))
         while request:
             reply = client("dynamodb").batch_get_item(RequestItems=request)
-            found += [deserialize(raw) for raw in reply["Responses"].get(table, [])]
+            for table, items in reply["Responses"].items():
+                found[table] += [deserialize(raw) for raw in items]
             request = reply.get("UnprocessedKeys") or {}
     return found
 

@@ -14,12 +14,21 @@ members of each unit (for addressing notices).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from cityops.core.access import RIDERS, Rider
 from cityops.core.aws import client
 from cityops.core.calendar import WorkingCalendar
-from cityops.core.dynamo import batch_get, get_item, query_all, query_page, serialize
+from cityops.core.dynamo import (
+    batch_get,
+    batch_get_tables,
+    get_item,
+    query_all,
+    query_page,
+    serialize,
+)
 from cityops.core.settings import get_settings
 
 INDEX = "GSI1"
@@ -132,18 +141,26 @@ def get_user(user_id: str) -> dict[str, Any] | None:
 
 
 def get_user_and_unit(
-    user_id: str, unit_id: str
+    user_id: str, unit_id: str | None, riders: Iterable[Rider] = ()
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """A user's profile and a unit (the caller's own, on a container's first request), in one
-    BatchGetItem, which also carries the working calendar's one item when it is not kept."""
-    keys = [{"pk": f"USER#{user_id}", "sk": "PROFILE"}, {"pk": unit_pk(unit_id), "sk": "UNIT"}]
-    calendar = not calendar_is_kept()
-    if calendar:
-        keys.append(DAYS_KEY)
-    found = {item["sk"]: item for item in batch_get(table(), keys)}
-    if calendar:
-        _keep_calendar(found.get("DAYS"))
-    return found.get("PROFILE"), found.get("UNIT")
+    """A user's profile and a unit (the caller's own, on a container's first request; None:
+    the profile alone), in one BatchGetItem with the keys every rider wants (a container's
+    cold caches: `core.access.RIDERS`); each rider keeps what was found at its keys."""
+    mine = [{"pk": f"USER#{user_id}", "sk": "PROFILE"}]
+    if unit_id:
+        mine.append({"pk": unit_pk(unit_id), "sk": "UNIT"})
+    keys = {table(): mine}
+    riding = [(rider, wanted) for rider in riders if (wanted := rider.wanted())]
+    for rider, wanted in riding:
+        keys.setdefault(rider.table(), []).extend(wanted)
+    consistent = {rider.table() for rider, _ in riding if rider.consistent}
+    found = batch_get_tables(keys, consistent=consistent)
+    for rider, wanted in riding:
+        at = {(k["pk"], k["sk"]) for k in wanted}
+        rider.keep([i for i in found[rider.table()] if (i["pk"], i["sk"]) in at])
+    at = {(k["pk"], k["sk"]) for k in mine}
+    by_sk = {i["sk"]: i for i in found[table()] if (i["pk"], i["sk"]) in at}
+    return by_sk.get("PROFILE"), by_sk.get("UNIT")
 
 
 def members(unit_id: str) -> list[dict[str, Any]]:
@@ -160,7 +177,7 @@ def members(unit_id: str) -> list[dict[str, Any]]:
 # Each year's announcements are an entity of their own (`CALENDAR` / `<year>`: its version, its
 # audit records). `CALENDAR` / `DAYS` holds every year's days in one item, rewritten in the
 # transaction of each year's change (`calendar_days_put`), so that a container reads the whole
-# calendar by one key: in its first caller's BatchGetItem (`get_user_and_unit`), or alone.
+# calendar by one key: in its first caller's BatchGetItem (a `core.access.Rider`), or alone.
 
 DAYS_KEY = {"pk": "CALENDAR", "sk": "DAYS"}
 _CACHE_SECONDS = 60.0
@@ -214,6 +231,15 @@ def calendar_days_put(year_item: dict[str, Any]) -> dict[str, Any]:
     else:
         put["ConditionExpression"] = "attribute_not_exists(pk)"
     return {"Put": put}
+
+
+RIDERS.append(
+    Rider(
+        table=table,
+        wanted=lambda: [] if calendar_is_kept() else [DAYS_KEY],
+        keep=lambda items: _keep_calendar(items[0] if items else None),
+    )
+)
 
 
 def forget_calendar() -> None:
