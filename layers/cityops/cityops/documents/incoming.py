@@ -63,6 +63,12 @@ def _index_words(document: Document) -> list[str]:
     return words(document.summary, document.number_symbol, getattr(document, "issuing_body", ""))
 
 
+def _under_the_committee(unit: Unit) -> bool:
+    """An office directly under a People's Committee (its parent read only for an office)."""
+    parent = DIRECTORY.current.unit(unit.path[0]) if len(unit.path) == 2 else None
+    return bool(parent and parent.kind == "people_committee")
+
+
 def new_incoming(
     who: Principal | None,
     unit: Unit,
@@ -73,12 +79,8 @@ def new_incoming(
 ) -> tuple[IncomingDocument, str]:
     """The incoming document as registered (without its number yet) and its sender key."""
     now = clock.now()
-    parent_kind = ""
-    if len(unit.path) == 2:
-        parent = DIRECTORY.current.unit(unit.path[0])
-        parent_kind = parent.kind if parent else ""
     for_committee = unit.kind == "people_committee" or (
-        unit.kind == "office" and parent_kind == "people_committee"
+        unit.kind == "office" and _under_the_committee(unit)
     )
     document = IncomingDocument(
         id=new_id(), status="registered", created_at=now, unit=unit_ref(unit),
