@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Generic
 
 from cityops.core import counters, deadlines, events
 from cityops.core.audit import audit_record
+from cityops.core.deferred import Writes
 from cityops.core.dynamo import Change, get_item, serialize, strip_keys, write_change
 from cityops.core.errors import DomainError
 from cityops.core.pipeline import E, Work
@@ -63,7 +64,17 @@ class DynamoStore(Generic[E]):
         return self.from_item(item) if item else None
 
     def commit(self, work: Work[E]) -> None:
-        write_change(self.change_of(work), lambda index, item: self.refused(work, index, item))
+        write_change(self.change_of(work), lambda index, item: self._refused(work, index, item))
+        for record in work.records:
+            if isinstance(record, Writes):
+                record.publish()  # another system's changes in this transaction: their events
+
+    def _refused(self, work: Work[E], index: int, item: dict[str, Any]) -> DomainError | None:
+        """Another system's item (`Writes`) is refused as its own store says, ours as ours."""
+        for record in work.records:
+            if isinstance(record, Writes) and item in record.transact_items():
+                return record.store.refused(work, index, item)
+        return self.refused(work, index, item)
 
     def refused(self, work: Work[E], index: int, item: dict[str, Any]) -> DomainError | None:
         """The store's own error when the condition of item `index` of the change's

@@ -217,12 +217,6 @@ class DocumentStore(DynamoStore[Document]):
             items.append(self.put(line))
         return items
 
-    def commit(self, work: Work[Document]) -> None:
-        super().commit(work)
-        for record in work.records:
-            if isinstance(record, Writes):
-                record.publish()  # the deferred writes' own events, after the commit
-
     def refused(self, work: Work[Any], index: int, item: dict[str, Any]) -> DomainError | None:
         """A failed condition of a document's transaction (`core.dynamo.write_change`): its
         register's number taken meanwhile, or its unique claim held by another document."""

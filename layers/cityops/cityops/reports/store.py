@@ -30,7 +30,7 @@ from typing import Any
 
 from cityops.core.deferred import Writes
 from cityops.core.dynamo import item_pk, query_all, query_page, strip_keys
-from cityops.core.errors import Conflict, DomainError, NumberRace, VersionConflict
+from cityops.core.errors import Conflict, DomainError, VersionConflict
 from cityops.core.pipeline import Work
 from cityops.core.settings import get_settings
 from cityops.core.store import DynamoStore
@@ -88,13 +88,12 @@ class FormStore(DynamoStore[ReportForm]):
             items.append(self.put(item, new=True))
         return items
 
-    def commit(self, work: Work[ReportForm]) -> None:
-        try:
-            super().commit(work)
-        except Conflict as exc:
-            if any(isinstance(r, FormCode) for r in work.records):
-                raise Conflict("Another report form already has this code.") from exc
-            raise
+    def refused(
+        self, work: Work[ReportForm], index: int, item: dict[str, Any]
+    ) -> DomainError | None:
+        if item_pk(item).startswith("FORMCODE#"):
+            return Conflict("Another report form already has this code.")
+        return None
 
     def index_keys(self, entity: ReportForm) -> dict[str, Any]:
         return {"gsi1pk": "FORMS", "gsi1sk": entity.id}
@@ -203,19 +202,11 @@ class ReportStore(DynamoStore[Report]):
             return None
         return self.from_items(by_sk["REPORT"], by_sk.get("VALUES"))
 
-    def commit(self, work: Work[Report]) -> None:
-        super().commit(work)
-        for record in work.records:
-            if isinstance(record, Writes):
-                record.publish()  # the documents' own events, after the commit
-
     def refused(self, work: Work[Report], index: int, item: dict[str, Any]) -> DomainError:
         if index == 0:
             if work.before is None or work.before.version == 0:
                 return Conflict("This report is already open.")
             return VersionConflict("The report was changed meanwhile; read it again.")
-        if item_pk(item).startswith("REGISTER#"):  # an approval's outgoing document
-            return NumberRace("The outgoing number was taken meanwhile.")
         return Conflict("A related record is not in the state this change expects.")
 
     # --- reads -------------------------------------------------------------------------------
