@@ -6,6 +6,7 @@ or run short of time."""
 from __future__ import annotations
 
 import threading
+import traceback
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
@@ -239,7 +240,8 @@ def test_two_overlapping_sweeps_and_notifiers_send_each_notice_once(world):
         try:
             start.wait()
             run_sweep_function()
-        except Exception as exc:  # surfaced below
+        except Exception as exc:  # surfaced below; where it was raised, in captured stderr
+            traceback.print_exc()
             errors.append(exc)
 
     threads = [threading.Thread(target=sweep_then_notify) for _ in range(4)]
@@ -255,6 +257,7 @@ def test_two_overlapping_sweeps_and_notifiers_send_each_notice_once(world):
         try:
             world.notify(chunk)
         except Exception as exc:
+            traceback.print_exc()
             errors.append(exc)
 
     chunks = [events[i::4] for i in range(4)]
