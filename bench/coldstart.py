@@ -16,6 +16,14 @@ What a child measures, from its first line to its reply:
 - CPU time (`time.process_time`) and wall time of both. CPU time is what the ratio is taken
   on: wall time includes moto's server, which runs in the parent.
 Min and median of BENCH_RUNS rounds. Figures are printed and written, never asserted.
+
+Two floors. The plain floor makes one write. But a function's first request must ask more of
+AWS than that: the issue's own call budget gives a create the caller's read, a transaction and
+an event, and a case seals the denunciator's identity with KMS; those clients and calls alone
+cost cases about 11% of the plain floor. So before the rounds, each function's first request
+is run once with its AWS calls counted (`calls`), and each round also runs, for each function,
+the floor making exactly those calls (`FLOOR_CALLS`): `ratio_calls` is the function's CPU ÷
+that floor's, what its own code costs above what its AWS calls cost in any handler.
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "infra" / "local"))
 
 FUNCTIONS = ("directory", "tasks", "cases", "documents", "reports", "deadlines")
+CALLS = "calls:"  # a sample of the floor making a function's calls: "calls:cases"
 REGION = "ap-southeast-1"
 
 CHILD = r"""
@@ -57,12 +66,21 @@ class Context:
     def get_remaining_time_in_millis(self):
         return 10_000
 
+calls = []
+if os.environ.get("BENCH_CENSUS"):  # which AWS calls the first request makes, in order
+    import botocore.client
+    make = botocore.client.BaseClient._make_api_call
+    def counted(self, operation, params):
+        calls.append(f"{self.meta.service_model.service_name}.{operation}")
+        return make(self, operation, params)
+    botocore.client.BaseClient._make_api_call = counted
+
 c2, w2 = time.process_time(), time.perf_counter()
 reply = module.lambda_handler(event, Context())
 c3, w3 = time.process_time(), time.perf_counter()
 print("\n" + json.dumps({"import_cpu": c1 - c0, "import_wall": w1 - w0,
                          "first_cpu": c3 - c2, "first_wall": w3 - w2,
-                         "modules": modules, "status": reply["statusCode"],
+                         "modules": modules, "status": reply["statusCode"], "calls": calls,
                          "body": reply["statusCode"] >= 300 and reply.get("body") or None}))
 """
 
@@ -355,28 +373,47 @@ def measure(world: World, python: str, runs: int, names: tuple[str, ...] = FUNCT
     ).stdout.strip()
     with tempfile.TemporaryDirectory(prefix="cityops-bench-") as tmp:
         handlers = lay_out(python, Path(tmp))
-        samples: dict[str, list[dict]] = {name: [] for name in ("floor", *names)}
+        layer = Path(tmp) / "python"
+        census = {
+            name: child(
+                python,
+                layer,
+                handlers[name],
+                {**world.environment(name), "BENCH_CENSUS": "1"},
+                world.first_request(name),
+            )["calls"]
+            for name in names
+        }
+        print(f"  {version}: the first request's AWS calls: {census}", flush=True)
+        samples: dict[str, list[dict]] = {
+            name: [] for name in ("floor", *names, *(CALLS + name for name in names))
+        }
         for _ in range(runs):
             order = list(samples)
             random.shuffle(order)
             for name in order:
-                samples[name].append(
-                    child(
-                        python,
-                        Path(tmp) / "python",
-                        handlers[name],
-                        world.environment(name),
-                        world.first_request(name),
-                    )
-                )
-    return summarise(version, runs, samples)
+                function = name.removeprefix(CALLS)
+                if name.startswith(CALLS):  # the floor, making the function's calls
+                    env = {
+                        **world.environment(function),
+                        "POWERTOOLS_SERVICE_NAME": "floor",
+                        "FLOOR_CALLS": ",".join(census[function]),
+                    }
+                    handler, request = handlers["floor"], world.first_request("floor")
+                else:
+                    env = world.environment(name)
+                    handler, request = handlers[name], world.first_request(name)
+                samples[name].append(child(python, layer, handler, env, request))
+    return summarise(version, runs, samples, census)
 
 
-def summarise(version: str, runs: int, samples: dict[str, list[dict]]) -> dict:
+def summarise(
+    version: str, runs: int, samples: dict[str, list[dict]], census: dict[str, list[str]]
+) -> dict:
     def stats(values: list[float]) -> dict[str, float]:
         return {"min": round(min(values), 4), "median": round(statistics.median(values), 4)}
 
-    out: dict[str, Any] = {"python": version, "runs": runs, "functions": {}}
+    out: dict[str, Any] = {"python": version, "runs": runs, "functions": {}, "calls_floors": {}}
     for name, runs_ in samples.items():
         figures = {
             key: stats([r[key] for r in runs_])
@@ -385,28 +422,43 @@ def summarise(version: str, runs: int, samples: dict[str, list[dict]]) -> dict:
         figures["cpu"] = stats([r["import_cpu"] + r["first_cpu"] for r in runs_])
         figures["wall"] = stats([r["import_wall"] + r["first_wall"] for r in runs_])
         figures["modules"] = runs_[0]["modules"]
-        out["functions"][name] = figures
+        out["functions" if not name.startswith(CALLS) else "calls_floors"][
+            name.removeprefix(CALLS)
+        ] = figures
     floor = out["functions"]["floor"]
-    for figures in out["functions"].values():
+    for name, figures in out["functions"].items():
         figures["ratio_cpu_median"] = round(figures["cpu"]["median"] / floor["cpu"]["median"], 2)
         figures["ratio_cpu_min"] = round(figures["cpu"]["min"] / floor["cpu"]["min"], 2)
         figures["ratio_wall_median"] = round(figures["wall"]["median"] / floor["wall"]["median"], 2)
+        if name in census:
+            own = out["calls_floors"][name]
+            figures["calls"] = census[name]
+            figures["ratio_calls_cpu_median"] = round(
+                figures["cpu"]["median"] / own["cpu"]["median"], 2
+            )
+            figures["ratio_calls_cpu_min"] = round(figures["cpu"]["min"] / own["cpu"]["min"], 2)
     return out
 
 
 def table(result: dict) -> str:
     lines = [
         f"cold starts on Python {result['python']}, {result['runs']} rounds interleaved "
-        "(CPU seconds, min / median; ratio = CPU median ÷ the floor's):",
+        "(CPU seconds, min / median; ratio = CPU median ÷ the floor's; calls = CPU median ÷\n"
+        "that of the floor making the function's AWS calls, the same for the minima):",
         f"  {'':<10} {'import':>15} {'first request':>15} {'total CPU':>15} {'wall median':>11}"
-        f" {'modules':>7} {'ratio':>6} {'(min)':>6}",
+        f" {'modules':>7} {'ratio':>6} {'(min)':>6} {'calls':>6} {'(min)':>6}",
     ]
     for name, f in result["functions"].items():
+        calls = (
+            ""
+            if name == "floor"
+            else (f" {f['ratio_calls_cpu_median']:>5.2f}x {f['ratio_calls_cpu_min']:>5.2f}x")
+        )
         lines.append(
             f"  {name:<10} {f['import_cpu']['min']:>7.3f}/{f['import_cpu']['median']:<7.3f}"
             f" {f['first_cpu']['min']:>7.3f}/{f['first_cpu']['median']:<7.3f}"
             f" {f['cpu']['min']:>7.3f}/{f['cpu']['median']:<7.3f} {f['wall']['median']:>11.3f}"
-            f" {f['modules']:>7} {f['ratio_cpu_median']:>5.2f}x {f['ratio_cpu_min']:>5.2f}x"
+            f" {f['modules']:>7} {f['ratio_cpu_median']:>5.2f}x {f['ratio_cpu_min']:>5.2f}x" + calls
         )
     return "\n".join(lines)
 
