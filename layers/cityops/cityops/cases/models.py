@@ -6,11 +6,9 @@ A person's details arrive only in `CaseIdentity` (and the public's form): they g
 IdentityVault, never to the case.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import Field, model_validator
 
@@ -183,7 +181,7 @@ class CaseCreate(Request):
     deputies_group: Annotated[str, Field(min_length=1, max_length=200)] | None = None
 
     @model_validator(mode="after")
-    def _by_kind(self) -> CaseCreate:
+    def _by_kind(self) -> Self:
         return check_kind_fields(self)
 
 
@@ -239,7 +237,7 @@ class PublicCaseCreate(Request):
     id_number: Annotated[str, Field(pattern=r"^[0-9A-Z]{6,20}$")] | None = None
 
     @model_validator(mode="after")
-    def _by_kind(self) -> PublicCaseCreate:
+    def _by_kind(self) -> Self:
         return check_kind_fields(self)
 
 
@@ -255,7 +253,7 @@ class CaseClassify(Request):
     note: Note | None = None
 
     @model_validator(mode="after")
-    def _fields(self) -> CaseClassify:
+    def _fields(self) -> Self:
         if (self.decision == ClassifyDecision.TRANSFER) != (self.to_unit_id is not None):
             raise ValueError("to_unit_id is required for a transfer, and only for one")
         if (self.decision == ClassifyDecision.DUPLICATE) != (self.duplicate_of is not None):
@@ -296,7 +294,7 @@ class CaseAccept(Request):
     note: Note | None = None
 
     @model_validator(mode="after")
-    def _distinct(self) -> CaseAccept:
+    def _distinct(self) -> Self:
         if len(set(self.complexity_criteria)) != len(self.complexity_criteria):
             raise ValueError("each criterion once")
         return self
@@ -327,7 +325,7 @@ class CaseExtend(Request):
     decision_number: Annotated[str, Field(min_length=1, max_length=60)]
 
     @model_validator(mode="after")
-    def _distinct(self) -> CaseExtend:
+    def _distinct(self) -> Self:
         if len(set(self.criteria)) != len(self.criteria):
             raise ValueError("each criterion once")
         return self
@@ -357,7 +355,7 @@ class CaseAnswer(Request):
     roadmap_date: date | None = None
 
     @model_validator(mode="after")
-    def _roadmap(self) -> CaseAnswer:
+    def _roadmap(self) -> Self:
         if (self.result == PetitionResult.BEING_RESOLVED) != (self.roadmap_date is not None):
             raise ValueError("roadmap_date is required when being resolved, and only then")
         return self
@@ -401,7 +399,7 @@ class CaseSuspend(Request):
     decision_number: Annotated[str, Field(min_length=1, max_length=60)] | None = None
 
     @model_validator(mode="after")
-    def _related(self) -> CaseSuspend:
+    def _related(self) -> Self:
         if (self.ground == SuspensionGround.RELATED_MATTER) != (self.related_matter is not None):
             raise ValueError("related_matter is required for that ground, and only for it")
         return self

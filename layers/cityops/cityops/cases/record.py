@@ -4,8 +4,6 @@ notes. The behaviour, what officials do to a case, is `cityops.cases.domain.Case
 DynamoDB or HTTP; holds no identity (only a pseudonym and redacted text).
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any, ClassVar
 

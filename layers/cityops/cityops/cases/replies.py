@@ -5,8 +5,6 @@ No reply has a field for the identity of a denunciator or complainant: it lives 
 IdentityVault only (`cityops.cases.vault`), and `CaseIdentityOut` is the one model that shows it.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Any
 

@@ -15,14 +15,12 @@ the deadline is the end of that day (24:00 in Hanoi).
 No AWS here: `RuleBook` is plain data, so the unit tests use it with a calendar and no table.
 """
 
-from __future__ import annotations
-
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -99,7 +97,7 @@ class TimeLimit:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], origin: str = "default") -> TimeLimit:
+    def from_dict(cls, data: dict[str, Any], origin: str = "default") -> Self:
         return cls(
             rule=data["rule"],
             kind=data["kind"],
@@ -147,7 +145,7 @@ class RuleBook:
         version = self.in_force(rule, on)
         return version if version.effective_from <= on else None
 
-    def with_versions(self, rule: str, added: list[TimeLimit]) -> RuleBook:
+    def with_versions(self, rule: str, added: list[TimeLimit]) -> Self:
         """This book with versions added to a rule; an added version replaces the one with the
         same effective date."""
         by_date = {v.effective_from: v for v in self.history(rule)}

@@ -10,8 +10,6 @@ One convention for every system: a deadline's escalation chain is the units abov
 responsible unit, nearest first (`cityops.core.access.escalation_chain`).
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, Literal

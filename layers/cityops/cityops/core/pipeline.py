@@ -25,8 +25,6 @@ The store is a port (`Store`): `cityops.core.store.DynamoStore` on DynamoDB, and
 `cityops.core.memory.MemoryStore` in memory for the unit tests of business rules.
 """
 
-from __future__ import annotations
-
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping

@@ -1,8 +1,6 @@
 """The directory's domain objects: units of the city's organisation chart (đơn vị) and the
 calendar's announced changes for a year. They know nothing of DynamoDB or HTTP."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Any, ClassVar
 

@@ -1,9 +1,7 @@
 """Directory models: units and their tree, the calendar's yearly changes."""
 
-from __future__ import annotations
-
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Self
 
 from pydantic import Field, model_validator
 
@@ -47,7 +45,7 @@ class UnitPatch(Request):
     active: bool | None = None
 
     @model_validator(mode="after")
-    def _not_empty(self) -> UnitPatch:
+    def _not_empty(self) -> Self:
         if not self.model_fields_set:
             raise ValueError("send at least one field to change")
         return self

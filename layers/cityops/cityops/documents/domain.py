@@ -10,8 +10,6 @@ symbol as Appendix I writes it; an issued document may be revoked and keeps its 
 (Art. 18(4)).
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
@@ -332,7 +330,7 @@ class IncomingDocument(Document):
             assigned_by=direction.by.id, key="document.handle",
         )  # fmt: skip
 
-    def handle(self, by: Person, result: str, reply: OutgoingDocument | None) -> Outcome:
+    def handle(self, by: Person, result: str, reply: "OutgoingDocument | None") -> Outcome:
         """The lead unit reports it handled: the handling deadline closes on time or late."""
         outcome = self.deadlines.close("document.handle")
         self.handling = Handling(

@@ -1,10 +1,8 @@
 """The documents' request and reply models (snake_case; unknown fields refused)."""
 
-from __future__ import annotations
-
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 
@@ -83,7 +81,7 @@ class IncomingCreate(_Document):
     handling_deadline: date | None = Field(default=None, description="When the document sets one")
 
     @model_validator(mode="after")
-    def _dates(self) -> IncomingCreate:
+    def _dates(self) -> Self:
         if self.issued_on > self.received_on:
             raise ValueError("issued_on cannot be after received_on")
         if self.handling_deadline and self.handling_deadline < self.received_on:
@@ -118,7 +116,7 @@ class DirectionCreate(Request):
     ] = Field(default="people_committee", description="The task's assigning authority")
 
     @model_validator(mode="after")
-    def _one_deadline(self) -> DirectionCreate:
+    def _one_deadline(self) -> Self:
         if self.due_date is not None and self.due_in_working_days is not None:
             raise ValueError("send due_date or due_in_working_days, not both")
         if len(set(self.coordinating_unit_ids)) != len(self.coordinating_unit_ids):
@@ -147,7 +145,7 @@ class RecipientIn(Request):
     name: Name | None = Field(default=None, description="An outside body, by name")
 
     @model_validator(mode="after")
-    def _one(self) -> RecipientIn:
+    def _one(self) -> Self:
         if (self.unit_id is None) == (self.name is None):
             raise ValueError("send unit_id (a unit of ours) or name (an outside body)")
         return self
@@ -230,7 +228,7 @@ class RegisterPatch(Request):
     active: bool | None = None
 
     @model_validator(mode="after")
-    def _not_empty(self) -> RegisterPatch:
+    def _not_empty(self) -> Self:
         if not self.model_fields_set:
             raise ValueError("send at least one field to change")
         return self

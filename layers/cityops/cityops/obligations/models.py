@@ -1,8 +1,6 @@
 """Request and reply models of the deadlines HTTP function: inbox, notification settings,
 scoreboard."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, StrictBool

@@ -7,8 +7,6 @@ Values are entered per *cell*: the indicator's code for its total, and `CODE|dim
 for each part of a disaggregation (phân tổ), e.g. `TNGT_CHET|sex=nu`.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from enum import StrEnum
 from typing import ClassVar
@@ -75,7 +73,7 @@ class IndicatorVersion(BaseModel):
             out += [f"{code}|{dimension}={part}" for part in DISAGGREGATIONS[dimension]]
         return out
 
-    def same_definition(self, other: IndicatorVersion) -> bool:
+    def same_definition(self, other: "IndicatorVersion") -> bool:
         skip = {"version", "effective_from"}
         return self.model_dump(exclude=skip) == other.model_dump(exclude=skip)
 

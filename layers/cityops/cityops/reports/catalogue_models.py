@@ -1,9 +1,7 @@
 """The catalogue's request and reply models (danh mục chỉ tiêu)."""
 
-from __future__ import annotations
-
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import Field
 
@@ -42,9 +40,7 @@ class IndicatorOut(IndicatorVersionOut):
     versions: list[IndicatorVersionOut] | None = None
 
     @classmethod
-    def of(
-        cls, indicator: Indicator, version: IndicatorVersion, *, detail: bool = False
-    ) -> IndicatorOut:
+    def of(cls, indicator: Indicator, version: IndicatorVersion, *, detail: bool = False) -> Self:
         versions = None
         if detail:
             versions = [

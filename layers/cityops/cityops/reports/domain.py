@@ -4,8 +4,6 @@ unit for one period, with its values, what it was told (returns, reopenings) and
 on the deadline book. They know nothing of DynamoDB or HTTP.
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any, ClassVar
 

@@ -1,10 +1,8 @@
 """Reporting's request and reply models for forms and reports (snake_case; unknown fields
 refused). The catalogue's are in `cityops.reports.catalogue_models`."""
 
-from __future__ import annotations
-
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -27,7 +25,7 @@ class ExplicitPeriodIn(Request):
     ends_on: date
 
     @model_validator(mode="after")
-    def _ordered(self) -> ExplicitPeriodIn:
+    def _ordered(self) -> Self:
         if self.ends_on < self.starts_on:
             raise ValueError("ends_on is before starts_on")
         return self
@@ -57,7 +55,7 @@ class ReportFormCreate(Request):
     starts_on: date | None = Field(default=None, description="Default: today")
 
     @model_validator(mode="after")
-    def _consistent(self) -> ReportFormCreate:
+    def _consistent(self) -> Self:
         errors: list[dict[str, Any]] = []
         if not self.reporting_unit_kinds and not self.reporting_unit_ids:
             errors.append(_err("reporting_unit_kinds", "name unit kinds or units that report"))

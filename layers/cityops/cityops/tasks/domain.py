@@ -9,10 +9,8 @@ request). The current deadline and the next progress report are read from the bo
 first deadline, which never moves, is kept beside it.
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, Self
 
 from pydantic import Field
 
@@ -172,7 +170,7 @@ class Task(Entity):
         on_behalf_of: Person | None = None,
         parent_id: str | None = None,
         assignee_id: str | None = None,
-    ) -> Task:
+    ) -> Self:
         """Giao nhiệm vụ: a new task in progress, with its `task.complete` deadline (the end of
         its due day) and, when reports are due every N working days, `task.progress#1`."""
         deadline = calendar.due_end_of_day(terms.due) if terms.due else None
@@ -219,7 +217,7 @@ class Task(Entity):
         *,
         lead_path: list[str],
         assignee_id: str | None,
-    ) -> Task:
+    ) -> Self:
         """Giao nhiệm vụ con: a part of this task for a sub-unit of its lead unit (`lead_path`)
         or for an officer of the lead unit, due no later than this task."""
         refusal = self.why_not_split()

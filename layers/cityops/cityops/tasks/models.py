@@ -1,9 +1,7 @@
 """Tasks models: what a client sends (requests refuse unknown fields) and what it gets back."""
 
-from __future__ import annotations
-
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import ConfigDict, Field, model_validator
 
@@ -52,7 +50,7 @@ class _Due(Request):
     )
 
     @model_validator(mode="after")
-    def _one_due(self) -> _Due:
+    def _one_due(self) -> Self:
         if self.due_date is not None and self.due_in_working_days is not None:
             raise ValueError("send due_date or due_in_working_days, not both")
         return self
@@ -81,7 +79,7 @@ class TaskCreate(_Due):
     )
 
     @model_validator(mode="after")
-    def _units(self) -> TaskCreate:
+    def _units(self) -> Self:
         _unique(self.coordinating_unit_ids, "coordinating_unit_ids")
         if self.lead_unit_id in self.coordinating_unit_ids:
             raise ValueError("the lead unit cannot also coordinate")
@@ -99,7 +97,7 @@ class SubtaskCreate(_Due):
     tags: list[Tag] = Field(default_factory=list, max_length=MAX_TAGS)
 
     @model_validator(mode="after")
-    def _one_target(self) -> SubtaskCreate:
+    def _one_target(self) -> Self:
         if (self.lead_unit_id is None) == (self.assignee_id is None):
             raise ValueError("send lead_unit_id (a sub-unit) or assignee_id (an officer)")
         return self
@@ -118,7 +116,7 @@ class TaskPatch(Request):
     )
 
     @model_validator(mode="after")
-    def _not_empty(self) -> TaskPatch:
+    def _not_empty(self) -> Self:
         if not self.model_fields_set:
             raise ValueError("send at least one field to change")
         for name in self.model_fields_set:

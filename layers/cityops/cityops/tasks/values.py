@@ -2,11 +2,9 @@
 requests, completion, returns and cancellation it records (value objects, no behaviour of
 their own), and the summary every index line copies of it. No DynamoDB, no HTTP."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -58,7 +56,7 @@ class Person(_Value):
     name: str | None = None
 
     @classmethod
-    def of(cls, who: Principal) -> Person:
+    def of(cls, who: Principal) -> Self:
         return cls(id=who.sub, name=who.name or who.username)
 
 
