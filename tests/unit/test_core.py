@@ -170,3 +170,47 @@ def test_clients_are_made_once_even_when_threads_ask_at_the_same_time(monkeypatc
         t.join()
     aws.reset_clients()
     assert made == ["events"] and len({id(c) for c in got}) == 1
+
+
+ROUTE_RULES = (
+    "/v1/cases",
+    "/v1/cases/stats",
+    "/v1/cases/<case_id>",
+    "/v1/cases/<case_id>/accept",
+    "/v1/report-forms/<form_id>/periods/<period>",
+    ".*",  # Powertools' own catch-all (CORS preflight, not found)
+)
+PATHS = (
+    "/v1/cases",
+    "/v1/cases/stats",
+    "/v1/cases/01J0000000000000000000000A",
+    "/v1/cases/01J0000000000000000000000A/accept",
+    "/v1/cases/01J0000000000000000000000A/accept/more",
+    "/v1/casesx",
+    "/v2/cases",
+    "/v1/report-forms/F1/periods/2026-11",
+    "/",
+    "",
+)
+
+
+@pytest.mark.parametrize("rule", ROUTE_RULES)
+def test_a_route_pattern_matches_exactly_what_powertools_regex_matches(rule):
+    from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+    from cityops.core.api import Resolver
+
+    lazy, eager = Resolver._compile_regex(rule, "^{}$"), APIGatewayHttpResolver._compile_regex(rule)
+    assert lazy.groups == eager.groups  # static or dynamic, asked before any match
+    for path in PATHS:
+        got, want = lazy.match(path), eager.match(path)
+        assert (got and got.groupdict()) == (want and want.groupdict()), path
+
+
+def test_a_route_pattern_is_compiled_only_for_a_path_that_starts_with_its_literal_part():
+    from cityops.core.api import RoutePattern
+
+    accept = RoutePattern("/v1/cases/<case_id>/accept", "^{}$")
+    assert accept.match("/v1/tasks/01J0000000000000000000000A") is None
+    assert not accept.compiled
+    assert accept.match("/v1/cases/01J0000000000000000000000A/accept") is not None
+    assert accept.compiled

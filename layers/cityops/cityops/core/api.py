@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -136,8 +137,43 @@ def check_body(event: dict[str, Any]) -> DomainError | None:
     return None
 
 
+_REGEX_SYNTAX = frozenset(".^$*+?()[]{}|\\")
+
+
+class RoutePattern:
+    """A route's pattern, compiled on the first request whose path starts with the rule's
+    literal part (all before its first `<param>`). Powertools compiles every route's regex
+    when it is registered (about 0.17 ms each: 6 ms for the cases' 34 routes, in every cold
+    start); this way a cold start compiles the one it serves and those sharing its prefix.
+    A path the literal part does not start is no match, as the regex would say."""
+
+    __slots__ = ("_base", "_compiled", "_literal", "groups", "rule")
+
+    def __init__(self, rule: str, base: str) -> None:
+        self.rule, self._base, self._compiled = rule, base, None
+        literal = rule.split("<", 1)[0]
+        self._literal = "" if _REGEX_SYNTAX.intersection(literal) else literal
+        self.groups = rule.count("<")  # what Powertools asks before any match: dynamic?
+
+    @property
+    def compiled(self) -> bool:
+        return self._compiled is not None
+
+    def match(self, path: str) -> re.Match[str] | None:
+        if not path.startswith(self._literal):
+            return None
+        if self._compiled is None:
+            self._compiled = APIGatewayHttpResolver._compile_regex(self.rule, self._base)
+        return self._compiled.match(path)
+
+
 class Resolver(APIGatewayHttpResolver):
-    """Refuses an oversize, non-JSON or too deeply nested body before anything parses it."""
+    """Refuses an oversize, non-JSON or too deeply nested body before anything parses it;
+    compiles a route's pattern when a request may match it (`RoutePattern`)."""
+
+    @staticmethod
+    def _compile_regex(rule: str, base_regex: str = "^{}$") -> Any:  # Powertools' default
+        return RoutePattern(rule, base_regex)
 
     def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         error = check_body(event)
