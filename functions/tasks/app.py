@@ -78,7 +78,7 @@ def _task(body: dict, status: int = 200, *, location: bool = False) -> Response:
 
 @assigning.post("/v1/tasks")
 def create_task(task: Annotated[TaskCreate, Body()]) -> Response[Task]:
-    who = caller(app)
+    who = caller(app, units=[task.lead_unit_id, *task.coordinating_unit_ids])
 
     def create() -> Response:
         return _task(assign.create_task(who, task), 201, location=True)

@@ -29,10 +29,6 @@ LIMITS: dict[str, dict[str, int]] = {
 # and offboarding, issue 11). Where a system is allowed other numbers, and why (each is a
 # floor the data design sets, or a known excess still to remove: the test fails above these).
 ALLOWED: dict[tuple[str, str], dict[str, int]] = {
-    # In a new container: the profile with the caller's unit and the working calendar (one
-    # BatchGetItem: `directory.store.get_user_and_unit`), then the lead and coordinating units
-    # (named by the request, one BatchGetItem).
-    ("tasks", "create"): {"cold reads": 2},
     # The denunciator's identity, sealed in the vault; cold: the profile, the unit, the
     # calendar and the legal time limits' versions (cached for a minute, `cases.time_limits`)
     # in one BatchGetItem over two tables (`core.access.RIDERS`).

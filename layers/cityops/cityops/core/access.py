@@ -138,10 +138,13 @@ class ProfileCache:
     source: Callable[[str], dict[str, Any] | None] | None = None
     _hits: dict[str, tuple[float, dict[str, Any] | None]] = field(default_factory=dict)
 
-    def get(self, sub: str, unit_id: str | None = None) -> dict[str, Any] | None:
-        """The profile of `sub`. `unit_id`: the caller's unit, read in the same BatchGetItem
-        (and kept in `UNITS`) when the directory's store is read and the unit is not kept,
-        with the keys of every `RIDERS` cache that is not kept either."""
+    def get(
+        self, sub: str, unit_id: str | None = None, also: Iterable[str] = ()
+    ) -> dict[str, Any] | None:
+        """The profile of `sub`. `unit_id`: the caller's unit, and `also`: the units the
+        request names, read in the same BatchGetItem (and kept in `UNITS`) when the
+        directory's store is read and they are not kept, with the keys of every `RIDERS`
+        cache that is not kept either."""
         if not sub:
             return None
         hit = self._hits.get(sub)
@@ -152,11 +155,11 @@ class ProfileCache:
         else:
             from cityops.directory import store
 
-            wanted = unit_id and is_ulid(unit_id) and UNITS.source is None
-            unit_id = unit_id if wanted and not UNITS.keeps(unit_id) else None
-            profile, unit = store.get_user_and_unit(sub, unit_id, RIDERS)
-            if unit_id:
-                UNITS.keep(unit_id, unit)
+            wanted = [] if UNITS.source is not None else [unit_id or "", *also]
+            units = [u for u in dict.fromkeys(wanted) if u and is_ulid(u) and not UNITS.keeps(u)]
+            profile, found = store.get_user_and_units(sub, units, RIDERS)
+            for unit in units:
+                UNITS.keep(unit, found[unit])
         self._hits[sub] = (time.monotonic(), profile)
         return profile
 
@@ -167,7 +170,7 @@ class ProfileCache:
 PROFILES = ProfileCache()
 
 
-def vouched(who: Principal) -> Principal:
+def vouched(who: Principal, units: Iterable[str] = ()) -> Principal:
     """The caller as the directory knows them: the name is the profile's (never the token's
     `name`, which a user could set); a user the directory marks inactive, or whose token's
     `custom:unit_id` is not the profile's unit, is refused (403); so is a token whose user has
@@ -177,7 +180,7 @@ def vouched(who: Principal) -> Principal:
 
     from cityops.core.errors import Forbidden
 
-    profile = PROFILES.get(who.sub, who.unit_id)
+    profile = PROFILES.get(who.sub, who.unit_id, units)
     if profile is None and not who.sub:  # no claims at all: nobody, who sees nothing (404s)
         return replace(who, name=who.username)
     if profile is None:

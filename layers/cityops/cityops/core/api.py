@@ -7,7 +7,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
@@ -239,13 +239,15 @@ def make_resolver() -> Resolver:
     return app
 
 
-def caller(app: APIGatewayHttpResolver) -> Principal:
+def caller(app: APIGatewayHttpResolver, units: Iterable[str] = ()) -> Principal:
     """The signed-in caller, from the claims the JWT authorizer verified, checked against
-    their directory profile (`core.access.vouched`: the profile's name, active, same unit)."""
+    their directory profile (`core.access.vouched`: the profile's name, active, same unit).
+    `units`: ids the request names (a task's lead and coordinating units), read with the
+    profile when a new container reads it, so the use case finds them kept (`UNITS`)."""
     from cityops.core.access import vouched
 
     claims = app.current_event.request_context.authorizer.jwt_claim or {}
-    return vouched(Principal.from_claims(claims))
+    return vouched(Principal.from_claims(claims), units)
 
 
 def if_match(app: APIGatewayHttpResolver, *, required: bool = True) -> int | None:

@@ -140,15 +140,16 @@ def get_user(user_id: str) -> dict[str, Any] | None:
     return get_item(table(), f"USER#{user_id}", "PROFILE", consistent=False)
 
 
-def get_user_and_unit(
-    user_id: str, unit_id: str | None, riders: Iterable[Rider] = ()
-) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """A user's profile and a unit (the caller's own, on a container's first request; None:
-    the profile alone), in one BatchGetItem with the keys every rider wants (a container's
-    cold caches: `core.access.RIDERS`); each rider keeps what was found at its keys."""
+def get_user_and_units(
+    user_id: str, unit_ids: Iterable[str] = (), riders: Iterable[Rider] = ()
+) -> tuple[dict[str, Any] | None, dict[str, dict[str, Any] | None]]:
+    """A user's profile and units by id (on a container's first request: the caller's own and
+    those the request names; none: the profile alone), in one BatchGetItem with the keys every
+    rider wants (a container's cold caches: `core.access.RIDERS`); each rider keeps what was
+    found at its keys. Units not found are None."""
+    units = list(dict.fromkeys(unit_ids))
     mine = [{"pk": f"USER#{user_id}", "sk": "PROFILE"}]
-    if unit_id:
-        mine.append({"pk": unit_pk(unit_id), "sk": "UNIT"})
+    mine += [{"pk": unit_pk(unit_id), "sk": "UNIT"} for unit_id in units]
     keys = {table(): mine}
     riding = [(rider, wanted) for rider in riders if (wanted := rider.wanted())]
     for rider, wanted in riding:
@@ -158,9 +159,10 @@ def get_user_and_unit(
     for rider, wanted in riding:
         at = {(k["pk"], k["sk"]) for k in wanted}
         rider.keep([i for i in found[rider.table()] if (i["pk"], i["sk"]) in at])
-    at = {(k["pk"], k["sk"]) for k in mine}
-    by_sk = {i["sk"]: i for i in found[table()] if (i["pk"], i["sk"]) in at}
-    return by_sk.get("PROFILE"), by_sk.get("UNIT")
+    at = {(k["pk"], k["sk"]): k for k in mine}
+    by_key = {(i["pk"], i["sk"]): i for i in found[table()] if (i["pk"], i["sk"]) in at}
+    profile = by_key.get((f"USER#{user_id}", "PROFILE"))
+    return profile, {unit_id: by_key.get((unit_pk(unit_id), "UNIT")) for unit_id in units}
 
 
 def members(unit_id: str) -> list[dict[str, Any]]:
