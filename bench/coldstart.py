@@ -17,13 +17,13 @@ What a child measures, from its first line to its reply:
   on: wall time includes moto's server, which runs in the parent.
 Min and median of BENCH_RUNS rounds. Figures are printed and written, never asserted.
 
-Two floors. The plain floor makes one write. But a function's first request must ask more of
-AWS than that: the issue's own call budget gives a create the caller's read, a transaction and
-an event, and a case seals the denunciator's identity with KMS; those clients and calls alone
-cost cases about 11% of the plain floor. So before the rounds, each function's first request
-is run once with its AWS calls counted (`calls`), and each round also runs, for each function,
-the floor making exactly those calls (`FLOOR_CALLS`): `ratio_calls` is the function's CPU ÷
-that floor's, what its own code costs above what its AWS calls cost in any handler.
+Two floors. The plain floor makes one write. A function's first request asks more of AWS:
+a create reads its caller's profile (names come from the directory), writes a transaction and
+puts an event, and a case seals the denunciator's identity with KMS. So before the rounds,
+each function's first request is run once with its AWS calls counted (`calls`), and each
+round also runs, for each function, the floor making exactly those calls (`FLOOR_CALLS`):
+`ratio_calls` is the function's CPU ÷ that floor's, what its own code costs above what its
+AWS calls cost in any handler; the calls floor ÷ the plain floor is what the calls cost.
 """
 
 from __future__ import annotations
@@ -437,6 +437,8 @@ def summarise(
                 figures["cpu"]["median"] / own["cpu"]["median"], 2
             )
             figures["ratio_calls_cpu_min"] = round(figures["cpu"]["min"] / own["cpu"]["min"], 2)
+            own["ratio_cpu_median"] = round(own["cpu"]["median"] / floor["cpu"]["median"], 2)
+            own["ratio_cpu_min"] = round(own["cpu"]["min"] / floor["cpu"]["min"], 2)
     return out
 
 
@@ -460,6 +462,13 @@ def table(result: dict) -> str:
             f" {f['cpu']['min']:>7.3f}/{f['cpu']['median']:<7.3f} {f['wall']['median']:>11.3f}"
             f" {f['modules']:>7} {f['ratio_cpu_median']:>5.2f}x {f['ratio_cpu_min']:>5.2f}x" + calls
         )
+    lines.append(
+        "  what the calls cost, each function's calls floor ÷ the floor (median, min): "
+        + ", ".join(
+            f"{name} {f['ratio_cpu_median']:.2f} {f['ratio_cpu_min']:.2f}"
+            for name, f in result["calls_floors"].items()
+        )
+    )
     return "\n".join(lines)
 
 

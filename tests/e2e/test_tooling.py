@@ -59,4 +59,8 @@ def test_bench_writes_its_figures_and_the_ratio_to_the_floor(tmp_path):
         # the ratio is of the CPU medians: within a rounding step of the rounded ones
         ratio = directory["cpu"]["median"] / floor["cpu"]["median"]
         assert abs(directory["ratio_cpu_median"] - ratio) < 0.02
+        # its calls were counted, and the floor making them was measured against it
+        assert "dynamodb.TransactWriteItems" in directory["calls"]
+        own = run["calls_floors"]["directory"]["cpu"]["median"]
+        assert abs(directory["ratio_calls_cpu_median"] - directory["cpu"]["median"] / own) < 0.02
     assert "ratio = CPU median" in result.stdout
