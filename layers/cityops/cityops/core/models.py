@@ -1,7 +1,5 @@
 """Base classes for request and reply models."""
 
-from __future__ import annotations
-
 import re
 import types
 import typing
@@ -244,7 +242,7 @@ class Person(BaseModel):
     name: str
 
 
-def person(who: Principal, name: str | None = None) -> Person:
+def person(who: "Principal", name: str | None = None) -> Person:
     """Who did it, as the records show them: a caller's name is their directory profile's
     (`core.api.caller` put it on the principal: `core.access.vouched`), read nothing here."""
     return Person(id=who.sub, name=name or who.name or who.username)

@@ -159,8 +159,7 @@ def get_user_and_units(
     for rider, wanted in riding:
         at = {(k["pk"], k["sk"]) for k in wanted}
         rider.keep([i for i in found[rider.table()] if (i["pk"], i["sk"]) in at])
-    at = {(k["pk"], k["sk"]): k for k in mine}
-    by_key = {(i["pk"], i["sk"]): i for i in found[table()] if (i["pk"], i["sk"]) in at}
+    by_key = {(i["pk"], i["sk"]): i for i in found[table()]}
     profile = by_key.get((f"USER#{user_id}", "PROFILE"))
     return profile, {unit_id: by_key.get((unit_pk(unit_id), "UNIT")) for unit_id in units}
 
