@@ -97,10 +97,9 @@ CALLS = {  # the smallest real request of each operation a function's first requ
     "kms.Encrypt": lambda n: {"KeyId": os.environ["IDENTITY_KEY_ID"], "Plaintext": b"floor"},
     "secretsmanager.GetSecretValue": lambda n: {"SecretId": os.environ["CURSOR_SECRET_ARN"]},
 }
-_unknown = [c for c in os.environ.get("FLOOR_CALLS", "").split(",") if c and c not in CALLS]
-if _unknown:
-    raise ValueError(f"the floor cannot make {_unknown}: add them to bench/floor/app.py CALLS")
 PLAN = [c for c in os.environ.get("FLOOR_CALLS", "dynamodb.PutItem").split(",") if c]
+if unknown := [c for c in PLAN if c not in CALLS]:
+    raise ValueError(f"the floor cannot make {unknown}: add them to bench/floor/app.py CALLS")
 
 
 def _call(name: str, note: Note) -> None:
