@@ -393,8 +393,12 @@ class Stack:
 
         ses = ses_backends[DEFAULT_ACCOUNT_ID][REGION]
         sns = sns_backends[DEFAULT_ACCOUNT_ID][REGION]
+        # Copies made in one C call each (the GIL held): the notifier sends from other threads
+        # while the tests poll, and iterating moto's dict in Python as it grows raises
+        # "dictionary changed size during iteration" (a 500 here, then a KeyError in a test).
+        sent, texts = list(ses.sent_messages), list(getattr(sns, "sms_messages", {}).values())
         mail = []
-        for message in ses.sent_messages:
+        for message in sent:
             mail.append(
                 {
                     "id": getattr(message, "id", None),
@@ -406,10 +410,7 @@ class Stack:
                     "body": getattr(message, "body", None) or getattr(message, "raw_data", None),
                 }
             )
-        sms = [
-            {"phone_number": number, "message": text}
-            for number, text, *_ in getattr(sns, "sms_messages", {}).values()
-        ]
+        sms = [{"phone_number": number, "message": text} for number, text, *_ in texts]
         return {"mail": mail, "sms": sms}
 
 
