@@ -427,19 +427,19 @@ def summarise(
         ] = figures
     floor = out["functions"]["floor"]
     for name, figures in out["functions"].items():
-        figures["ratio_cpu_median"] = round(figures["cpu"]["median"] / floor["cpu"]["median"], 2)
-        figures["ratio_cpu_min"] = round(figures["cpu"]["min"] / floor["cpu"]["min"], 2)
+        _ratios(figures, floor, "ratio")
         figures["ratio_wall_median"] = round(figures["wall"]["median"] / floor["wall"]["median"], 2)
         if name in census:
-            own = out["calls_floors"][name]
             figures["calls"] = census[name]
-            figures["ratio_calls_cpu_median"] = round(
-                figures["cpu"]["median"] / own["cpu"]["median"], 2
-            )
-            figures["ratio_calls_cpu_min"] = round(figures["cpu"]["min"] / own["cpu"]["min"], 2)
-            own["ratio_cpu_median"] = round(own["cpu"]["median"] / floor["cpu"]["median"], 2)
-            own["ratio_cpu_min"] = round(own["cpu"]["min"] / floor["cpu"]["min"], 2)
+            _ratios(figures, out["calls_floors"][name], "ratio_calls")
+            _ratios(out["calls_floors"][name], floor, "ratio")
     return out
+
+
+def _ratios(figures: dict, to: dict, name: str) -> None:
+    """`<name>_cpu_median` and `<name>_cpu_min`: the figures' CPU ÷ those of `to`."""
+    for stat in ("median", "min"):
+        figures[f"{name}_cpu_{stat}"] = round(figures["cpu"][stat] / to["cpu"][stat], 2)
 
 
 def table(result: dict) -> str:

@@ -394,8 +394,8 @@ class Stack:
         ses = ses_backends[DEFAULT_ACCOUNT_ID][REGION]
         sns = sns_backends[DEFAULT_ACCOUNT_ID][REGION]
         # Copies made in one C call each (the GIL held): the notifier sends from other threads
-        # while the tests poll, and iterating moto's dict in Python as it grows raises
-        # "dictionary changed size during iteration" (a 500 here, then a KeyError in a test).
+        # while the tests poll, and iterating moto's OrderedDict of SMS in Python as it grows
+        # raises "OrderedDict mutated during iteration" (a 500 here, a KeyError in a test).
         sent, texts = list(ses.sent_messages), list(getattr(sns, "sms_messages", {}).values())
         mail = []
         for message in sent:

@@ -147,7 +147,7 @@ def get_user_and_units(
     those the request names; none: the profile alone), in one BatchGetItem with the keys every
     rider wants (a container's cold caches: `core.access.RIDERS`); each rider keeps what was
     found at its keys. Units not found are None."""
-    units = list(dict.fromkeys(unit_ids))
+    units = list(unit_ids)  # batch_get_tables reads a key named twice once
     mine = [{"pk": f"USER#{user_id}", "sk": "PROFILE"}]
     mine += [{"pk": unit_pk(unit_id), "sk": "UNIT"} for unit_id in units]
     keys = {table(): mine}
