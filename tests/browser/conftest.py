@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DESKTOP = {"width": 1280, "height": 860}
+QUIET_S = 0.3  # no request of the console's in flight for this long: the screen has settled
 PHONE = {"width": 390, "height": 844}
 
 
@@ -40,9 +42,16 @@ class Console:
     def __init__(self, page: Page, base: str, name: str):
         self.page, self.base, self.name = page, base, name
         self.outside: list[str] = []
+        self.in_flight: set[Any] = set()
+        self.changed = time.monotonic()
         page.on("request", self._watch)
+        page.on("requestfinished", self._done)
+        page.on("requestfailed", self._done)
 
     def _watch(self, request: Any) -> None:
+        if request.url.startswith(("http://", "https://")):
+            self.in_flight.add(request)
+            self.changed = time.monotonic()
         if (
             # chrome:// and chrome-extension:// are the browser's own PDF viewer, not the network
             not request.url.startswith(
@@ -51,6 +60,23 @@ class Console:
             and "127.0.0.1" not in request.url
         ):
             self.outside.append(request.url)
+
+    def _done(self, request: Any) -> None:
+        self.in_flight.discard(request)
+        self.changed = time.monotonic()
+
+    def settle(self, timeout_s: float = 20.0) -> None:
+        """Waits until none of the tab's HTTP requests (the console's files, the API, S3) has
+        been in flight for QUIET_S. Not Playwright's "networkidle": with the browser's own PDF
+        viewer open in an iframe of a blob, that state sometimes never came (a 20 s timeout in
+        CI), and it says nothing of which request is still open; this names them."""
+        deadline = time.monotonic() + timeout_s
+        while self.in_flight or time.monotonic() - self.changed < QUIET_S:
+            assert time.monotonic() < deadline, (
+                f"requests still in flight after {timeout_s:.0f} s: "
+                f"{sorted(r.url for r in self.in_flight)}"
+            )
+            self.page.wait_for_timeout(50)  # lets Playwright deliver the tab's events
 
     def open(self, path: str) -> None:
         self.page.goto(self.base + path)
@@ -69,7 +95,7 @@ class Console:
         """Screenshots at desktop and phone width; axe-core finds no serious or critical issue."""
         ARTIFACTS.mkdir(exist_ok=True)
         page = self.page
-        page.wait_for_load_state("networkidle")
+        self.settle()
         for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
             page.set_viewport_size(size)
             page.wait_for_timeout(150)
