@@ -88,17 +88,15 @@ diagrams: $(VENV)/.installed
 	$(PY) tools/diagrams.py --write
 
 # The cold starts are measured on Python 3.13, the runtime's version, in an environment with
-# what Lambda has (boto3) and the layer's requirements; moto's server runs in $(VENV).
+# the layer's requirements (boto3 among them: the floor's, as the Lambda runtime would give it;
+# the functions' is the layer's slimmed copy); moto's server runs in $(VENV).
 BENCH313 := .venv-bench313
-PYTHON313 ?= $(shell for p in python3.13 $$HOME/.pyenv/versions/3.13*/bin/python3.13; do \
-	$$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null && { echo $$p; break; }; \
-	done)
+include python313.mk
 
-$(BENCH313)/.installed: layers/cityops/requirements.txt requirements-dev.txt
-	@test -n "$(PYTHON313)" || { echo "make bench measures cold starts on Python 3.13 (the Lambda runtime's version), and no python3.13 was found: install it, or set PYTHON313=/path/to/python3.13." >&2; exit 1; }
+$(BENCH313)/.installed: layers/cityops/requirements.txt
+	$(call NEED_PYTHON313,make bench measures cold starts)
 	test -x $(BENCH313)/bin/python || $(PYTHON313) -m venv $(BENCH313)
-	$(BENCH313)/bin/python -m pip install --quiet -r layers/cityops/requirements.txt \
-		$$(grep '^boto3==' requirements-dev.txt)
+	$(BENCH313)/bin/python -m pip install --quiet -r layers/cityops/requirements.txt
 	touch $@
 
 ## bench: cold starts (3.13 and 3.11, interleaved, against a minimal handler), per-operation

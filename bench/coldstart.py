@@ -9,8 +9,9 @@ falls on all alike. A child imports nothing but its handler: no pytest, no moto,
 
 What a child measures, from its first line to its reply:
 - `import`: loading the handler module (the function's app.py, from a copy of the code laid
-  out as on Lambda: `python/` holds the layer with `.pyc` compiled by the interpreter under
-  test, unchecked-hash as `make build` does; the handler's folder has app.py alone);
+  out as `make build` lays it out: `python/` holds the layer, with its slimmed botocore, and
+  the handler's folder its app.py, all with `.pyc` compiled by the interpreter under test,
+  unchecked-hash; the floor runs on the layer's botocore too, and `floor-full` without it);
 - `first`: its first real request, a write against moto (clients made, the settings and the
   calendar read, the transaction, the event);
 - CPU time (`time.process_time`) and wall time of both. CPU time is what the ratio is taken
@@ -45,6 +46,7 @@ sys.path.insert(0, str(ROOT / "infra" / "local"))
 
 FUNCTIONS = ("directory", "tasks", "cases", "documents", "reports", "deadlines")
 CALLS = "calls:"  # a sample of the floor making a function's calls: "calls:cases"
+FULL = "floor-full"  # the floor with the interpreter's own botocore, as the runtime ships it
 REGION = "ap-southeast-1"
 
 CHILD = r"""
@@ -324,18 +326,30 @@ def event(
 
 
 def lay_out(python: str, into: Path) -> dict[str, Path]:
-    """`into/python`: the layer's package, compiled by `python` as `make build` compiles it;
-    `into/<name>/app.py`: each handler, uncompiled (Lambda compiles it at every cold start,
-    as it does the floor's). Returns each handler's path."""
+    """The code as `make build` lays it out, compiled by `python` as it compiles it (`.pyc`,
+    unchecked-hash). `into/python`, the layer: the package, and `python`'s botocore slimmed
+    by the layer's `botocore_slim.py` (the layer ships its own botocore, pinned as the bench
+    environment's); `into/<name>/app.py`, each handler, with its `.pyc`. Returns each
+    handler's path. The floor runs on the layer too (its botocore gets the treatment the
+    functions' gets, as its `.pyc` does), and `FULL` runs it without the layer, on the
+    interpreter's own botocore as the Lambda runtime ships it: what the slimming saves."""
     layer = into / "python"
     shutil.copytree(
         ROOT / "layers" / "cityops" / "cityops",
         layer / "cityops",
         ignore=shutil.ignore_patterns("__pycache__", "*.json.gz"),
     )
-    subprocess.run(
-        [python, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash", str(layer)],
+    botocore = subprocess.run(
+        [python, "-c", "import botocore, os; print(os.path.dirname(botocore.__file__))"],
+        capture_output=True,
+        text=True,
         check=True,
+    ).stdout.strip()
+    shutil.copytree(botocore, layer / "botocore", ignore=shutil.ignore_patterns("__pycache__"))
+    subprocess.run(
+        [sys.executable, str(ROOT / "layers" / "cityops" / "botocore_slim.py"), layer / "botocore"],
+        check=True,
+        capture_output=True,
     )
     handlers = {}
     for name in ("floor", *FUNCTIONS):
@@ -343,11 +357,16 @@ def lay_out(python: str, into: Path) -> dict[str, Path]:
         (into / name).mkdir()
         shutil.copy(source / "app.py", into / name / "app.py")
         handlers[name] = into / name / "app.py"
+    subprocess.run(
+        [python, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash", str(into)],
+        check=True,
+    )
     return handlers
 
 
-def child(python: str, layer: Path, handler: Path, env: dict, request: dict) -> dict:
-    env = {**env, "PYTHONPATH": str(layer)}
+def child(python: str, layer: Path | None, handler: Path, env: dict, request: dict) -> dict:
+    if layer is not None:  # World.environment passes no PYTHONPATH of its own
+        env = {**env, "PYTHONPATH": str(layer)}
     out = subprocess.run(
         [python, "-c", CHILD, str(handler), json.dumps(request)],
         capture_output=True,
@@ -386,7 +405,7 @@ def measure(world: World, python: str, runs: int, names: tuple[str, ...] = FUNCT
         }
         print(f"  {version}: the first request's AWS calls: {census}", flush=True)
         samples: dict[str, list[dict]] = {
-            name: [] for name in ("floor", *names, *(CALLS + name for name in names))
+            name: [] for name in ("floor", FULL, *names, *(CALLS + name for name in names))
         }
         for _ in range(runs):
             order = list(samples)
@@ -401,9 +420,11 @@ def measure(world: World, python: str, runs: int, names: tuple[str, ...] = FUNCT
                     }
                     handler, request = handlers["floor"], world.first_request("floor")
                 else:
-                    env = world.environment(name)
-                    handler, request = handlers[name], world.first_request(name)
-                samples[name].append(child(python, layer, handler, env, request))
+                    env = world.environment(name.removesuffix("-full"))
+                    handler = handlers[name.removesuffix("-full")]
+                    request = world.first_request(name.removesuffix("-full"))
+                on = None if name == FULL else layer
+                samples[name].append(child(python, on, handler, env, request))
     return summarise(version, runs, samples, census)
 
 
@@ -446,14 +467,15 @@ def table(result: dict) -> str:
     lines = [
         f"cold starts on Python {result['python']}, {result['runs']} rounds interleaved "
         "(CPU seconds, min / median; ratio = CPU median ÷ the floor's; calls = CPU median ÷\n"
-        "that of the floor making the function's AWS calls, the same for the minima):",
+        "that of the floor making the function's AWS calls, the same for the minima; floor-full:\n"
+        "the floor on botocore as the runtime ships it, not slimmed as the layer's):",
         f"  {'':<10} {'import':>15} {'first request':>15} {'total CPU':>15} {'wall median':>11}"
         f" {'modules':>7} {'ratio':>6} {'(min)':>6} {'calls':>6} {'(min)':>6}",
     ]
     for name, f in result["functions"].items():
         calls = (
             ""
-            if name == "floor"
+            if name in ("floor", FULL)
             else (f" {f['ratio_calls_cpu_median']:>5.2f}x {f['ratio_calls_cpu_min']:>5.2f}x")
         )
         lines.append(

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from botocore_slim import SERVICES
+
 ROOT = Path(__file__).resolve().parents[2]
 SAM = ROOT / ".venv-tools" / "bin" / "sam"
 
@@ -35,8 +37,14 @@ def test_sam_build_packages_the_layer_for_arm64_python313_without_docker(tmp_pat
     assert sources and not missing, f"{len(missing)} modules without a Python 3.13 .pyc"
     assert not (layer / "holidays").exists(), "the runtime reads the generated holiday table"
     assert (layer / "cityops" / "core" / "holidays_vn.json").exists()
-    assert (build / "DirectoryFunction" / "app.py").exists()
-    assert not (build / "DirectoryFunction" / "Makefile").exists()
+    kept = sorted(p.name for p in (layer / "botocore" / "data").iterdir() if p.is_dir())
+    assert kept == sorted(SERVICES), "the layer's botocore holds the services the code uses"
+    assert (layer / "boto3" / "__init__.py").exists()
+    functions = [p for p in build.glob("*Function") if p.is_dir()]
+    assert len(functions) == len(list(ROOT.glob("functions/*/app.py")))
+    for function in functions:
+        assert sorted(p.name for p in function.iterdir()) == ["__pycache__", "app.py"], function
+        assert (function / "__pycache__" / "app.cpython-313.pyc").exists(), function
 
 
 def test_bench_writes_its_figures_and_the_ratio_to_the_floor(tmp_path):
