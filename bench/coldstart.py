@@ -446,9 +446,10 @@ def summarise(
         out["functions" if not name.startswith(CALLS) else "calls_floors"][
             name.removeprefix(CALLS)
         ] = figures
-    floor = out["functions"]["floor"]
+    floor, full = out["functions"]["floor"], out["functions"][FULL]
     for name, figures in out["functions"].items():
         _ratios(figures, floor, "ratio")
+        _ratios(figures, full, "ratio_full")
         figures["ratio_wall_median"] = round(figures["wall"]["median"] / floor["wall"]["median"], 2)
         if name in census:
             figures["calls"] = census[name]
@@ -466,11 +467,13 @@ def _ratios(figures: dict, to: dict, name: str) -> None:
 def table(result: dict) -> str:
     lines = [
         f"cold starts on Python {result['python']}, {result['runs']} rounds interleaved "
-        "(CPU seconds, min / median; ratio = CPU median ÷ the floor's; calls = CPU median ÷\n"
-        "that of the floor making the function's AWS calls, the same for the minima; floor-full:\n"
-        "the floor on botocore as the runtime ships it, not slimmed as the layer's):",
+        "(CPU seconds, min / median; ratio = CPU median ÷ the floor's, on the layer's slimmed\n"
+        "botocore as the functions are; full = ÷ floor-full's, the floor on botocore as the\n"
+        "runtime ships it; calls = ÷ that of the floor making the function's AWS calls; (min) the\n"
+        "same of the minima):",
         f"  {'':<10} {'import':>15} {'first request':>15} {'total CPU':>15} {'wall median':>11}"
-        f" {'modules':>7} {'ratio':>6} {'(min)':>6} {'calls':>6} {'(min)':>6}",
+        f" {'modules':>7} {'ratio':>6} {'(min)':>6} {'full':>6} {'(min)':>6}"
+        f" {'calls':>6} {'(min)':>6}",
     ]
     for name, f in result["functions"].items():
         calls = (
@@ -482,7 +485,8 @@ def table(result: dict) -> str:
             f"  {name:<10} {f['import_cpu']['min']:>7.3f}/{f['import_cpu']['median']:<7.3f}"
             f" {f['first_cpu']['min']:>7.3f}/{f['first_cpu']['median']:<7.3f}"
             f" {f['cpu']['min']:>7.3f}/{f['cpu']['median']:<7.3f} {f['wall']['median']:>11.3f}"
-            f" {f['modules']:>7} {f['ratio_cpu_median']:>5.2f}x {f['ratio_cpu_min']:>5.2f}x" + calls
+            f" {f['modules']:>7} {f['ratio_cpu_median']:>5.2f}x {f['ratio_cpu_min']:>5.2f}x"
+            f" {f['ratio_full_cpu_median']:>5.2f}x {f['ratio_full_cpu_min']:>5.2f}x" + calls
         )
     lines.append(
         "  what the calls cost, each function's calls floor ÷ the floor (median, min): "
