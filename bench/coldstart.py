@@ -325,6 +325,13 @@ def event(
 # --- the code, laid out as on Lambda ------------------------------------------------------------
 
 
+def _ask(python: str, code: str) -> str:
+    """What `code` prints, run by `python`."""
+    return subprocess.run(
+        [python, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
 def lay_out(python: str, into: Path) -> dict[str, Path]:
     """The code as `make build` lays it out, compiled by `python` as it compiles it (`.pyc`,
     unchecked-hash). `into/python`, the layer: the package, and `python`'s botocore slimmed
@@ -339,12 +346,7 @@ def lay_out(python: str, into: Path) -> dict[str, Path]:
         layer / "cityops",
         ignore=shutil.ignore_patterns("__pycache__", "*.json.gz"),
     )
-    botocore = subprocess.run(
-        [python, "-c", "import botocore, os; print(os.path.dirname(botocore.__file__))"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    botocore = _ask(python, "import botocore, os; print(os.path.dirname(botocore.__file__))")
     shutil.copytree(botocore, layer / "botocore", ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run(
         [sys.executable, str(ROOT / "layers" / "cityops" / "botocore_slim.py"), layer / "botocore"],
@@ -384,12 +386,7 @@ def child(python: str, layer: Path | None, handler: Path, env: dict, request: di
 
 
 def measure(world: World, python: str, runs: int, names: tuple[str, ...] = FUNCTIONS) -> dict:
-    version = subprocess.run(
-        [python, "-c", "import sys; print(sys.version.split()[0])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    version = _ask(python, "import sys; print(sys.version.split()[0])")
     with tempfile.TemporaryDirectory(prefix="cityops-bench-") as tmp:
         handlers = lay_out(python, Path(tmp))
         layer = Path(tmp) / "python"
