@@ -88,8 +88,8 @@ diagrams: $(VENV)/.installed
 	$(PY) tools/diagrams.py --write
 
 # The cold starts are measured on Python 3.13, the runtime's version, in an environment with
-# the layer's requirements (boto3 among them: the floor's, as the Lambda runtime would give it;
-# the functions' is the layer's slimmed copy); moto's server runs in $(VENV).
+# the layer's requirements (bench/coldstart.py lays the layer out as `make build` does, with
+# this botocore slimmed); moto's server runs in $(VENV).
 BENCH313 := .venv-bench313
 include python313.mk
 

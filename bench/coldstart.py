@@ -417,10 +417,11 @@ def measure(world: World, python: str, runs: int, names: tuple[str, ...] = FUNCT
                     }
                     handler, request = handlers["floor"], world.first_request("floor")
                 else:
-                    env = world.environment(name.removesuffix("-full"))
-                    handler = handlers[name.removesuffix("-full")]
-                    request = world.first_request(name.removesuffix("-full"))
-                on = None if name == FULL else layer
+                    handler_name = "floor" if name == FULL else name
+                    env = world.environment(handler_name)
+                    handler = handlers[handler_name]
+                    request = world.first_request(handler_name)
+                on = None if name == FULL else layer  # FULL: the interpreter's own botocore
                 samples[name].append(child(python, on, handler, env, request))
     return summarise(version, runs, samples, census)
 

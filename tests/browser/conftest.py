@@ -20,8 +20,8 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DESKTOP = {"width": 1280, "height": 860}
-QUIET_S = 0.3  # no request of the console's in flight for this long: the screen has settled
 PHONE = {"width": 390, "height": 844}
+QUIET_S = 0.3  # no request of the tab's in flight for this long: the screen has settled
 
 
 @pytest.fixture(scope="session")
