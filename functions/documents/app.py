@@ -26,6 +26,7 @@ from cityops.core.api import caller, idempotent, if_match, make_resolver, reply
 from cityops.core.auth import Principal
 from cityops.core.ids import ULID_PATTERN
 from cityops.core.params import Cursor, Day, Limit, UnitFilter, ulid_path
+from cityops.core.xlsx import MEDIA_TYPE as XLSX
 from cityops.documents import (
     export,
     files,
@@ -128,7 +129,7 @@ def register_entries(
 
 @registers_router.get(
     "/v1/registers/<register_id>/export",
-    responses={200: {"description": "The workbook", "content": {export.MEDIA_TYPE: {}}}},
+    responses={200: {"description": "The workbook", "content": {XLSX: {}}}},
 )
 def export_register(
     register_id: RegisterId,
@@ -138,7 +139,7 @@ def export_register(
     """The register's year as a workbook in the Appendix IV layout (cover, then 10 columns)."""
     name, data = export.export_register(caller(app), register_id, year)
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    return Response(200, export.MEDIA_TYPE, data, headers=headers)
+    return Response(200, XLSX, data, headers=headers)
 
 
 @registers_router.get("/v1/abbreviations")

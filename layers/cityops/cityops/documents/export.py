@@ -14,8 +14,6 @@ from cityops.documents import store
 from cityops.documents.domain import DOCUMENT_TYPES
 from cityops.documents.registers import check_year, load_register
 
-MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 INCOMING_COLUMNS = [
     "Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu", "Ngày tháng",
     "Tên loại và trích yếu nội dung", "Đơn vị hoặc người nhận", "Ngày chuyển", "Ký nhận",
