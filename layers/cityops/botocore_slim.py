@@ -1,17 +1,18 @@
 """Slims the botocore that the layer ships (`make build` runs this on the built layer; `make
 bench` on the layer it measures): botocore's data keeps only the services the code makes
-clients for, their models without documentation, as plain JSON, and `endpoints.json` only
-those services' entries (by endpoint prefix), in every partition.
+clients for, their models with every documentation text emptied, as plain JSON, and
+`endpoints.json` only those services' entries (by endpoint prefix), in every partition.
 
 Why: a cold start makes its first clients, and botocore parses what it finds. Its data holds
 more than 400 services, which it lists on the first client (about 1,300 directory reads);
 each model carries its whole documentation (KMS's parses in about 23 ms with it on Python
-3.13, 1.3 ms without); `endpoints.json` is 1.2 MB for every service (13 ms). botocore reads
-documentation only to write docstrings, and the endpoints only of the service a client is for.
+3.13, 1.3 ms without); `endpoints.json` is 1.2 MB for every service (13 ms). botocore uses
+documentation texts only to write docstrings, and the endpoints only of the service a client
+is for.
 
 `tests/unit/test_botocore_slim.py` checks that every service the code names is kept, that a
-slimmed model is botocore's own less its documentation, and that a client made from the
-slimmed data resolves the same endpoint, region and signing as one made from botocore's.
+slimmed model is botocore's own with its documentation emptied, and that a client made from
+the slimmed data sends and resolves what one made from botocore's own data does.
 
 Usage: python3 botocore_slim.py PATH/TO/botocore
 """
