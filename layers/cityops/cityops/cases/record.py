@@ -7,13 +7,13 @@ DynamoDB or HTTP; holds no identity (only a pseudonym and redacted text).
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import ConfigDict, Field, PrivateAttr
 
 from cityops.cases import rules
 from cityops.cases.rules import Limits, TimeLimit
 from cityops.core.deadlines import Deadline
 from cityops.core.errors import InvalidInput
-from cityops.core.models import Instant
+from cityops.core.models import Instant, Model
 from cityops.core.pipeline import Entity
 
 REFERENCE = {"complaint": "KN", "denunciation": "TC", "voter_petition": "KNCT"}
@@ -34,8 +34,8 @@ DEADLINE_LABEL = {
 }
 
 
-class _Part(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+class _Part(Model):
+    model_config = ConfigDict(extra="forbid")
 
 
 class Milestone(_Part):

@@ -65,7 +65,7 @@ class CaseDeadline(DeadlineOut):
 
 
 class CaseExtension(Extension, Reply):  # the case's own record, its times as stored text
-    model_config = ConfigDict(extra="ignore", defer_build=True)
+    model_config = ConfigDict(extra="ignore")
 
     from_due_at: str
     from_due_on: LocalDay = None

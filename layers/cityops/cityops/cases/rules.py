@@ -22,10 +22,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from cityops.core.calendar import WorkingCalendar
-from cityops.core.models import Instant
+from cityops.core.models import Instant, Model
 from cityops.core.pipeline import Entity
 
 DATA_FILE = Path(__file__).with_name("time_limits.json")
@@ -273,10 +273,10 @@ class Limits:
 # --- versions an administrator adds -----------------------------------------------------------
 
 
-class AddedVersion(BaseModel):
+class AddedVersion(Model):
     """A version of a rule that an administrator added."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
     length: int
     unit: str

@@ -14,12 +14,12 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import ConfigDict, Field, PrivateAttr
 
 from cityops.core import clock
 from cityops.core.access import escalation_chain
 from cityops.core.errors import Conflict
-from cityops.core.models import Instant
+from cityops.core.models import Instant, Model
 from cityops.core.obligations import (
     Obligation,
     Outcome,
@@ -37,10 +37,10 @@ CLOSED_KEPT = 20  # closed deadlines of one kind kept on an entity (the rows kee
 OpKind = Literal["open", "move", "pause", "resume", "reassign", "close"]
 
 
-class Deadline(BaseModel):
+class Deadline(Model):
     """One deadline (hạn) of an entity: what is owed, by whom, by when, and how it ended."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
     key: str  # unique within the entity: "task.complete", "complaint.accept#2"
     kind: str  # the obligation kind: "task.complete", "complaint.accept"
@@ -68,20 +68,18 @@ class Deadline(BaseModel):
         return self.status != "closed"
 
 
-class DeadlineOp(BaseModel):
+class DeadlineOp(Model):
     """One noted operation, with the deadline as it was before it (what the row holds)."""
-
-    model_config = ConfigDict(defer_build=True)
 
     op: OpKind
     before: Deadline | None
     after: Deadline
 
 
-class DeadlineBook(BaseModel):
+class DeadlineBook(Model):
     """The deadlines of one entity, by key, in the order they were opened."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
     records: dict[str, Deadline] = Field(default_factory=dict)
     seq: int = 0

@@ -131,12 +131,53 @@ def _check_text(value: object) -> None:
             _check_text(item)
 
 
-class Request(BaseModel):
+_BUILDING: set[type] = set()  # the models whose own schema is being built
+
+
+class Model(BaseModel):
+    """The layer's one base model. Its schema is built on first use (`defer_build`: an import
+    builds none), and built once. Pydantic, asked for the schema of a model that another
+    schema nests (a deadline in a deadline book, a request body in Powertools' validation)
+    while that model is not built yet, builds it again inside each schema that nests it, and
+    once more when the model is used itself: a first request built a case's request body
+    twice and a deadline five times. Here a nested model is built on its own first, and the
+    schemas that nest it refer to that one."""
+
+    model_config = ConfigDict(defer_build=True)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        if source is cls and not cls.__pydantic_complete__ and cls not in _BUILDING:
+            cls.model_rebuild()
+        return handler(source)
+
+    @classmethod
+    def model_rebuild(
+        cls,
+        *,
+        force: bool = False,
+        raise_errors: bool = True,
+        _parent_namespace_depth: int = 2,
+        _types_namespace: Any = None,
+    ) -> bool | None:
+        _BUILDING.add(cls)
+        try:
+            return super().model_rebuild(
+                force=force,
+                raise_errors=raise_errors,
+                _parent_namespace_depth=_parent_namespace_depth + 1,  # this frame is ours
+                _types_namespace=_types_namespace,
+            )
+        finally:
+            _BUILDING.discard(cls)
+
+
+class Request(Model):
     """A request body: unknown fields are refused; text is stripped, NFC-normalised, and may
     hold no control or formatting character but line breaks and tabs (`refused_character`),
     at any depth (in lists and nested objects too)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -188,11 +229,11 @@ def local_day(moment: datetime | str | None) -> date | None:
     return moment.astimezone(CITY_TZ).date()
 
 
-class Reply(BaseModel):
+class Reply(Model):
     """A reply body: unknown fields are left out, and every `<x>_on` declared beside an
     instant `<x>_at` (or `<x>`) is that instant's date in Asia/Ho_Chi_Minh."""
 
-    model_config = ConfigDict(extra="ignore", defer_build=True)
+    model_config = ConfigDict(extra="ignore")
     _local_days: ClassVar[dict[str, str]] = {}
 
     @classmethod
@@ -233,10 +274,10 @@ class DeadlineOut(Reply):
     responsible_unit_id: str
 
 
-class Person(BaseModel):
+class Person(Model):
     """Who did something, as a record shows them (an id and the directory's name)."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
     id: str
     name: str
@@ -248,10 +289,10 @@ def person(who: "Principal", name: str | None = None) -> Person:
     return Person(id=who.sub, name=name or who.name or who.username)
 
 
-class UnitRef(BaseModel):
+class UnitRef(Model):
     """A unit as the directory names it, with its path (root first, itself last)."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
     id: str
     name: str

@@ -33,7 +33,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from cityops.core import clock
 from cityops.core.auth import Principal
@@ -48,15 +48,15 @@ from cityops.core.errors import (
     VersionConflict,
 )
 from cityops.core.ids import is_ulid
-from cityops.core.models import Instant
+from cityops.core.models import Instant, Model
 from cityops.core.statemachine import StateMachine, Transition
 
 
-class Entity(BaseModel):
+class Entity(Model):
     """A domain object: its id, version, state, deadlines and times. Subclasses add their
     fields and behaviour and know nothing of DynamoDB or HTTP."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=False, defer_build=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
     entity_type: ClassVar[str] = "entity"  # "task", "case": the first part of its ref
 
     id: str

@@ -14,12 +14,12 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from cityops.core import clock
 from cityops.core.calendar import WorkingCalendar
 from cityops.core.errors import Conflict, InvalidInput
-from cityops.core.models import Instant, Person, UnitRef
+from cityops.core.models import Instant, Model, Person, UnitRef
 from cityops.core.obligations import Outcome
 from cityops.core.pipeline import Entity
 
@@ -121,11 +121,11 @@ class Abbreviation(Entity):
 FileStatus = Literal["pending", "available", "quarantined"]
 
 
-class DocumentFile(BaseModel):
+class DocumentFile(Model):
     """A file of a document, kept in S3 under a key the system chose. A correction is a new
     file that `replaces` the old one; nothing is overwritten or deleted."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
     id: str
     name: str
@@ -147,10 +147,10 @@ class DocumentFile(BaseModel):
 # --- documents ---------------------------------------------------------------------------------
 
 
-class Direction(BaseModel):
+class Direction(Model):
     """Ý kiến chỉ đạo: the lead unit, the coordinating units, the instructions, the deadline."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
     by: Person
     at: Instant
@@ -163,8 +163,8 @@ class Direction(BaseModel):
     task_id: str | None = None
 
 
-class Handling(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+class Handling(Model):
+    model_config = ConfigDict(extra="forbid")
 
     by: Person
     at: Instant
@@ -174,10 +174,10 @@ class Handling(BaseModel):
     outcome: Outcome
 
 
-class Closing(BaseModel):
+class Closing(Model):
     """How a document left the normal course: filed for reference, returned, revoked."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
     by: Person
     at: Instant
@@ -185,11 +185,11 @@ class Closing(BaseModel):
     code: str | None = None
 
 
-class Recipient(BaseModel):
+class Recipient(Model):
     """Nơi nhận: a unit of the directory (it gets the document in its incoming register) or
     a named outside body."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
     unit_id: str | None = None
     name: str

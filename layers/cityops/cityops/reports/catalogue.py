@@ -11,8 +11,9 @@ from datetime import date
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from cityops.core.models import Model
 from cityops.core.pipeline import Entity
 
 CODE_PATTERN = r"^[A-Z][A-Z0-9_]{0,39}$"
@@ -44,10 +45,10 @@ DISAGGREGATIONS: dict[str, dict[str, str]] = {
 }
 
 
-class IndicatorVersion(BaseModel):
+class IndicatorVersion(Model):
     """One version of an indicator's definition, in force from `effective_from`."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
     version: int = Field(ge=1)
     effective_from: date

@@ -7,12 +7,12 @@ on the deadline book. They know nothing of DynamoDB or HTTP.
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from cityops.core import clock
 from cityops.core.calendar import WorkingCalendar
 from cityops.core.errors import InvalidInput
-from cityops.core.models import Instant, Person, UnitRef
+from cityops.core.models import Instant, Model, Person, UnitRef
 from cityops.core.obligations import Outcome
 from cityops.core.pipeline import Entity
 from cityops.reports.periods import PERIODIC, Period, PeriodType, periodic
@@ -23,10 +23,10 @@ RESUBMIT = "report.resubmit"  # nộp lại: after a return or a reopening
 Value = int | float | str
 
 
-class ExplicitPeriod(BaseModel):
+class ExplicitPeriod(Model):
     """A thematic or ad hoc period: its name and cut-off window as the form gives them."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
     name: str
     starts_on: date
@@ -79,18 +79,18 @@ class ReportForm(Entity):
             self.opened_periods = [*self.opened_periods, name][-self.KEEP_OPENED :]
 
 
-class Submission(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+class Submission(Model):
+    model_config = ConfigDict(extra="forbid")
 
     by: Person
     at: Instant
     on_time: bool
 
 
-class Remark(BaseModel):
+class Remark(Model):
     """A return or a reopening: who, when and why."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
     action: str  # "return", "reopen"
     by: Person
@@ -98,10 +98,10 @@ class Remark(BaseModel):
     reason: str
 
 
-class Issued(BaseModel):
+class Issued(Model):
     """The outgoing document (type BC) an approval issued."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
     document_id: str
     number_symbol: str

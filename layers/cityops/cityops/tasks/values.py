@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from cityops.core import clock
 from cityops.core.auth import Principal
 from cityops.core.calendar import CITY_TZ
 from cityops.core.errors import InvalidInput
-from cityops.core.models import Instant
+from cityops.core.models import Instant, Model
 from cityops.tasks.policy import Priority, TaskSource, TaskStatus
 
 COMPLETE = "task.complete"
@@ -45,10 +45,8 @@ class Terms:
     progress_every: int | None
 
 
-class _Value(BaseModel):
+class _Value(Model):
     """A value a task records; the replies show some as they are (`Person`)."""
-
-    model_config = ConfigDict(defer_build=True)
 
 
 class Person(_Value):
@@ -144,11 +142,11 @@ class Cancellation(_Value):
     reason: str
 
 
-class TaskSummary(BaseModel):
+class TaskSummary(Model):
     """What every index line copies of a task (lists, visibility and statistics read it by
     name: the order of the fields means nothing)."""
 
-    model_config = ConfigDict(extra="ignore", defer_build=True)
+    model_config = ConfigDict(extra="ignore")
 
     id: str
     title: str
