@@ -83,3 +83,14 @@ def test_a_model_that_nests_itself_builds_and_shows_as_pydantic_shows_it() -> No
     assert tree.children[0].name == "b"
     shown = json.dumps(Node.model_json_schema()).replace("Node", "PlainNode")
     assert json.loads(shown) == PlainNode.model_json_schema()
+
+
+def test_a_list_default_is_a_new_list_for_each_model_and_reads_no_builtin_signature() -> None:
+    class Holder(Model):
+        items: list[int] = Field(default_factory=list)
+
+    one, two = Holder(), Holder()
+    one.items.append(1)
+    assert (one.items, two.items) == ([1], [])
+    assert Holder.model_fields["items"].default_factory is not list  # its signature costs
+    assert "default" not in Holder.model_json_schema()["properties"]["items"]
