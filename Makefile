@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PORT ?= 3000
 MOTO_PORT ?= 5005
 
-.PHONY: console web-test browser run test lint check-template unit integration e2e bench build deploy openapi diagrams import-units clean
+.PHONY: console web-test browser run test lint check-template unit integration e2e bench profile build deploy openapi diagrams import-units clean
 
 $(VENV)/.installed: pyproject.toml layers/cityops/requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -103,6 +103,11 @@ $(BENCH313)/.installed: layers/cityops/requirements.txt
 ## figures and statistics costs, written to bench/results/ (BENCH_RUNS rounds, 7 by default)
 bench: $(VENV)/.installed $(BENCH313)/.installed
 	BENCH_PYTHON313=$(BENCH313)/bin/python $(PY) bench/run.py
+
+## profile: where FUNCTION's cold start goes (Python calls; CPU samples of its first request, or
+## of its import with PROFILE_PHASE=import; PROFILE_RUNS cold starts, 20 by default)
+profile: $(VENV)/.installed $(BENCH313)/.installed
+	BENCH_PYTHON313=$(BENCH313)/bin/python $(PY) bench/profile.py $(FUNCTION)
 
 ## build: sam build, no Docker (aws-sam-cli in its own virtual environment)
 build: $(TOOLS)/.installed console

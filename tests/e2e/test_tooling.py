@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -72,3 +73,48 @@ def test_bench_writes_its_figures_and_the_ratio_to_the_floor(tmp_path):
         own = run["calls_floors"]["directory"]["cpu"]["median"]
         assert abs(directory["ratio_calls_cpu_median"] - directory["cpu"]["median"] / own) < 0.02
     assert "ratio = CPU median" in result.stdout
+
+
+def test_profile_shows_where_a_cold_start_goes():
+    env = {**os.environ, "PROFILE_RUNS": "2"}
+    result = subprocess.run(
+        [sys.executable, "bench/profile.py", "floor"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    counts = re.match(
+        r"floor on Python 3\.\d+\.\d+: Python calls: import ([\d,]+), first request ([\d,]+)",
+        lines[0],
+    )
+    assert counts and all(int(n.replace(",", "")) > 1000 for n in counts.groups()), lines[0]
+    ours = lines[
+        lines.index("under our functions:") + 1 : lines.index(
+            "by our innermost function, and what it called:"
+        )
+    ]
+    assert any(line.endswith("app.py:create_note") for line in ours), (
+        result.stdout
+    )  # the floor's route
+    assert any("app.py:_client → boto3" in line for line in lines), (
+        result.stdout
+    )  # its first client
+
+
+def test_profile_refuses_a_name_the_bench_does_not_run():
+    result = subprocess.run(
+        [sys.executable, "bench/profile.py", "nothing"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "usage: make profile FUNCTION=<one of floor, floor-full, directory" in result.stderr
+    assert result.stdout == ""

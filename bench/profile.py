@@ -1,0 +1,177 @@
+"""`make profile FUNCTION=cases`: where one function's cold start goes, laid out and run as
+`make bench` runs it (bench/coldstart.py: moto's server, the code as `make build` lays it
+out, a fresh process of Python 3.13 for each cold start).
+
+Two views, because the CPU time of one cold start varies by about 12% from one process to
+the next (docs/design.md, Performance), more than most changes move it:
+
+- Python calls: how many calls of Python and builtin functions the import and the first
+  request make (cProfile's count, one cold start). The count does not vary from run to run,
+  so two versions of the code compare exactly; it does not see work done inside C
+  (compiling, parsing JSON, pydantic-core), so read it beside the samples.
+- CPU samples: a sample of the stack at each tick of the process's CPU clock (`SIGPROF`,
+  every millisecond asked, every 4 ms given on a 250 Hz kernel), over PROFILE_RUNS cold
+  starts (20 by default) of the first request, or of the import with PROFILE_PHASE=import.
+  Each line is the milliseconds per cold start spent under one of our functions (the
+  layer's, or the handler's `app.py:…`), or in the library our innermost function called:
+  the samples' share of the CPU time the cold starts measured.
+
+Any name `make bench` runs is a FUNCTION: floor, floor-full, directory, tasks, cases,
+documents, reports, deadlines. Nothing is written; figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import coldstart  # the bench's world, lay-out and child
+
+SAMPLER = r"""
+import signal
+STACKS = []
+def _name(code):
+    path = code.co_filename
+    if "/cityops/" in path:
+        return "cityops/" + path.split("/cityops/", 1)[1] + ":" + code.co_name
+    if path.endswith("/app.py") and "-packages/" not in path:
+        return "app.py:" + code.co_name
+    for mark in ("-packages/", "/python/"):
+        if mark in path:
+            return path.split(mark, 1)[1].split("/", 1)[0].removesuffix(".py")
+    return "stdlib"
+def _tick(signum, frame):
+    stack = []
+    while frame is not None:
+        stack.append(_name(frame.f_code))
+        frame = frame.f_back
+    STACKS.append(stack)
+def start():
+    signal.signal(signal.SIGPROF, _tick)
+    signal.setitimer(signal.ITIMER_PROF, 0.001, 0.001)
+def stop():
+    signal.setitimer(signal.ITIMER_PROF, 0, 0)
+"""
+COUNTER = r"""
+import cProfile, pstats
+def start():
+    global PROFILE
+    PROFILE = cProfile.Profile()
+    PROFILE.enable()
+def stop():
+    PROFILE.disable()
+    CALLS.append(pstats.Stats(PROFILE).total_calls)
+CALLS = []
+"""
+IMPORT = "spec.loader.exec_module(module)"
+FIRST = "reply = module.lambda_handler(event, Context())"
+
+
+def _child_code(tool: str, phases: tuple[str, ...], report: str) -> str:
+    """The bench's child with `tool` started and stopped around each of `phases`."""
+    code = coldstart.CHILD.replace(
+        "import json, os, sys, time", "import json, os, sys, time\n" + tool, 1
+    )
+    for line in phases:
+        if line not in code:
+            raise RuntimeError(f"bench/coldstart.py's CHILD no longer has {line!r}: follow it")
+        code = code.replace(line, f"start(); {line}; stop()", 1)
+    return code + f"\nprint('\\nPROFILE ' + json.dumps({report}))\n"
+
+
+def _run(world: coldstart.World, python: str, layout: dict, name: str, code: str) -> tuple:
+    handler = layout["floor" if name == coldstart.FULL else name]
+    env = {**world.environment("floor" if name == coldstart.FULL else name)}
+    if name != coldstart.FULL:
+        env["PYTHONPATH"] = str(handler.parent.parent / "python")
+    request = world.first_request("floor" if name == coldstart.FULL else name)
+    out = subprocess.run(
+        [python, "-c", code, str(handler), json.dumps(request)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=handler.parent,
+        check=False,
+    )
+    lines = out.stdout.splitlines()
+    found = [line for line in lines if line.startswith("PROFILE ")]
+    if out.returncode != 0 or not found:
+        raise RuntimeError(f"{name}: {out.stderr[-3000:]}")
+    figures = json.loads(next(line for line in lines if line.startswith('{"import_cpu"')))
+    return json.loads(found[0].removeprefix("PROFILE ")), figures
+
+
+def _lines(counts: collections.Counter, samples: int, cpu_ms: float, most: int) -> list[str]:
+    return [f"  {cpu_ms * n / samples:7.1f}  {key}" for key, n in counts.most_common(most)]
+
+
+def profile(name: str, runs: int, phase: str) -> str:
+    python = coldstart.interpreters()[0]
+    version = coldstart._ask(python, "import sys; print(sys.version.split()[0])")
+    world = coldstart.World()
+    try:
+        with tempfile.TemporaryDirectory(prefix="cityops-profile-") as tmp:
+            layout = coldstart.lay_out(python, Path(tmp))
+            calls, _ = _run(
+                world, python, layout, name, _child_code(COUNTER, (IMPORT, FIRST), "CALLS")
+            )
+            line = FIRST if phase == "first" else IMPORT
+            sampler = _child_code(SAMPLER, (line,), "STACKS")
+            stacks: list[list[str]] = []
+            cpu: list[float] = []
+            for i in range(runs):
+                print(f"  cold start {i + 1} of {runs} ...", end="\r", file=sys.stderr, flush=True)
+                taken, figures = _run(world, python, layout, name, sampler)
+                stacks += taken
+                cpu.append(figures["first_cpu" if phase == "first" else "import_cpu"] * 1000)
+            print(file=sys.stderr)
+    finally:
+        world.stop()
+    ours, entered = collections.Counter(), collections.Counter()
+    for stack in stacks:
+        mine = [key for key in stack if key.startswith(("cityops/", "app.py:"))]
+        ours.update(set(mine))
+        if mine:
+            at = stack.index(mine[0])
+            entered[f"{mine[0]} → {stack[at - 1] if at else 'itself'}"] += 1
+        else:
+            entered[f"(none of ours) {stack[-1]}"] += 1
+    spent = statistics.median(cpu)
+    title = "the first request" if phase == "first" else "the import"
+    return "\n".join(
+        [
+            f"{name} on Python {version}: Python calls: import {calls[0]:,}, first request"
+            f" {calls[1]:,} (one cold start; exact from run to run)",
+            f"{title}: {spent:.0f} ms of CPU (median of {runs} cold starts), {len(stacks)}"
+            " samples; ms per cold start:",
+            "under our functions:",
+            *_lines(ours, len(stacks), spent, 30),
+            "by our innermost function, and what it called:",
+            *_lines(entered, len(stacks), spent, 25),
+        ]
+    )
+
+
+def main() -> int:
+    if len(sys.argv) != 2 or sys.argv[1] not in ("floor", coldstart.FULL, *coldstart.FUNCTIONS):
+        names = ", ".join(("floor", coldstart.FULL, *coldstart.FUNCTIONS))
+        print(f"usage: make profile FUNCTION=<one of {names}>", file=sys.stderr)
+        return 2
+    phase = os.environ.get("PROFILE_PHASE", "first")
+    if phase not in ("first", "import"):
+        print("PROFILE_PHASE is first (the default) or import", file=sys.stderr)
+        return 2
+    print(profile(sys.argv[1], int(os.environ.get("PROFILE_RUNS", "20")), phase))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
