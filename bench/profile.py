@@ -13,8 +13,11 @@ the next (docs/design.md, Performance), more than most changes move it:
   every millisecond asked, every 4 ms given on a 250 Hz kernel), over PROFILE_RUNS cold
   starts (20 by default) of the first request, or of the import with PROFILE_PHASE=import.
   Each line is the milliseconds per cold start spent under one of our functions (the
-  layer's, or the handler's `app.py:…`), or in the library our innermost function called:
-  the samples' share of the CPU time the cold starts measured.
+  layer's, or the handler's `app.py:…`; a module's `<module>` includes the modules it
+  imports), or in what our innermost function called: a library, a module of the standard
+  library (`stdlib:dataclasses`), the import system (`import`: finding and reading
+  modules), or code made with `exec` (`<string>`). The figures are the samples' shares of
+  the CPU time the cold starts measured.
 
 Any name `make bench` runs is a FUNCTION: floor, floor-full, directory, tasks, cases,
 documents, reports, deadlines. Nothing is written; figures are printed, never asserted.
@@ -47,7 +50,13 @@ def _name(code):
     for mark in ("-packages/", "/python/"):
         if mark in path:
             return path.split(mark, 1)[1].split("/", 1)[0].removesuffix(".py")
-    return "stdlib"
+    if path.startswith("<frozen importlib"):
+        return "import"  # the import system itself: finding, reading, unmarshalling
+    if path.startswith("<frozen "):
+        return "stdlib:" + path.removeprefix("<frozen ").removesuffix(">")
+    if "/lib/python3" in path:
+        return "stdlib:" + path.split("/lib/python3", 1)[1].split("/")[1].removesuffix(".py")
+    return path  # "<string>": code made with exec (a dataclass's methods, a namedtuple's)
 def _tick(signum, frame):
     stack = []
     while frame is not None:
@@ -139,9 +148,10 @@ def profile(name: str, runs: int, phase: str) -> str:
     for stack in stacks:
         mine = [key for key in stack if key.startswith(("cityops/", "app.py:"))]
         ours.update(set(mine))
-        if mine:
-            at = stack.index(mine[0])
-            entered[f"{mine[0]} → {stack[at - 1] if at else 'itself'}"] += 1
+        if mine:  # what it called: the nearest frame below it that is not the import system
+            below = [key for key in reversed(stack[: stack.index(mine[0])]) if key != "import"]
+            called = below[0] if below else ("import" if stack[0] == "import" else "itself")
+            entered[f"{mine[0]} → {called}"] += 1
         else:
             entered[f"(none of ours) {stack[-1]}"] += 1
     spent = statistics.median(cpu)
