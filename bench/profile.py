@@ -97,11 +97,11 @@ def _child_code(tool: str, phases: tuple[str, ...], report: str) -> str:
 
 
 def _run(world: coldstart.World, python: str, layout: dict, name: str, code: str) -> tuple:
-    handler = layout["floor" if name == coldstart.FULL else name]
-    env = {**world.environment("floor" if name == coldstart.FULL else name)}
-    if name != coldstart.FULL:
+    as_named = "floor" if name == coldstart.FULL else name  # floor-full: the floor's handler
+    handler, env = layout[as_named], world.environment(as_named)
+    if name != coldstart.FULL:  # on the layer (floor-full: the interpreter's own botocore)
         env["PYTHONPATH"] = str(handler.parent.parent / "python")
-    request = world.first_request("floor" if name == coldstart.FULL else name)
+    request = world.first_request(as_named)
     out = subprocess.run(
         [python, "-c", code, str(handler), json.dumps(request)],
         capture_output=True,
