@@ -503,7 +503,9 @@ def interpreters() -> list[str]:
     if Path(py313).exists():
         found.append(os.path.abspath(py313))  # not resolved: a venv's python is a link
     else:
-        print(f"no Python 3.13 bench environment at {py313} (make bench creates it)")
+        print(
+            f"no Python 3.13 bench environment at {py313} (make bench creates it)", file=sys.stderr
+        )
     found.append(sys.executable)
     return found
 
