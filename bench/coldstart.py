@@ -366,11 +366,15 @@ def lay_out(python: str, into: Path) -> dict[str, Path]:
     return handlers
 
 
-def child(python: str, layer: Path | None, handler: Path, env: dict, request: dict) -> dict:
+def child(
+    python: str, layer: Path | None, handler: Path, env: dict, request: dict, code: str = CHILD
+) -> dict:
+    """One cold start of `handler` in a fresh process: CHILD's figures (`code`: CHILD with
+    more to it, as `bench/profile.py` runs it)."""
     if layer is not None:  # World.environment passes no PYTHONPATH of its own
         env = {**env, "PYTHONPATH": str(layer)}
     out = subprocess.run(
-        [python, "-c", CHILD, str(handler), json.dumps(request)],
+        [python, "-c", code, str(handler), json.dumps(request)],
         capture_output=True,
         text=True,
         env=env,

@@ -26,10 +26,8 @@ documents, reports, deadlines. Nothing is written; figures are printed, never as
 from __future__ import annotations
 
 import collections
-import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -85,37 +83,26 @@ FIRST = "reply = module.lambda_handler(event, Context())"
 
 
 def _child_code(tool: str, phases: tuple[str, ...], report: str) -> str:
-    """The bench's child with `tool` started and stopped around each of `phases`."""
+    """The bench's child with `tool` started and stopped around each of `phases`, and what
+    it gathered (`report`) in the child's figures, as `profile`."""
     code = coldstart.CHILD.replace(
         "import json, os, sys, time", "import json, os, sys, time\n" + tool, 1
     )
-    for line in phases:
+    for line in (*phases, '"calls": calls,'):
         if line not in code:
             raise RuntimeError(f"bench/coldstart.py's CHILD no longer has {line!r}: follow it")
+    for line in phases:
         code = code.replace(line, f"start(); {line}; stop()", 1)
-    return code + f"\nprint('\\nPROFILE ' + json.dumps({report}))\n"
+    return code.replace('"calls": calls,', f'"calls": calls, "profile": {report},', 1)
 
 
-def _run(world: coldstart.World, python: str, layout: dict, name: str, code: str) -> tuple:
+def _run(world: coldstart.World, python: str, layout: dict, name: str, code: str) -> dict:
+    """One cold start of `name` with `code`: the child's figures."""
     as_named = "floor" if name == coldstart.FULL else name  # floor-full: the floor's handler
-    handler, env = layout[as_named], world.environment(as_named)
-    if name != coldstart.FULL:  # on the layer (floor-full: the interpreter's own botocore)
-        env["PYTHONPATH"] = str(handler.parent.parent / "python")
-    request = world.first_request(as_named)
-    out = subprocess.run(
-        [python, "-c", code, str(handler), json.dumps(request)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=handler.parent,
-        check=False,
-    )
-    lines = out.stdout.splitlines()
-    found = [line for line in lines if line.startswith("PROFILE ")]
-    if out.returncode != 0 or not found:
-        raise RuntimeError(f"{name}: {out.stderr[-3000:]}")
-    figures = json.loads(next(line for line in lines if line.startswith('{"import_cpu"')))
-    return json.loads(found[0].removeprefix("PROFILE ")), figures
+    handler = layout[as_named]
+    layer = None if name == coldstart.FULL else handler.parent.parent / "python"
+    env, request = world.environment(as_named), world.first_request(as_named)
+    return coldstart.child(python, layer, handler, env, request, code)
 
 
 def _lines(counts: collections.Counter, samples: int, cpu_ms: float, most: int) -> list[str]:
@@ -129,17 +116,16 @@ def profile(name: str, runs: int, phase: str) -> str:
     try:
         with tempfile.TemporaryDirectory(prefix="cityops-profile-") as tmp:
             layout = coldstart.lay_out(python, Path(tmp))
-            calls, _ = _run(
-                world, python, layout, name, _child_code(COUNTER, (IMPORT, FIRST), "CALLS")
-            )
+            counted = _child_code(COUNTER, (IMPORT, FIRST), "CALLS")
+            calls = _run(world, python, layout, name, counted)["profile"]
             line = FIRST if phase == "first" else IMPORT
             sampler = _child_code(SAMPLER, (line,), "STACKS")
             stacks: list[list[str]] = []
             cpu: list[float] = []
             for i in range(runs):
                 print(f"  cold start {i + 1} of {runs} ...", end="\r", file=sys.stderr, flush=True)
-                taken, figures = _run(world, python, layout, name, sampler)
-                stacks += taken
+                figures = _run(world, python, layout, name, sampler)
+                stacks += figures["profile"]
                 cpu.append(figures["first_cpu" if phase == "first" else "import_cpu"] * 1000)
             print(file=sys.stderr)
     finally:

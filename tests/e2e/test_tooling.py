@@ -1,4 +1,5 @@
-"""The other commands a user runs: `make build` (sam build with no Docker) and `make bench`."""
+"""The other commands a user runs: `make build` (sam build with no Docker), `make bench` and
+`make profile`."""
 
 from __future__ import annotations
 
@@ -15,16 +16,24 @@ ROOT = Path(__file__).resolve().parents[2]
 SAM = ROOT / ".venv-tools" / "bin" / "sam"
 
 
+def _run(*command: str, timeout: int, **env: str) -> subprocess.CompletedProcess[str]:
+    """A command run from the project's root, with `env` added to this environment."""
+    return subprocess.run(
+        command,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 def test_sam_build_packages_the_layer_for_arm64_python313_without_docker(tmp_path):
     assert SAM.exists(), "make test installs .venv-tools first (make check-template)"
     build = tmp_path / "build"
-    result = subprocess.run(
-        [str(SAM), "build", "--template", "template.yaml", "--build-dir", str(build)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
+    result = _run(
+        str(SAM), "build", "--template", "template.yaml", "--build-dir", str(build), timeout=900
     )
     assert result.returncode == 0, result.stdout + result.stderr
     layer = next(build.glob("CityOpsLayer*")) / "python"
@@ -49,15 +58,13 @@ def test_sam_build_packages_the_layer_for_arm64_python313_without_docker(tmp_pat
 
 
 def test_bench_writes_its_figures_and_the_ratio_to_the_floor(tmp_path):
-    env = {**os.environ, "BENCH_RUNS": "1", "BENCH_RESULTS": str(tmp_path)}
-    result = subprocess.run(
-        [sys.executable, "bench/run.py", "--cold-start-only"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
+    result = _run(
+        sys.executable,
+        "bench/run.py",
+        "--cold-start-only",
         timeout=900,
-        check=False,
+        BENCH_RUNS="1",
+        BENCH_RESULTS=str(tmp_path),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     runs = json.loads((tmp_path / "cold_start.json").read_text())  # by Python version
@@ -76,16 +83,7 @@ def test_bench_writes_its_figures_and_the_ratio_to_the_floor(tmp_path):
 
 
 def test_profile_shows_where_a_cold_start_goes():
-    env = {**os.environ, "PROFILE_RUNS": "2"}
-    result = subprocess.run(
-        [sys.executable, "bench/profile.py", "floor"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    result = _run(sys.executable, "bench/profile.py", "floor", timeout=600, PROFILE_RUNS="2")
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     counts = re.search(
@@ -108,14 +106,7 @@ def test_profile_shows_where_a_cold_start_goes():
 
 
 def test_profile_refuses_a_name_the_bench_does_not_run():
-    result = subprocess.run(
-        [sys.executable, "bench/profile.py", "nothing"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = _run(sys.executable, "bench/profile.py", "nothing", timeout=60)
     assert result.returncode == 2
     assert "usage: make profile FUNCTION=<one of floor, floor-full, directory" in result.stderr
     assert result.stdout == ""
