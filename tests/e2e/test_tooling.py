@@ -92,17 +92,11 @@ def test_profile_shows_where_a_cold_start_goes():
         re.MULTILINE,
     )
     assert counts and all(int(n.replace(",", "")) > 1000 for n in counts.groups()), result.stdout
-    ours = lines[
-        lines.index("under our functions:") + 1 : lines.index(
-            "by our innermost function, and what it called:"
-        )
-    ]
-    assert any(line.endswith("app.py:create_note") for line in ours), (
-        result.stdout
-    )  # the floor's route
-    assert any("app.py:_client → boto3" in line for line in lines), (
-        result.stdout
-    )  # its first client
+    start = lines.index("under our functions:") + 1
+    ours = lines[start : lines.index("by our innermost function, and what it called:")]
+    # the floor's route, and its first client
+    assert any(line.endswith("app.py:create_note") for line in ours), result.stdout
+    assert any("app.py:_client → boto3" in line for line in lines), result.stdout
 
 
 def test_profile_refuses_a_name_the_bench_does_not_run():

@@ -4,9 +4,12 @@ schema that nests it, and once more for itself)."""
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 from typing import Annotated, Any
 
+import cityops
 import pytest
 from cityops.core.models import Model
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
@@ -92,3 +95,20 @@ def test_a_list_default_is_a_new_list_for_each_model_and_reads_no_builtin_signat
     assert (one.items, two.items) == ([1], [])
     assert Holder.model_fields["items"].default_factory is not list  # its signature costs
     assert "default" not in Holder.model_json_schema()["properties"]["items"]
+
+
+def test_every_model_of_the_layer_derives_from_the_one_base_model() -> None:
+    """Every module of the layer, those a route loads late too (an importer, an export)."""
+    for module in pkgutil.walk_packages(cityops.__path__, "cityops."):
+        importlib.import_module(module.name)
+    seen: set[type] = set()
+    todo: list[type] = [BaseModel]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                todo.append(sub)
+    ours = [c for c in seen if c.__module__.startswith("cityops.")]
+    assert len(ours) > 100  # the layer's, found
+    other = sorted(f"{c.__module__}.{c.__qualname__}" for c in ours if not issubclass(c, Model))
+    assert other == [], f"derive from cityops.core.models.Model, not BaseModel: {other}"
