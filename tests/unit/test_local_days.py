@@ -47,3 +47,18 @@ def test_a_cases_reply_gives_each_deadline_its_local_date(desk):
     case = desk.create("ttr_clerk")
     assert case["due_at"] == "2027-02-17T16:59:59.999999Z" and case["due_on"] == "2027-02-17"
     assert [d["due_on"] for d in case["deadlines"]] == ["2027-02-17"]
+
+
+def test_the_printed_incoming_register_passes_a_document_on_the_hanoi_date_of_its_direction():
+    from cityops.documents.export import INCOMING_COLUMNS, _incoming_row
+
+    item = {
+        "received_on": "2026-12-02",
+        "number": 7,
+        "doc_type": "CV",
+        "summary": "Về việc triển khai",
+        "status": "directed",
+        "direction": {"at": "2026-12-02T23:30:00Z", "lead_unit": {"name": "Sở Tài chính"}},
+    }  # directed at 06:30 on 3 December in Hanoi
+    row = dict(zip(INCOMING_COLUMNS, _incoming_row(item), strict=True))
+    assert row["Ngày đến"] == "02/12/2026" and row["Ngày chuyển"] == "03/12/2026"

@@ -9,6 +9,7 @@ from typing import Any
 
 from cityops.core.auth import Principal
 from cityops.core.dynamo import query_all
+from cityops.core.models import local_day
 from cityops.core.xlsx import CELL, HEADER, TITLE, workbook
 from cityops.documents import store
 from cityops.documents.domain import DOCUMENT_TYPES
@@ -28,7 +29,14 @@ WIDTHS = [14, 10, 28, 18, 14, 48, 26, 14, 12, 24]
 
 
 def _day(text: str | None) -> str:
-    return date.fromisoformat(text[:10]).strftime("%d/%m/%Y") if text else ""
+    """A date (`2026-12-03`) as officials write it."""
+    return date.fromisoformat(text).strftime("%d/%m/%Y") if text else ""
+
+
+def _day_of(instant: str | None) -> str:
+    """The Hanoi date of an instant (`2026-12-02T23:30:00Z` → 03/12/2026)."""
+    day = local_day(instant)
+    return day.strftime("%d/%m/%Y") if day else ""
 
 
 def _kind_and_summary(item: dict[str, Any]) -> str:
@@ -56,7 +64,7 @@ def _incoming_row(item: dict[str, Any]) -> list[object]:
     return [
         _day(item.get("received_on")), item["number"], item.get("issuing_body", ""),
         item.get("number_symbol", ""), _day(item.get("issued_on")), _kind_and_summary(item),
-        lead, _day(direction.get("at")), "", _note(item),
+        lead, _day_of(direction.get("at")), "", _note(item),
     ]  # fmt: skip
 
 
