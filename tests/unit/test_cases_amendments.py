@@ -60,6 +60,20 @@ def test_a_resumed_complaints_time_limit_runs_on_from_the_resumption_decision(de
     }
 
 
+def test_a_complaint_overdue_when_suspended_is_still_overdue_when_resumed(desk):
+    case = accepted_complaint(desk)  # resolve by Wed 17/3
+    set_day("2027-03-25")  # 8 days late: no time was left to run on
+    desk.ok("soxd_leader", case, "suspend", SUSPENSION)
+    desk.ok("soxd_officer", case, "notify", {})
+    set_day("2027-04-05")
+    desk.ok("soxd_leader", case, "resume", {})
+    assert desk.open_obligations(case["id"])["complaint.resolve"] == "2027-03-17"
+    desk.ok("soxd_officer", case, "verify", {})
+    decision = {"result": "rejected", "decision_number": "1", "summary": "Sai"}
+    desk.ok("soxd_leader", case, "decide", decision)
+    assert desk.closed_obligations(case["id"])["complaint.resolve"] == "met_late"
+
+
 def test_a_suspension_records_one_of_the_legal_grounds(desk):
     case = accepted_complaint(desk)
     for body in (

@@ -71,18 +71,22 @@ class Interruptions(_Base):
         resumption decision. What was left of each paused deadline on the day it was suspended
         is counted again from today, in its own unit (working days for working-day limits,
         calendar days for the others); a complaint's decision is sent within the notice
-        limit."""
+        limit. A deadline already missed on the day it was suspended had nothing left to run
+        on: it stays due when it was, and is judged late."""
         calendar = limits.calendar
         since = self.suspended_on or today
         for deadline in self.deadlines.pending():
             if deadline.status != "paused":
                 continue
             old_day = deadline.due_at.astimezone(CITY_TZ).date()
+            if old_day < since:
+                self.deadlines.resume(deadline.key)
+                continue
             if deadline.details.get("unit") == "working_days":
                 left = calendar.count_working_days(since, old_day)
                 new_day = calendar.add_working_days(today, left)
             else:
-                new_day = calendar.add_days(today, max(0, (old_day - since).days))
+                new_day = calendar.add_days(today, (old_day - since).days)
             self.deadlines.resume(deadline.key, calendar.due_end_of_day(new_day))
         self.paused_days += (today - since).days
         self.suspended_from = self.suspended_on = None
