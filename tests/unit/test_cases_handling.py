@@ -4,6 +4,9 @@ Tết 2027 (4–10 Feb). Moved from the moto tests: these rules need no DynamoDB
 
 from __future__ import annotations
 
+import pytest
+from pydantic import ValidationError
+
 from tests.unit.test_cases_fakes import (
     complaint,
     desk_fixture,  # noqa: F401 (the desk fixture)
@@ -303,6 +306,24 @@ def test_a_time_barred_complaint_cannot_be_accepted_but_is_refused_on_that_groun
     )
     assert refused["status"] == "refused" and refused["refusal_ground"] == "time_barred"
     assert desk.closed_obligations(case["id"]) == {"complaint.accept": "met_on_time"}
+
+
+def test_a_complaint_late_only_by_the_days_an_obstacle_took_can_be_accepted(desk):
+    lost = {"days_lost": 45, "days_lost_reason": "Trần Văn Khiếu nằm viện (giấy ra viện số 12)"}
+    case = desk.create(
+        "soxd_officer", **complaint(learned_on="2026-10-01", received_on="2027-02-01", **lost)
+    )  # 90 + 45 days from 1/10/2026 end on Thursday 11/2/2027
+    assert case["time_barred"] is False and case["days_lost"] == 45
+    assert case["days_lost_reason"] == "[…] nằm viện (giấy ra viện số 12)"  # no name in it
+    assert desk.ok("soxd_leader", case, "accept", {})["status"] == "accepted"
+    for wrong in (
+        {"days_lost": 45},  # without its reason
+        {"days_lost_reason": "ốm"},
+        {"days_lost": 0, "days_lost_reason": "ốm"},
+        {"learned_on": None} | lost,  # nothing to count from
+    ):
+        with pytest.raises(ValidationError):
+            desk.create("soxd_officer", **complaint(**wrong))
 
 
 # --- voter petitions ---------------------------------------------------------------------------

@@ -168,6 +168,13 @@ def test_a_complaint_received_after_ninety_days_is_time_barred():
     assert rules.is_time_barred(BOOK, CAL, learned, date(2027, 2, 2))
 
 
+def test_days_lost_to_an_objective_obstacle_do_not_count_in_the_ninety_days():
+    # Learned on 1/11/2026, 45 days lost to illness: 135 days end on Wednesday 16/3/2027.
+    learned = date(2026, 11, 1)
+    assert not rules.is_time_barred(BOOK, CAL, learned, date(2027, 3, 16), days_lost=45)
+    assert rules.is_time_barred(BOOK, CAL, learned, date(2027, 3, 17), days_lost=45)
+
+
 def test_the_intake_rule_of_each_kind():
     assert rules.intake_rule("complaint") == "complaint.accept"
     assert rules.intake_rule("denunciation") == "denunciation.accept"

@@ -57,6 +57,7 @@ class Case(PetitionDuties, Interruptions, CaseRecord):
         several_sites: bool = False,
         remote_area: bool = False,
         learned_on: date | None = None,
+        days_lost: tuple[int, str] | None = None,
         session: CouncilSession | None = None,
         compiled_on: date | None = None,
         report_to: CouncilSession | None = None,
@@ -90,6 +91,8 @@ class Case(PetitionDuties, Interruptions, CaseRecord):
             several_sites=several_sites,
             remote_area=remote_area,
             learned_on=learned_on,
+            days_lost=days_lost[0] if days_lost else None,
+            days_lost_reason=redact(days_lost[1], identity) if days_lost else None,
             session=session.name if session else None,
             session_id=session.id if session else None,
             compiled_on=(compiled_on or received_on) if session else None,
@@ -99,7 +102,7 @@ class Case(PetitionDuties, Interruptions, CaseRecord):
         )
         if learned_on is not None:
             case.time_barred = rules.is_time_barred(
-                limits.book, limits.calendar, learned_on, received_on
+                limits.book, limits.calendar, learned_on, received_on, case.days_lost
             )
         case._start_intake_limit(received_on, limits, actor)
         if report_to is not None:

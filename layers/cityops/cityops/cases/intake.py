@@ -94,6 +94,7 @@ def create_case(who: Principal, data: CaseCreate) -> CaseOut:
         several_sites=data.several_sites,
         remote_area=data.remote_area,
         learned_on=data.learned_on,
+        days_lost=(data.days_lost, data.days_lost_reason) if data.days_lost else None,
         persons=data.persons,
         session=session,
         compiled_on=data.compiled_on,

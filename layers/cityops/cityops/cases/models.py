@@ -172,6 +172,14 @@ class CaseCreate(Request):
     learned_on: PastDay | None = Field(
         default=None, description="Complaints: when the complainant learned of the act (Art. 9)"
     )
+    days_lost: Annotated[int, Field(ge=1, le=3650)] | None = Field(
+        default=None,
+        description="Complaints: days lost to illness, disaster, travel or another objective "
+        "obstacle, which do not count in the limitation period (Art. 9); with days_lost_reason",
+    )
+    days_lost_reason: Annotated[str, Field(min_length=1, max_length=1000)] | None = Field(
+        default=None, description="The obstacle, and the paper that proves it"
+    )
     session: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
         default=None, description="The council session it was compiled for: its id or code"
     )
@@ -199,6 +207,11 @@ def check_kind_fields(data: Any) -> Any:
         raise ValueError("persons is only for complaints and denunciations")
     if getattr(data, "learned_on", None) is not None and kind != CaseKind.COMPLAINT:
         raise ValueError("learned_on is only for complaints")
+    lost, why = getattr(data, "days_lost", None), getattr(data, "days_lost_reason", None)
+    if (lost is None) != (why is None):
+        raise ValueError("days_lost and days_lost_reason go together")
+    if lost is not None and data.learned_on is None:
+        raise ValueError("days_lost needs learned_on, the day the limitation period runs from")
     if data.denounced is not None and kind != CaseKind.DENUNCIATION:
         raise ValueError("denounced is only for denunciations")
     channel = getattr(data, "channel", None)

@@ -107,6 +107,8 @@ class CaseRecord(Entity):
     withdrawn_persons: int = 0
     withdrawals: list[Withdrawal] = Field(default_factory=list)
     learned_on: date | None = None
+    days_lost: int | None = None  # to an objective obstacle: not counted in the 90 days
+    days_lost_reason: str | None = None
     time_barred: bool | None = None
     session: str | None = None  # the session's name, as it was when the petition came in
     session_id: str | None = None

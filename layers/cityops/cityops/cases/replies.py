@@ -117,6 +117,8 @@ class Case(Reply):
     withdrawn_persons: int = 0
     withdrawals: list[CaseWithdrawal] = Field(default_factory=list)
     learned_on: date | None = None
+    days_lost: int | None = None  # to an objective obstacle: not counted in the 90 days
+    days_lost_reason: str | None = None
     time_barred: bool | None = None
     session: str | None = None
     session_id: str | None = None

@@ -242,11 +242,17 @@ EXTENSIONS_ALLOWED = {"normal": 0, "complex": 1, "especially_complex": 2}
 
 
 def is_time_barred(
-    book: RuleBook, calendar: WorkingCalendar, learned_on: date, received_on: date
+    book: RuleBook,
+    calendar: WorkingCalendar,
+    learned_on: date,
+    received_on: date,
+    days_lost: int | None = None,
 ) -> bool:
-    """A complaint received after its limitation period (Art. 9) ended."""
+    """A complaint received after its limitation period (Art. 9) ended: the period from the
+    day the complainant learned of the act, the days lost to an objective obstacle (illness,
+    disaster, travel, ...) not counted in it."""
     limit = book.in_force("complaint.limitation", learned_on)
-    return received_on > limit.due_date(learned_on, calendar)
+    return received_on > limit.due_date(learned_on, calendar, limit.length + (days_lost or 0))
 
 
 def deadline_kind(rule: str) -> str:
