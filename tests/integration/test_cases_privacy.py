@@ -109,6 +109,22 @@ def test_the_case_holds_a_pseudonym_and_what_the_citizen_typed_is_redacted(world
     assert not leaks(str(case))
 
 
+def test_a_summary_rewritten_at_classification_is_redacted_like_the_first(world):
+    """The clerk who classifies may rewrite the summary: what they type is redacted against
+    the sealed identity too, so the name is not listed, searchable nor kept in the history."""
+    world.submit()
+    _, _, page = world.get("vp_clerk", "/v1/cases")
+    case_id = page["items"][0]["id"]
+    summary = f"Bà {DENUNCIATOR['name']} ({DENUNCIATOR['phone']}) tố cáo cán bộ thu tiền"
+    body = {"decision": "transfer", "to_unit_id": world.unit("TTR-HN"), "summary": summary}
+    status, _, case = world.act("vp_clerk", case_id, "classify", body)
+    assert status == 200 and case["summary"] == "Bà […] ([…]) tố cáo cán bộ thu tiền"
+    query = {"q": DENUNCIATOR["name"], "unit_id": "all"}
+    assert world.get("chairman", "/v1/cases", query=query)[2]["items"] == []
+    _, _, history = world.get("chairman", f"/v1/cases/{case_id}/history")
+    assert not leaks(str(history)) and not leaks(str(world.case("chairman", case_id)))
+
+
 def test_the_vault_holds_the_identity_encrypted_and_nothing_readable(world):
     case = world.create("ttr_clerk")
     table = world.tpl.functions()["CasesFunction"].environment["IDENTITY_VAULT_TABLE"]

@@ -10,7 +10,8 @@ encryption), each part encrypted with the context {case_id, part}. The vault ite
 in the same transaction as the case it belongs to.
 
 Only the cases function reaches the vault table and the key (template.yaml); only
-`reads.read_identity` opens it, after writing the audit record of the read.
+`reads.read_identity` opens it for a person, after writing the audit record of the read;
+`handling.classify` opens it in memory only, to redact the summary a clerk rewrites.
 """
 
 from __future__ import annotations
