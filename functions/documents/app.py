@@ -47,6 +47,7 @@ from cityops.documents.models import (
     EntryPage,
     FileCreate,
     FileDownload,
+    FileHold,
     FileUpload,
     Filing,
     HandlingReport,
@@ -336,11 +337,12 @@ def open_file(document_id: DocumentId, file_id: FileId) -> Response[FileDownload
 @files_router.put("/v1/documents/<document_id>/files/<file_id>/legal-hold")
 def legal_hold(
     document_id: DocumentId, file_id: FileId, hold: Annotated[LegalHold, Body()]
-) -> Response[DocumentOut]:
-    """An administrator places or lifts a legal hold on a file (If-Match)."""
-    who = caller(app)
-    document = files.legal_hold(who, document_id, file_id, hold.on, if_match(app, required=False))
-    return _document(who, document)
+) -> Response[FileHold]:
+    """An administrator places or lifts a legal hold on a file (If-Match); the reply is the
+    hold, not the document, which administrators may not read."""
+    version = if_match(app, required=False)
+    held = files.legal_hold(caller(app), document_id, file_id, hold.on, version)
+    return reply(held, version=held.version)
 
 
 for router in (registers_router, documents_router, incoming_router, outgoing_router, files_router):

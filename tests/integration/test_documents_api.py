@@ -531,6 +531,12 @@ def test_a_legal_hold_is_placed_on_the_object_by_an_administrator(docs, call):
         headers={"if-match": '"3"'},
     )
     assert status == 200, held
+    assert held == {  # the hold, not the document, which an administrator may not read
+        "document_id": document["id"],
+        "file_id": reply["file"]["id"],
+        "legal_hold": True,
+        "version": 4,
+    }
     hold = boto3.client("s3").get_object_legal_hold(Bucket="documentsbucket", Key=key)
     assert hold["LegalHold"]["Status"] == "ON"
 

@@ -21,7 +21,14 @@ from cityops.core.pipeline import Work
 from cityops.core.settings import get_settings
 from cityops.documents import objects
 from cityops.documents.domain import Document, DocumentFile
-from cityops.documents.models import MEDIA_TYPES, FileCreate, FileDownload, FileOut, FileUpload
+from cityops.documents.models import (
+    MEDIA_TYPES,
+    FileCreate,
+    FileDownload,
+    FileHold,
+    FileOut,
+    FileUpload,
+)
 from cityops.documents.pipelines import DOCUMENTS, RECORDS
 
 KEY_PREFIX = "documents/"
@@ -158,7 +165,7 @@ def download(who: Principal, document_id: str, file_id: str) -> FileDownload:
 
 def legal_hold(
     who: Principal, document_id: str, file_id: str, on: bool, if_match: int | None
-) -> Document:
+) -> FileHold:
     """An administrator places (or lifts) a legal hold on a file's object: S3 keeps it
     whatever a lifecycle rule says until the hold is lifted."""
     document = RECORDS.load_visible(who, document_id)
@@ -174,4 +181,5 @@ def legal_hold(
     def rule(work: Work[Document]) -> None:
         work.entity.hold_file(file_id, on)
 
-    return RECORDS.change(who, document_id, "hold_file", rule, if_match=if_match)
+    held = RECORDS.change(who, document_id, "hold_file", rule, if_match=if_match)
+    return FileHold(document_id=held.id, file_id=file_id, legal_hold=on, version=held.version)

@@ -258,6 +258,16 @@ class FileOut(Reply):
     checked_at: str | None = None
 
 
+class FileHold(Reply):
+    """A file's legal hold, as an administrator sets it: administrators keep holds, not the
+    documents' contents, which they may not read."""
+
+    document_id: str
+    file_id: str
+    legal_hold: bool
+    version: int = Field(description="The document's version, for the next If-Match")
+
+
 class Upload(Reply):
     method: Literal["PUT"] = "PUT"
     url: str
