@@ -203,8 +203,8 @@ def test_only_an_administrator_places_a_legal_hold(world):
     with pytest.raises(Forbidden):
         files.legal_hold(world.who("vp.leader"), document.id, file_id, True, 3)
     held = files.legal_hold(world.who("admin"), document.id, file_id, LegalHold(on=True).on, 3)
-    assert held.file(file_id).legal_hold and world.files.holds == {
-        files.file_key(document.id, file_id): True}  # fmt: skip
+    assert (held.file_id, held.legal_hold, held.version) == (file_id, True, 4)
+    assert world.files.holds == {files.file_key(document.id, file_id): True}
 
 
 def test_the_real_type_is_read_from_the_bytes():
