@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 from cityops.cases.importer import ImportError_, parse_petitions, read_table
+from cityops.core.errors import InvalidInput
 
 TODAY = date(2027, 2, 1)
 GOOD = (
@@ -176,5 +177,35 @@ def test_an_xlsx_row_error_is_reported_with_the_sheets_row_number():
     ids=["not-base64", "not-a-workbook", "with-a-dtd"],
 )
 def test_a_file_that_is_not_a_safe_xlsx_is_refused(content):
-    with pytest.raises(ImportError_):
+    with pytest.raises((ImportError_, InvalidInput)):  # each a 422 that names the problem
         parse(content, "xlsx")
+
+
+def _tampered(content: str, old: str, new: str) -> str:
+    """The workbook with its sheet's XML edited by hand."""
+    source = zipfile.ZipFile(io.BytesIO(base64.b64decode(content)))
+    buffer = io.BytesIO()
+    with source, zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert old.encode() in data
+                data = data.replace(old.encode(), new.encode())
+            target.writestr(info, data)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('<row r="2">', '<row r="x">'),  # a row that is not numbered
+        ('t="s"><v>0</v>', 't="s"><v>99</v>'),  # a string that is not there
+        ('t="s"><v>0</v>', 't="s"><v>zero</v>'),
+        ('r="B2"', 'r="ZZZZZZZZ2"'),  # a column far out: nothing that wide is built
+    ],
+    ids=["row-not-a-number", "string-not-there", "string-index-not-a-number", "column-far-out"],
+)
+def test_a_hand_edited_xlsx_is_refused_plainly_and_builds_nothing_large(old, new):
+    rows = [["summary", "session", "deputies_group", "received_on"], ["Lắp đèn", "K", "T", 46407]]
+    with pytest.raises(InvalidInput):
+        parse(_tampered(xlsx(rows), old, new), "xlsx")

@@ -11,9 +11,10 @@ The deputies' groups compile the voters' petitions after each session (NQLT 72/2
     received_on      the date received, YYYY-MM-DD (required unless given for the file)
     compiled_on      the date it was compiled, YYYY-MM-DD (optional: the date received)
 
-CSV (UTF-8, comma-separated, a BOM is allowed) and XLSX (the first sheet; read with the
-standard library, no extra dependency) are accepted. Every bad row is reported with its line
-(the header is line 1); the caller writes nothing unless every row is good.
+CSV (UTF-8, comma-separated, a BOM is allowed) and XLSX (the first sheet, read by
+`cityops.core.xlsx.read_rows`, which refuses what is not a workbook or is too large) are
+accepted. Every bad row is reported with its line (the header is line 1); the caller writes
+nothing unless every row is good.
 """
 
 from __future__ import annotations
@@ -23,19 +24,17 @@ import binascii
 import csv
 import io
 import re
-import unicodedata
-import zipfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+
+from cityops.core.xlsx import read_rows, text_of
 
 MAX_ROWS = 500
 COLUMNS = ("summary", "session", "deputies_group", "received_on", "compiled_on")
 OPTIONAL = ("compiled_on",)
 LIMITS = {"summary": 2000, "session": 200, "deputies_group": 200}
-_XLSX_MAX_BYTES = 5_000_000  # uncompressed parts we are willing to read
-_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_MAX_COLUMNS = 50  # the five, and room for an index or a notes column (refused by name)
 
 
 class ImportError_(ValueError):  # a trailing _: not the builtin ImportError
@@ -52,10 +51,6 @@ class PetitionRow:
     compiled_on: date | None = None
 
 
-def _nfc(value: Any) -> str:
-    return unicodedata.normalize("NFC", str(value if value is not None else "")).strip()
-
-
 def read_table(fmt: str, content: str) -> list[tuple[int, list[str]]]:
     """The rows of the file as (line, cells), header first."""
     if fmt == "csv":
@@ -64,7 +59,7 @@ def read_table(fmt: str, content: str) -> list[tuple[int, list[str]]]:
         rows = []
         try:
             for cells in reader:
-                rows.append((reader.line_num, [_nfc(c) for c in cells]))
+                rows.append((reader.line_num, [text_of(c) for c in cells]))
         except csv.Error as exc:
             raise ImportError_(f"The CSV cannot be read: {exc}.") from exc
         return rows
@@ -72,7 +67,8 @@ def read_table(fmt: str, content: str) -> list[tuple[int, list[str]]]:
         data = base64.b64decode(content, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise ImportError_("An XLSX file must be sent in base64.") from exc
-    return _read_xlsx(data)
+    rows = read_rows(data, max_rows=2 * MAX_ROWS, max_columns=_MAX_COLUMNS)
+    return [(line, [text_of(c) for c in cells]) for line, cells in enumerate(rows, 1)]
 
 
 def parse_petitions(
@@ -170,83 +166,3 @@ def _date(raw: str) -> date:
             raise ValueError(raw)
         return date(1899, 12, 30) + timedelta(days=serial)
     return date.fromisoformat(raw[:10] if "T" in raw else raw)
-
-
-# --- XLSX, with the standard library --------------------------------------------------------
-
-
-def _xml(archive: zipfile.ZipFile, name: str) -> Any:
-    from xml.etree import ElementTree
-
-    data = archive.read(name)
-    if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
-        raise ImportError_("The XLSX file has a DTD, which is not allowed.")
-    # No DTD means no entity expansion: what remains is plain XML from the sheet.
-    return ElementTree.fromstring(data)  # noqa: S314
-
-
-def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise ImportError_("The file is not an XLSX workbook.") from exc
-    with archive:
-        if sum(info.file_size for info in archive.infolist()) > _XLSX_MAX_BYTES:
-            raise ImportError_("The XLSX workbook is too large once unpacked.")
-        try:
-            shared = _shared_strings(archive)
-            sheet = _first_sheet(archive)
-            root = _xml(archive, sheet)
-        except KeyError as exc:
-            raise ImportError_("The XLSX workbook is missing a part.") from exc
-        except Exception as exc:  # a malformed part: ParseError and the like
-            if isinstance(exc, ImportError_):
-                raise
-            raise ImportError_("The XLSX workbook cannot be read.") from exc
-    rows: list[tuple[int, list[str]]] = []
-    for row in root.iterfind(".//m:sheetData/m:row", _NS):
-        line = int(row.get("r") or len(rows) + 1)
-        cells: dict[int, str] = {}
-        for cell in row.iterfind("m:c", _NS):
-            column = _column(cell.get("r") or "")
-            kind = cell.get("t")
-            if kind == "inlineStr":
-                value = "".join(t.text or "" for t in cell.iterfind(".//m:t", _NS))
-            else:
-                raw = cell.findtext("m:v", default="", namespaces=_NS)
-                value = shared[int(raw)] if kind == "s" and raw else raw
-            cells[column if column >= 0 else len(cells)] = _nfc(value)
-        width = max(cells) + 1 if cells else 0
-        rows.append((line, [cells.get(i, "") for i in range(width)]))
-    return rows
-
-
-def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
-    if "xl/sharedStrings.xml" not in archive.namelist():
-        return []
-    root = _xml(archive, "xl/sharedStrings.xml")
-    return ["".join(t.text or "" for t in si.iterfind(".//m:t", _NS)) for si in root]
-
-
-def _first_sheet(archive: zipfile.ZipFile) -> str:
-    workbook = _xml(archive, "xl/workbook.xml")
-    first = workbook.find("m:sheets/m:sheet", _NS)
-    if first is None:
-        raise ImportError_("The XLSX workbook has no sheet.")
-    rel_id = first.get(_REL)
-    rels = _xml(archive, "xl/_rels/workbook.xml.rels")
-    for rel in rels:
-        if rel.get("Id") == rel_id:
-            target = rel.get("Target", "").lstrip("/")
-            return target if target.startswith("xl/") else f"xl/{target}"
-    raise ImportError_("The XLSX workbook's first sheet cannot be found.")
-
-
-def _column(ref: str) -> int:
-    letters = re.match(r"[A-Z]+", ref)
-    if not letters:
-        return -1
-    index = 0
-    for char in letters.group(0):
-        index = index * 26 + (ord(char) - 64)
-    return index - 1

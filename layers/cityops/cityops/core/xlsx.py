@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -202,6 +203,18 @@ def workbook(
 
 _M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _PKG_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def text_of(cell: Cell) -> str:
+    """A cell as the text an official typed in it: empty for no value, a whole number
+    without its `.0`, `true` or `false`, text in NFC without surrounding spaces."""
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "true" if cell else "false"
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    return unicodedata.normalize("NFC", str(cell)).strip()
 
 
 def _refuse(message: str) -> InvalidInput:

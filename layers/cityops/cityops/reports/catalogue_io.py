@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cityops.core.errors import InvalidInput
-from cityops.core.xlsx import CELL, HEADER, Sheet, column_name, read_rows, workbook_of
+from cityops.core.xlsx import CELL, HEADER, Sheet, column_name, read_rows, text_of, workbook_of
 from cityops.directory.port import UnitKind
 from cityops.reports.catalogue import (
     CODE_PATTERN,
@@ -118,21 +118,11 @@ def _refuse(message: str) -> InvalidInput:
     return InvalidInput(message, errors=[{"loc": ["body", "content"], "msg": message}])
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        value = int(value) if value.is_integer() else value
-    return unicodedata.normalize("NFC", str(value)).strip()
-
-
 def read_table(content: bytes, fmt: str) -> list[tuple[int, list[str]]]:
     """The file's rows as (line, cells as text), the header first; blank rows left out."""
     if fmt == "xlsx":
         rows = read_rows(content, max_rows=MAX_ROWS + 1, max_columns=len(COLUMNS) * 2)
-        table = [(n, [_text(c) for c in cells]) for n, cells in enumerate(rows, 1)]
+        table = [(n, [text_of(c) for c in cells]) for n, cells in enumerate(rows, 1)]
     elif fmt == "csv":
         try:
             text = content.decode("utf-8-sig")
@@ -147,7 +137,7 @@ def read_table(content: bytes, fmt: str) -> list[tuple[int, list[str]]]:
                     cells = next(reader)
                 except StopIteration:
                     break
-                table.append((start, [_text(c) for c in cells]))
+                table.append((start, [text_of(c) for c in cells]))
                 if len(table) > MAX_ROWS + 1:
                     break
         except csv.Error as exc:
