@@ -82,6 +82,18 @@ def test_a_handlers_cases_are_listed(world):
     assert status == 200 and ids(page) == [mine["id"]]
 
 
+def test_a_leader_lists_only_the_cases_of_a_person_in_a_unit_they_see(world):
+    """Paging another unit's person's cases would count them, and their cursors name them."""
+    case = world.create("ttr_clerk")
+    world.ok("inspector", case, "assign", {"handler_id": "sub-inspector"})
+    query = {"handler_id": "sub-inspector", "limit": "1"}
+    status, _, page = world.get("soxd_leader", "/v1/cases", query=query)
+    assert status == 404 and "cursor" not in str(page)
+    assert world.get("soxd_leader", "/v1/cases", query={"handler_id": "sub-nobody"})[0] == 404
+    status, _, page = world.get("chairman", "/v1/cases", query=query)
+    assert status == 200 and ids(page) == [case["id"]]
+
+
 @pytest.mark.parametrize(
     "query",
     [

@@ -20,9 +20,9 @@ from cityops.core.access import CASES, sees_unit
 from cityops.core.auth import Principal
 from cityops.core.calendar import CITY_TZ
 from cityops.core.dynamo import strip_keys
-from cityops.core.errors import Forbidden, InvalidInput
+from cityops.core.errors import Forbidden, InvalidInput, NotFound
 from cityops.core.pagination import check_limit, decode_cursor, encode_cursor
-from cityops.directory.port import visible_unit
+from cityops.directory.port import DIRECTORY, visible_unit
 
 
 def case_out(case: Case, who: Principal | None = None) -> replies.Case:
@@ -141,8 +141,14 @@ def list_cases(
     if handler_id:
         if unit_id is not None or due_from or due_to or overdue:
             raise InvalidInput("handler_id cannot be combined with unit_id or due filters.")
-        if handler_id != who.sub and not (who.is_leader or is_city_wide(who)):
-            raise Forbidden("Only leaders list another person's cases.")
+        if handler_id != who.sub:
+            if not (who.is_leader or is_city_wide(who)):
+                raise Forbidden("Only leaders list another person's cases.")
+            handler = DIRECTORY.current.profile(handler_id)
+            try:  # 404 alike for no such person and one of a unit the caller may not see
+                visible_unit(who, handler.unit_id if handler else None, CASES)
+            except NotFound:
+                raise NotFound("No such person.") from None
         scope = f"cases:handler:{handler_id}:{prefix}:{by_status}"
         start = decode_cursor(cursor, scope)
         items, last = store.list_by_handler(
