@@ -61,6 +61,17 @@ def test_the_search_pages_newest_first(world):
     assert ids(second) == [made[0]["id"]] and second["next_cursor"] is None
 
 
+def test_a_search_page_does_not_tell_of_matches_the_caller_may_not_see(world):
+    """A cursor only when another case the caller sees follows: one after an older match in
+    another department would tell that it holds a case with those words."""
+    world.create("sotc_clerk", **complaint(summary="Khiếu nại ông Trần Văn Bình nhận hối lộ"))
+    mine = world.create("soxd_officer", **complaint(summary="Trần Văn Bình hối lộ"))
+    page = find(world, "soxd_officer", q="tran van binh hoi lo", limit="1")
+    assert ids(page) == [mine["id"]] and page["next_cursor"] is None
+    both = find(world, "chairman", q="tran van binh hoi lo", unit_id="all", limit="1")
+    assert ids(both) == [mine["id"]] and both["next_cursor"]
+
+
 def test_a_denunciators_identity_is_never_indexed(world):
     case = world.create("sotc_clerk")
     indexed = set()

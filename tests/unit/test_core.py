@@ -214,3 +214,25 @@ def test_a_route_pattern_is_compiled_only_for_a_path_that_starts_with_its_litera
     assert not accept.compiled
     assert accept.match("/v1/cases/01J0000000000000000000000A/accept") is not None
     assert accept.compiled
+
+
+def test_a_search_page_goes_on_only_when_another_entity_the_caller_may_see_follows():
+    from cityops.core.search import first_kept
+
+    ids = [f"0{n}" for n in range(9, 0, -1)]  # newest first: 09 … 01
+    loads: list[list[str]] = []
+
+    def load(chunk: list[str]) -> dict[str, str]:
+        loads.append(chunk)
+        return {i: i for i in chunk if i != "05"}  # 05 is gone
+
+    def mine(entity: str) -> bool:
+        return entity in {"08", "06", "03"}
+
+    assert first_kept(ids, load, mine, 2) == (["08", "06"], "06")
+    assert first_kept(ids, load, mine, 3) == (["08", "06", "03"], None)  # 02, 01: not theirs
+    assert first_kept(ids, load, lambda e: False, 5) == ([], None)
+    loads.clear()
+    many = [f"{n:03}" for n in range(250, 0, -1)]
+    assert first_kept(many, load, bool, 1) == (["250"], "250")
+    assert loads == [many[:100]]  # read 100 at a time, no more than the page needs

@@ -17,6 +17,7 @@ from cityops.cases.pipeline import PIPELINE, sees
 from cityops.core import clock
 from cityops.core.auth import Principal
 from cityops.core.pagination import decode_cursor, encode_cursor
+from cityops.core.search import first_kept
 from cityops.core.settings import get_settings
 
 Wanted = Callable[[Case], bool]
@@ -57,22 +58,9 @@ def search(
     years = range(clock.today().year, get_settings().search_first_year - 1, -1)
     ids = [i for i in store.search_index().matching([str(y) for y in years], q)]
     ids = [i for i in ids if not after or i < after]
-    found: list[Case] = []
-    last = None
-    for begin in range(0, len(ids), 100):
-        chunk = ids[begin : begin + 100]
-        cases = PIPELINE.store.load_many(chunk)  # type: ignore[attr-defined]
-        for case_id in chunk:
-            last = case_id
-            case = cases.get(case_id)
-            if case is not None and sees(who, case) and wanted(case):
-                found.append(case)
-            if len(found) == limit:
-                break
-        if len(found) == limit:
-            break
-    more = last is not None and last != ids[-1]
+    load = PIPELINE.store.load_many  # type: ignore[attr-defined]
+    found, last = first_kept(ids, load, lambda c: sees(who, c) and wanted(c), limit)
     return replies.CasePage(
         items=[_item(c) for c in found],
-        next_cursor=encode_cursor({"after": last}, scope) if more else None,
+        next_cursor=encode_cursor({"after": last}, scope) if last else None,
     )

@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from cityops.core.dynamo import query_all, serialize
 
 MAX_WORDS = 40  # the words of one entity that are indexed (a transaction holds 100 items)
 MAX_QUERY_WORDS = 8
 _WORD = re.compile(r"[a-z0-9]+")
+T = TypeVar("T")
 
 
 def fold(text: str) -> str:
@@ -104,6 +105,33 @@ class SearchIndex:
                     break
             found |= ids or set()
         return sorted(found, reverse=True)
+
+
+def first_kept(
+    ids: list[str],
+    load: Callable[[list[str]], Mapping[str, T]],
+    keep: Callable[[T], bool],
+    limit: int,
+) -> tuple[list[T], str | None]:
+    """A page of a search: the first `limit` entities of `ids` (as `matching` orders them)
+    that `keep` admits (the caller may see it, the list asks for it), read `load` 100 ids at a
+    time; and the id the next page starts after, only when another admitted one follows. The
+    next one is looked for, not guessed: a cursor given because an entity the caller may not
+    see follows would tell that it exists."""
+    found: list[T] = []
+    last: str | None = None
+    for begin in range(0, len(ids), 100):
+        chunk = ids[begin : begin + 100]
+        loaded = load(chunk)
+        for entity_id in chunk:
+            entity = loaded.get(entity_id)
+            if entity is None or not keep(entity):
+                continue
+            if len(found) == limit:
+                return found, last
+            found.append(entity)
+            last = entity_id
+    return found, None
 
 
 def matches(q: str, *texts: str | None) -> bool:

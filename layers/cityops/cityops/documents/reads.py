@@ -20,6 +20,7 @@ from cityops.core.auth import Principal, is_system
 from cityops.core.dynamo import batch_get
 from cityops.core.errors import InvalidInput
 from cityops.core.pagination import check_limit, decode_cursor, encode_cursor
+from cityops.core.search import first_kept
 from cityops.directory.port import DIRECTORY, visible_unit
 from cityops.documents import outgoing, policy, store
 from cityops.documents.domain import DOCUMENT_TYPES, Document, OutgoingDocument
@@ -224,27 +225,15 @@ def _search(
     after = start.get("after")
     scopes = [f"{unit_id}#{source['year']}" for unit_id in source["units"]]
     ids = [i for i in store.search_index().matching(scopes, q) if not after or i < after]
-    found: list[dict[str, Any]] = []
-    last = None
-    for begin in range(0, len(ids), 100):
-        chunk = ids[begin : begin + 100]
-        items = {
-            i["id"]: i
-            for i in batch_get(store.table(), [{"pk": f"DOC#{d}", "sk": "DOC"} for d in chunk])
-        }
-        for doc_id in chunk:
-            item = items.get(doc_id)
-            last = doc_id
-            if item and _visible(who, item) and test(item):
-                found.append(item)
-            if len(found) == limit:
-                break
-        if len(found) == limit:
-            break
-    more = last is not None and ids and last != ids[-1]
+
+    def load(chunk: list[str]) -> dict[str, dict[str, Any]]:
+        keys = [{"pk": f"DOC#{d}", "sk": "DOC"} for d in chunk]
+        return {i["id"]: i for i in batch_get(store.table(), keys)}
+
+    found, last = first_kept(ids, load, lambda i: _visible(who, i) and test(i), limit)
     return DocumentPage(
         items=[_summary(i) for i in found],
-        next_cursor=encode_cursor({"after": last}, scope) if more else None,
+        next_cursor=encode_cursor({"after": last}, scope) if last else None,
     )
 
 

@@ -11,6 +11,7 @@ from cityops.core.auth import Principal
 from cityops.core.calendar import CITY_TZ
 from cityops.core.errors import InvalidInput
 from cityops.core.pagination import check_limit, decode_cursor, encode_cursor
+from cityops.core.search import first_kept
 from cityops.core.settings import get_settings
 from cityops.tasks import store
 from cityops.tasks.policy import can_see, status_class
@@ -242,19 +243,6 @@ def search(
     years = range(clock.today().year, get_settings().search_first_year - 1, -1)
     ids = [i for i in store.search_index().matching([str(y) for y in years], q)]
     ids = [i for i in ids if not after or i < after]
-    items: list[dict[str, Any]] = []
-    last = None
-    for begin in range(0, len(ids), 100):
-        chunk = ids[begin : begin + 100]
-        lines = store.tasks_by_id(chunk)
-        for task_id in chunk:
-            last = task_id
-            line = lines.get(task_id)
-            if line is not None and wanted(line):
-                items.append(line_reply(line, now, policy))
-            if len(items) == limit:
-                break
-        if len(items) == limit:
-            break
-    more = last is not None and last != ids[-1]
-    return {"items": items, "next_cursor": encode_cursor({"after": last}, scope) if more else None}
+    lines, last = first_kept(ids, store.tasks_by_id, wanted, limit)
+    items = [line_reply(line, now, policy) for line in lines]
+    return {"items": items, "next_cursor": encode_cursor({"after": last}, scope) if last else None}
