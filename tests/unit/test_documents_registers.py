@@ -65,6 +65,25 @@ def test_a_closed_register_takes_no_document(world):
         )
 
 
+def test_a_register_opened_in_place_of_a_closed_one_goes_on_with_its_numbers(world):
+    """One sequence a year, unique, without gaps (Art. 15, 22): a new volume of a register
+    continues the year's numbers of the one it replaces, and restarts nothing."""
+    clerk = world.who("vp.clerk")
+    old = world.register_of("VP-UBND", "incoming")
+    first = incoming.register_incoming(clerk, incoming_data(number_symbol="1/A"))
+    registers.update_register(clerk, old.id, RegisterPatch(active=False), old.version)
+    new = registers.create_register(
+        clerk, RegisterCreate(unit_id=old.unit_id, kind="incoming", name="Sổ đến, quyển 2")
+    )
+    second = incoming.register_incoming(clerk, incoming_data(number_symbol="2/A"))
+    assert (first.number, second.register_id, second.number) == (1, new.id, 2)
+    with pytest.raises(Conflict, match="already in the register as number 1"):
+        incoming.register_incoming(clerk, incoming_data(number_symbol="1/A"))  # registered once
+    dedicated_one = registers.create_register(clerk, dedicated(world))
+    qd = incoming.register_incoming(clerk, incoming_data(number_symbol="4/QĐ", doc_type="QĐ"))
+    assert (qd.register_id, qd.number) == (dedicated_one.id, 1)  # other types: their own
+
+
 def test_the_registers_list_shows_the_last_number_of_the_year(world):
     incoming.register_incoming(world.who("vp.clerk"), incoming_data())
     page = registers.list_registers(world.who("vp.clerk"), None, 2026)

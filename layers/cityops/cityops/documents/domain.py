@@ -78,7 +78,9 @@ class Channel(StrEnum):
 class Register(Entity):
     """A register (sổ đăng ký) of a unit: incoming or outgoing, numbered from 1 each year.
     `doc_types` empty: every type the unit's other registers of that kind do not take; a
-    register for legal normative documents takes its own types (Art. 15(2))."""
+    register for legal normative documents takes its own types (Art. 15(2)). One opened in
+    place of a closed one (a new volume: same unit, kind and types) goes on with its
+    sequence (`sequence_id`), so a year's numbers stay unique and without gaps."""
 
     entity_type: ClassVar[str] = "register"
 
@@ -88,6 +90,12 @@ class Register(Entity):
     kind: Literal["incoming", "outgoing"]
     name: str
     doc_types: list[str] = Field(default_factory=list)
+    sequence_id: str | None = None  # the register whose numbers it goes on with
+
+    @property
+    def sequence(self) -> str:
+        """The id its numbers (and the keys that register a document once) are kept under."""
+        return self.sequence_id or self.id
 
     @property
     def is_open(self) -> bool:

@@ -95,25 +95,30 @@ def new_incoming(
         source_document_id=source.id if source else None,
     )  # fmt: skip
     document.words = _index_words(document)
-    key = sender_key(register.id, data.issuing_body, data.number_symbol, data.issued_on)
+    key = sender_key(register.sequence, data.issuing_body, data.number_symbol, data.issued_on)
     return document, key
 
 
 def commit_numbered(
-    who: Principal | None, document: IncomingDocument, key: str, *extra: UniqueClaim
+    who: Principal | None,
+    register: Register,
+    document: IncomingDocument,
+    key: str,
+    *extra: UniqueClaim,
 ) -> IncomingDocument:
-    """Register it with the register's next number for the year, in one transaction with
-    the sequence, its sender key, its presentation deadline and its search words."""
+    """Register it with the next number of the register's sequence for the year, in one
+    transaction with the sequence, its sender key, its presentation deadline and its search
+    words."""
     calendar = DIRECTORY.current.calendar()
     year = document.year or clock.today().year
 
     def attempt() -> IncomingDocument:
         entity = document.model_copy(deep=True)
-        entity.number = DOCUMENTS.store.current_number(entity.register_id or "", year) + 1
+        entity.number = DOCUMENTS.store.current_number(register.sequence, year) + 1
 
         def rule(work: Work[Document]) -> None:
             policy.incoming(work.entity).open_presentation(calendar, urgent_hours())
-            work.add(NumberTaken(entity.register_id or "", year, entity.number or 0))
+            work.add(NumberTaken(register.sequence, year, entity.number or 0))
             work.add(UniqueClaim(key, entity.id), *extra)
             work.emit("DocumentRegistered", _detail(work.entity))
 
@@ -153,7 +158,7 @@ def register_incoming(who: Principal, data: IncomingCreate) -> IncomingDocument:
     register = register_for(unit, "incoming", data.doc_type, data.register_id)
     document, key = new_incoming(who, unit, register, data)
     try:
-        return commit_numbered(who, document, key)
+        return commit_numbered(who, register, document, key)
     except Duplicate as exc:
         raise _already_registered(exc.existing_id) from exc
 
@@ -333,7 +338,7 @@ def deliver(outgoing: OutgoingDocument, unit_id: str) -> str:
     document, sender = new_incoming(SYSTEM, unit, register, data, source=outgoing)
     document.files = [f.model_copy() for f in outgoing.files if f.status == "available"]
     try:
-        return commit_numbered(SYSTEM, document, sender, UniqueClaim(key, document.id)).id
+        return commit_numbered(SYSTEM, register, document, sender, UniqueClaim(key, document.id)).id
     except Duplicate as exc:
         owner = DOCUMENTS.store.unique_owner(key) if exc.existing_id else None
         if owner:

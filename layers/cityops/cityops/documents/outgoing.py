@@ -131,12 +131,12 @@ def issue(who: Principal, document_id: str, data: Note, if_match: int | None) ->
                 raise Conflict("The issuing or drafting unit is no longer in the directory.")
             register = register_for(issuing, "outgoing", document.doc_type)
             today = clock.today()
-            number = DOCUMENTS.store.current_number(register.id, today.year) + 1
+            number = DOCUMENTS.store.current_number(register.sequence, today.year) + 1
             drafter = abbreviation_of(drafting) if drafting.id != issuing.id else None
             text = symbol(number, document.doc_type, abbreviation_of(issuing), drafter)
             document.issue(person(who), register, number, text, today)
             document.words = words(document.summary, text, *(r.name for r in document.recipients))
-            work.add(NumberTaken(register.id, today.year, number))
+            work.add(NumberTaken(register.sequence, today.year, number))
             work.emit("DocumentIssued", _detail(
                 document, recipient_unit_ids=[r.unit_id for r in document.recipients
                                               if r.unit_id]))  # fmt: skip
@@ -223,7 +223,7 @@ def issue_generated(
         raise Conflict("The issuing unit or a recipient is no longer in the directory.")
     register = register_for(issuing, "outgoing", doc_type)
     today = clock.today()
-    number = DOCUMENTS.store.current_number(register.id, today.year) + 1
+    number = DOCUMENTS.store.current_number(register.sequence, today.year) + 1
     text = symbol(number, doc_type, abbreviation_of(issuing), None)
     by = person(who)
     recipients = [Recipient(unit_id=u, name=found[u].name) for u in recipient_unit_ids]
@@ -237,7 +237,7 @@ def issue_generated(
     document.words = words(document.summary, text, *(r.name for r in recipients))
 
     def rule(work: Work[Document]) -> None:
-        work.add(NumberTaken(register.id, today.year, number))
+        work.add(NumberTaken(register.sequence, today.year, number))
         work.emit("DocumentIssued", _detail(document, recipient_unit_ids=recipient_unit_ids))
 
     return as_outgoing(DOCUMENTS.create(who, document, "document.issued", rule))

@@ -76,6 +76,10 @@ def create_register(who: Principal, data: RegisterCreate) -> RegisterOut:
         which = ", ".join(sorted(overlap)) if overlap else "every other type"
         raise Conflict(f"The unit already numbers {which} in another {data.kind} register.")
     register = new_register(unit, data.kind, data.name, list(data.doc_types))
+    closed = [r for r in REGISTERS.store.of_unit(unit.id) if r.kind == data.kind and not r.is_open]
+    replaced = [r for r in closed if set(r.doc_types) == set(data.doc_types)]
+    if replaced:  # a new volume: the year's numbers go on
+        register.sequence_id = max(replaced, key=lambda r: r.id).sequence
     return register_out(REGISTERS.create(who, register, "register.created"))
 
 
@@ -116,7 +120,7 @@ def list_registers(who: Principal, unit_id: str | None, year: int | None) -> Reg
     from cityops.documents.pipelines import DOCUMENTS
 
     items = [
-        register_out(r, DOCUMENTS.store.current_number(r.id, year))
+        register_out(r, DOCUMENTS.store.current_number(r.sequence, year))
         for r in sorted(REGISTERS.store.of_unit(unit.id), key=lambda r: (r.kind, r.id))
     ]
     return RegisterPage(items=items)

@@ -10,7 +10,8 @@ Table `Documents` (pk, sk):
 - a line per other unit with a part in it (drafting, lead, coordinating):
                         DOC#<id>                 / LINE#<unit>   GSI2 UNIT#<unit> / <id>
 - a register:           REGISTER#<id>            / REGISTER      GSI2 REGISTERS#<unit> / <kind>#<id>
-- its number sequence:  REGISTER#<id>            / SEQ#<year>    `last`: the last number taken
+- its number sequence:  REGISTER#<sequence>      / SEQ#<year>    `last`: the last number taken
+  (`Register.sequence`: its own id, or that of the closed register a new volume goes on from)
 - a claimed key:        UNIQUE#<key>             / UNIQUE        `document_id` (an incoming
   document's sender, number and date in a register; a delivery of an outgoing document)
 - an abbreviation:      ABBREVIATION             / <unit id>
@@ -62,7 +63,8 @@ def search_index() -> SearchIndex:
 
 @dataclass(frozen=True)
 class NumberTaken:
-    """The register's sequence for the year moves from `number - 1` to `number`."""
+    """The register's sequence for the year moves from `number - 1` to `number`
+    (`register_id`: the register's `sequence`, its own id unless it goes on with another's)."""
 
     register_id: str
     year: int
