@@ -541,6 +541,31 @@ def test_a_legal_hold_is_placed_on_the_object_by_an_administrator(docs, call):
     assert hold["LegalHold"]["Status"] == "ON"
 
 
+def test_an_upload_that_is_not_its_type_is_quarantined_and_tagged_so_on_the_object(docs, call):
+    """The reason goes on the object's tag as S3 allows it (no commas in a tag's value)."""
+    _units, people = docs
+    _, _, document = call(
+        "documents", "POST", "/v1/documents/incoming", who=people["vp.clerk"], body=incoming_body()
+    )
+    text = b"not a pdf at all, only text" * 20
+    file = {"name": "fake.pdf", "media_type": "application/pdf", "size": len(text),
+            "sha256": hashlib.sha256(text).hexdigest()}  # fmt: skip
+    _, _, reply = call("documents", "POST", f"/v1/documents/{document['id']}/files",
+                       who=people["vp.clerk"], body=file)  # fmt: skip
+    _put(reply["upload"], text)
+    from cityops.documents import files
+
+    key = files.file_key(document["id"], reply["file"]["id"])
+    result = files.check_upload(key)
+    assert result["result"] == "quarantined" and "not a PDF" in result["reason"]
+    tags = boto3.client("s3").get_object_tagging(Bucket="documentsbucket", Key=key)["TagSet"]
+    assert [t["Key"] for t in tags] == ["quarantined"] and "not a PDF" in tags[0]["Value"]
+    _, _, read = call("documents", "GET", f"/v1/documents/{document['id']}", who=people["vp.clerk"])
+    assert [(f["status"], f["reason"]) for f in read["files"]] == [
+        ("quarantined", result["reason"])
+    ]
+
+
 def test_documents_obligations_count_in_the_scoreboard_under_documents(docs, call):
     from datetime import datetime
 

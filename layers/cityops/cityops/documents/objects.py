@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import re
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -16,6 +17,8 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 from cityops.core.settings import get_settings
+
+_TAG_UNSAFE = re.compile(r"[^A-Za-z0-9 _.:/=+\-@]")
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,13 @@ def reset_client() -> None:
 
 def checksum_b64(sha256_hex: str) -> str:
     return base64.b64encode(bytes.fromhex(sha256_hex)).decode()
+
+
+def tag_value(text: str) -> str:
+    """`text` as an S3 tag's value may hold it: letters, digits, spaces and `_ . : / = + - @`
+    (a comma is refused with InvalidTag), at most 256 characters. The file's record keeps
+    the reason whole; the tag is for whoever looks at the bucket."""
+    return " ".join(_TAG_UNSAFE.sub(" ", text).split())[:256]
 
 
 class S3Objects:
@@ -146,7 +156,7 @@ class S3Objects:
         params: dict[str, Any] = {
             "Bucket": self._bucket(),
             "Key": key,
-            "Tagging": {"TagSet": [{"Key": "quarantined", "Value": reason[:250]}]},
+            "Tagging": {"TagSet": [{"Key": "quarantined", "Value": tag_value(reason)}]},
         }
         if version_id:
             params["VersionId"] = version_id
