@@ -87,6 +87,21 @@ def test_a_city_leader_may_not_direct_a_departments_own_document(world):
     assert incoming.direct(world.who("sotc.leader"), own.id, direction(world), 1).number == 1
 
 
+def test_a_leader_makes_lead_only_a_unit_within_their_own_authority(world):
+    """A department's leader directs the department's own units; another department is not
+    theirs to make owe a deadline (it may be asked to coordinate, which owes nothing)."""
+    own = incoming.register_incoming(world.who("sotc.clerk"), incoming_data())
+    other = direction(world, lead_unit_id=world.units["SO-XD"].id, coordinating_unit_ids=[])
+    with pytest.raises(InvalidInput, match="within") as refused:
+        incoming.direct(world.who("sotc.leader"), own.id, other, 1)
+    assert refused.value.errors[0]["loc"] == ["body", "lead_unit_id"]
+    assert world.documents.load(own.id).status == "registered"  # nothing changed
+    division = world.units["SO-TC.NS"].id
+    asked = direction(world, lead_unit_id=division)  # Sở Xây dựng coordinating
+    directed = incoming.direct(world.who("sotc.leader"), own.id, asked, 1)
+    assert directed.deadlines.get("document.handle").responsible_unit_id == division
+
+
 def test_the_order_of_refusals_is_404_then_403_then_428_then_412_then_409(world, registered):
     data = direction(world)
     with pytest.raises(NotFound):

@@ -199,9 +199,13 @@ def _due_date(data: DirectionCreate, document: IncomingDocument) -> date:
     return due
 
 
-def _units(data: DirectionCreate) -> tuple[UnitRef, list[UnitRef]]:
+def _units(data: DirectionCreate, document: IncomingDocument) -> tuple[UnitRef, list[UnitRef]]:
+    """The lead and coordinating units, from the directory. The lead owes the deadline, so
+    it is a unit within the directing leader's authority: the People's Committee's whole
+    tree for what the Committee or its Office receives, else the receiving unit's own; any
+    unit may be asked to coordinate, which owes nothing."""
     ids = [data.lead_unit_id, *data.coordinating_unit_ids]
-    found = DIRECTORY.current.units(ids)
+    found = DIRECTORY.current.units([*ids, document.unit.id])
     missing = [
         {"loc": ["body", "lead_unit_id" if i == 0 else "coordinating_unit_ids"], "msg": unit_id}
         for i, unit_id in enumerate(ids)
@@ -209,9 +213,13 @@ def _units(data: DirectionCreate) -> tuple[UnitRef, list[UnitRef]]:
     ]
     if missing:
         raise InvalidInput("Some units do not exist or are inactive.", errors=missing)
-    return unit_ref(found[data.lead_unit_id]), [
-        unit_ref(found[i]) for i in data.coordinating_unit_ids
-    ]
+    lead, receiving = found[data.lead_unit_id], found.get(document.unit.id)
+    office = receiving is not None and receiving.kind == "office"
+    authority = document.unit.path[-2 if document.for_people_committee and office else -1]
+    if authority not in lead.path:
+        message = f"The lead unit must be {document.unit.name} or a unit within it."
+        raise InvalidInput(message, errors=[{"loc": ["body", "lead_unit_id"], "msg": message}])
+    return unit_ref(lead), [unit_ref(found[i]) for i in data.coordinating_unit_ids]
 
 
 def direct(
@@ -223,7 +231,7 @@ def direct(
 
     def rule(work: Work[Document]) -> None:
         document = policy.incoming(work.entity)
-        lead, coordinating = _units(data)
+        lead, coordinating = _units(data, document)
         direction = Direction(
             by=person(who), at=clock.now(), lead_unit=lead, coordinating_units=coordinating,
             instructions=data.instructions, due_on=_due_date(data, document),
