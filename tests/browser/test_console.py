@@ -122,17 +122,22 @@ def test_the_finance_officer_reports_progress_on_the_task_a_direction_made(conso
     expect(page.get_by_role("link", name=re.compile("rà soát dự toán")).first).to_be_visible()
     console.check("tasks")
     console.open(f"/tasks/{task_id}")
+    result = page.get_by_label("Kết quả", exact=True)
+    result.fill("Dự thảo kết quả rà soát")  # the completion's own text, kept while reporting
     page.get_by_label("Nội dung báo cáo").fill("Đã rà soát 12 trên 30 đơn vị dự toán.")
     page.get_by_label("Phần trăm hoàn thành").fill("40")
-    page.get_by_role("button", name="Báo cáo tiến độ").click()
+    page.get_by_role("button", name="Báo cáo tiến độ").dblclick()  # sent once
     expect(page.get_by_role("status")).to_have_text("Đã báo cáo tiến độ.")
+    expect(result).to_have_value("Dự thảo kết quả rà soát")
     timeline = page.locator("ol.timeline")
     expect(timeline).to_contain_text("Đã rà soát 12 trên 30 đơn vị dự toán.")
     expect(timeline).to_contain_text("40%")
     expect(page.get_by_text("Xác nhận hoàn thành")).to_have_count(0)  # not the assigning side's
     console.check("task")
-    task = stack.as_user("sotc.officer").get(f"/v1/tasks/{task_id}").json()
-    assert task["percent"] == 40
+    officer = stack.as_user("sotc.officer")
+    assert officer.get(f"/v1/tasks/{task_id}").json()["percent"] == 40
+    reports = officer.get(f"/v1/tasks/{task_id}/progress").json()["items"]
+    assert [r["percent"] for r in reports] == [40]  # one report for the double click
 
 
 def test_the_inspector_accepts_a_denunciation_and_sees_the_denunciator_only_by_pseudonym(
@@ -174,6 +179,43 @@ def test_the_inspector_accepts_a_denunciation_and_sees_the_denunciator_only_by_p
     inspector = stack.as_user("thanhtra.inspector")
     history = inspector.get(f"/v1/cases/{case['id']}/history", params={"limit": "200"}).json()
     assert any("identity" in h["action"] for h in history["items"]), history
+
+
+def test_the_chairman_sees_the_whole_citys_cases_and_can_narrow_them_to_a_unit(console, stack):
+    case = denunciation_at_the_inspectorate(
+        stack,
+        "Tố cáo việc cấp phép sai quy định",
+        "Tôi tố cáo việc cấp phép sai quy định.",
+        name=f"Trần Thị Kín {uuid.uuid4().hex[:4]}",
+    )
+    page = console.page
+    console.sign_in("chairman")
+    console.nav("Đơn thư")
+    unit = page.get_by_label("Đơn vị xử lý")
+    expect(unit).to_have_value("city")  # a city leader starts with the whole city
+    expect(page.get_by_role("row", name=re.compile(case["reference"]))).to_be_visible()
+    unit.select_option(label="Thanh tra thành phố Hà Nội")
+    expect(page.get_by_role("row", name=re.compile(case["reference"]))).to_be_visible()
+    unit.select_option(index=0)  # the chairman's own unit, which handles none of them
+    expect(page.get_by_role("row", name=re.compile(case["reference"]))).to_have_count(0)
+
+
+def test_a_list_longer_than_a_page_is_read_on_with_more(console, stack):
+    clerk = stack.as_user("soxd.clerk")
+    day = today(clerk)
+    for n in range(101):  # a page is 100
+        body = {"kind": "complaint", "complaint_round": "first_time", "channel": "reception",
+                "received_on": day, "summary": f"Khiếu nại về cấp phép số {n}"}  # fmt: skip
+        reply = clerk.post("/v1/cases", json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+        assert reply.status_code == 201, reply.text
+    page = console.page
+    console.sign_in("soxd.clerk")
+    console.nav("Đơn thư")
+    rows = page.locator("table tbody tr")
+    expect(rows).to_have_count(100)
+    page.get_by_role("button", name="Xem thêm").click()
+    expect(rows).to_have_count(101)
+    expect(page.get_by_role("button", name="Xem thêm")).to_have_count(0)
 
 
 def test_the_ward_officer_fills_a_report_in_the_grid_fixes_the_cell_it_refuses_and_submits(

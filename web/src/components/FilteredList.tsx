@@ -1,6 +1,7 @@
 // A list with its filters: the API's filters as selects (each change reads the list again),
-// a search box that ignores diacritics (on what is loaded), and a table with a caption. The
-// tasks', cases' and outgoing documents' lists are each this with their own columns.
+// a search box that ignores diacritics (on what is loaded), a table with a caption, and "more"
+// for the next page. The tasks', cases' and outgoing documents' lists are each this with
+// their own columns.
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { t } from "../lib/i18n";
@@ -14,6 +15,8 @@ export interface Filter {
   set: (value: string) => void;
   /** [value, label]; an empty value ("all") comes first. */
   options: [string, string][];
+  /** What the empty value is called, when it is not "all" (e.g. the caller's own unit). */
+  empty?: string;
 }
 
 export interface Column<T> {
@@ -32,7 +35,7 @@ export function FilteredList<T extends { id: string }>({
   id: string;
   caption: string;
   filters: Filter[];
-  state: { data: T[] | null; error: unknown };
+  state: { data: T[] | null; error: unknown; more?: (() => void) | null };
   /** The texts the search box looks in. */
   words: (row: T) => (string | null | undefined)[];
   columns: Column<T>[];
@@ -45,7 +48,7 @@ export function FilteredList<T extends { id: string }>({
           <div class="field" key={f.id}>
             <label for={f.id}>{f.label}</label>
             <select id={f.id} value={f.value} onChange={(e) => f.set(e.currentTarget.value)}>
-              <option value="">{t("all")}</option>
+              <option value="">{f.empty ?? t("all")}</option>
               {f.options.map(([value, text]) => (
                 <option key={value} value={value}>
                   {text}
@@ -86,6 +89,13 @@ export function FilteredList<T extends { id: string }>({
                 </tbody>
               </table>
               {shown.length === 0 ? <p>{t("none")}</p> : null}
+              {state.more ? (
+                <p>
+                  <button type="button" onClick={state.more}>
+                    {t("more")}
+                  </button>
+                </p>
+              ) : null}
             </div>
           );
         }}

@@ -1,6 +1,6 @@
 // Small pieces every screen uses: loading data, showing a problem, a deadline badge, fields.
 import type { ComponentChildren } from "preact";
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { ApiError } from "../api/client";
 import { formatDate, formatDateTime } from "../lib/dates";
 import { urgencyOf, urgencyWords, type Urgency } from "../lib/deadline";
@@ -21,6 +21,37 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T |
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
   return { ...state, reload: useCallback(() => setTick((n) => n + 1), []) };
+}
+
+/** A list read page by page: the first page when `deps` change; `more` (null when there is no
+ * further page) appends the next one, so nothing beyond the first page is out of reach. */
+export function usePages<T>(
+  page: (cursor?: string) => Promise<{ items: T[]; next_cursor?: string | null }>,
+  deps: unknown[],
+): { data: T[] | null; error: unknown; reload: () => void; more: (() => void) | null } {
+  const [state, setState] = useState<{ data: T[] | null; error: unknown; next: string | null }>({ data: null, error: null, next: null });
+  const [tick, setTick] = useState(0);
+  const generation = useRef(0);
+  useEffect(() => {
+    const mine = ++generation.current;
+    page().then(
+      (p) => mine === generation.current && setState({ data: p.items, error: null, next: p.next_cursor ?? null }),
+      (error) => mine === generation.current && setState({ data: null, error, next: null }),
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, tick]);
+  const next = state.next;
+  const more = next
+    ? () => {
+        const mine = generation.current;
+        setState((s) => ({ ...s, next: null })); // one request for a double click
+        page(next).then(
+          (p) => mine === generation.current && setState((s) => ({ data: [...(s.data ?? []), ...p.items], error: null, next: p.next_cursor ?? null })),
+          (error) => mine === generation.current && setState((s) => ({ ...s, error, next })),
+        );
+      }
+    : null;
+  return { data: state.data, error: state.error, reload: useCallback(() => setTick((n) => n + 1), []), more };
 }
 
 export function problemText(error: unknown): string {

@@ -28,7 +28,7 @@ export interface FormSpec {
 
 const note: FormField = { name: "note", label: "Ghi chú", kind: "textarea" };
 
-const REFUSAL_GROUNDS: [string, string][] = [
+export const REFUSAL_GROUNDS: [string, string][] = [
   ["not_administrative_act", "Không phải quyết định, hành vi hành chính"],
   ["no_direct_interest", "Không liên quan trực tiếp đến quyền, lợi ích của người khiếu nại"],
   ["no_capacity", "Người khiếu nại không có năng lực hành vi dân sự đầy đủ"],
@@ -210,6 +210,13 @@ export const CASE_FORMS: Record<string, FormSpec> = {
 
 /** A document's actions whose body is more than a note, with the route they are posted to
  * (`/v1/documents/{id}/<path>`); `start` takes none and is a button. */
+/** What a case's outcome is called: the choices of the forms that record it. */
+export function caseOutcome(value: string | null | undefined): string {
+  if (!value) return "";
+  const choices = ["decide", "conclude", "answer"].flatMap((a) => CASE_FORMS[a]?.fields.find((f) => f.name === "result")?.choices ?? []);
+  return [...choices, ...REFUSAL_GROUNDS].find(([v]) => v === value)?.[1] ?? value;
+}
+
 export const DOCUMENT_FORMS: Record<string, FormSpec & { path: string }> = {
   handle: {
     path: "result",

@@ -7,7 +7,7 @@ import { LegalDeadline } from "../components/LegalDeadline";
 import { Field, Loaded, Notice, ProblemView, useLoad } from "../components/ui";
 import { ActionForm } from "../components/ActionForm";
 import { mayRevealIdentity } from "../lib/actions";
-import { CASE_FORMS } from "../lib/forms";
+import { CASE_FORMS, caseOutcome } from "../lib/forms";
 import { units } from "../lib/units";
 import { formatDate } from "../lib/dates";
 import { label, t } from "../lib/i18n";
@@ -105,6 +105,28 @@ function CaseView({ c, etag, me, reload }: { c: Case; etag: string | null; me: M
           <>
             <dt>Người xử lý</dt>
             <dd>{c.handler_name}</dd>
+          </>
+        ) : null}
+        {c.refusal_ground ? (
+          <>
+            <dt>{t("cases.refusal_ground")}</dt>
+            <dd>{caseOutcome(c.refusal_ground)}</dd>
+          </>
+        ) : null}
+        {c.result ? (
+          <>
+            <dt>{t("cases.result")}</dt>
+            <dd data-testid="case-result">
+              {caseOutcome(c.result)}
+              {c.result_number ? ` (${c.result_number})` : ""}
+              {c.result_summary ? <div class="meta">{c.result_summary}</div> : null}
+            </dd>
+          </>
+        ) : null}
+        {c.extensions?.length ? (
+          <>
+            <dt>{t("cases.extensions")}</dt>
+            <dd>{c.extensions.map((e) => t("cases.extension", { n: e.days, to: formatDate(e.to_due_on), number: e.decision_number })).join("; ")}</dd>
           </>
         ) : null}
       </dl>

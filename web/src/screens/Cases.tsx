@@ -1,19 +1,36 @@
 // Cases: each with its legal deadline and the working days left; the denunciator by pseudonym only.
+// By default the caller's own unit's cases; a unit below it can be chosen. City leaders and the
+// city Inspectorate see the whole city's cases that have a deadline running, by due date.
 import { useState } from "preact/hooks";
 import { get, route } from "../api/client";
 import type { CasePage, Me } from "../api/types";
 import { FilteredList } from "../components/FilteredList";
 import { LegalDeadline } from "../components/LegalDeadline";
-import { useLoad } from "../components/ui";
+import { useLoad, usePages } from "../components/ui";
 import { formatDate } from "../lib/dates";
 import { label, t } from "../lib/i18n";
+import { units } from "../lib/units";
 
 type Line = CasePage["items"][number];
 const KINDS = ["voter_petition", "complaint", "denunciation"];
 
+/** The whole city, for the list: the API lists it by due date, so over every due date. */
+const CITY = { unit_id: "all", due_from: "2000-01-01", due_to: "2100-12-31" };
+
 export function Cases({ me }: { me: Me }) {
   const [kind, setKind] = useState("");
-  const list = useLoad(() => get<CasePage>(route("/v1/cases"), { kind: kind || undefined, limit: 200 }).then((r) => r.data.items), [kind, me.id]);
+  const [unit, setUnit] = useState(me.roles.includes("city_leader") ? "city" : "");
+  const all = useLoad(() => units(), []);
+  const mine = me.unit?.id;
+  const below = (all.data ?? []).filter((u) => mine && u.path.includes(mine) && u.id !== mine);
+  const ownKind = all.data?.find((u) => u.id === mine)?.kind;
+  const cityWide = me.roles.includes("city_leader") || (ownKind === "inspectorate" && me.unit_path.length === 2);
+  const where = unit === "city" ? CITY : unit ? { unit_id: unit } : {};
+  const list = usePages((cursor) => get<CasePage>(route("/v1/cases"), { kind: kind || undefined, ...where, limit: 100, cursor }).then((r) => r.data), [kind, unit, me.id]);
+  const unitOptions: [string, string][] = [
+    ...(cityWide ? [["city", t("cases.whole_city")] as [string, string]] : []),
+    ...below.map((u) => [u.id, u.name] as [string, string]),
+  ];
   return (
     <>
       <h1>{t("cases.title")}</h1>
@@ -21,7 +38,10 @@ export function Cases({ me }: { me: Me }) {
         id="cases"
         caption={t("cases.title")}
         state={list}
-        filters={[{ id: "c-kind", label: t("cases.kind"), value: kind, set: setKind, options: KINDS.map((k) => [k, t(`kind.${k}`)]) }]}
+        filters={[
+          { id: "c-kind", label: t("cases.kind"), value: kind, set: setKind, options: KINDS.map((k) => [k, t(`kind.${k}`)]) },
+          { id: "c-unit", label: t("cases.unit"), value: unit, set: setUnit, options: unitOptions, empty: me.unit?.name ?? t("all") },
+        ]}
         words={(c) => [c.reference, c.summary, c.pseudonym]}
         columns={[
           {

@@ -97,6 +97,7 @@ function DocumentView({ doc, etag, reload }: { doc: DocumentOut; etag: string | 
       setError(e);
     }
   };
+  const outgoing = doc.kind === "outgoing";
   return (
     <>
       <p>
@@ -108,7 +109,7 @@ function DocumentView({ doc, etag, reload }: { doc: DocumentOut; etag: string | 
         <dd data-testid="doc-status">{label("doc.status", doc.status)}</dd>
         {doc.number ? (
           <>
-            <dt>{t("docs.number")}</dt>
+            <dt>{t(outgoing ? "docs.outgoing_number" : "docs.number")}</dt>
             <dd>
               {doc.number} · {doc.register_name}
             </dd>
@@ -118,11 +119,15 @@ function DocumentView({ doc, etag, reload }: { doc: DocumentOut; etag: string | 
         <dd>{doc.number_symbol ?? "—"}</dd>
         <dt>{t("docs.issuing_body")}</dt>
         <dd>{doc.issuing_body ?? (doc.unit as { name?: string }).name}</dd>
-        <dt>{t("docs.received_on")}</dt>
-        <dd>{formatDate(doc.received_on ?? doc.issued_on)}</dd>
-        <dt>{t("docs.handling_due")}</dt>
+        <dt>{t(outgoing ? "docs.issued_on" : "docs.received_on")}</dt>
+        <dd>{formatDate(outgoing ? doc.issued_on : doc.received_on)}</dd>
+        <dt>{t(outgoing ? "docs.reply_due" : "docs.handling_due")}</dt>
         <dd>
-          <Deadline due={direction?.due_on ?? doc.handling_deadline} urgency={doc.overdue ? "overdue" : undefined} />
+          {outgoing ? (
+            doc.reply_deadline ? formatDate(doc.reply_deadline) : "—"
+          ) : (
+            <Deadline due={direction?.due_on ?? doc.handling_deadline} urgency={doc.overdue ? "overdue" : undefined} />
+          )}
         </dd>
       </dl>
       {direction ? (

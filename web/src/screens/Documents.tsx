@@ -4,7 +4,7 @@ import { useState } from "preact/hooks";
 import { download, get, post, route } from "../api/client";
 import type { DocumentOut, DocumentPage, IncomingCreate, Me, RegisterPage } from "../api/types";
 import { FileUploader } from "../components/FileUpload";
-import { Deadline, Field, Loaded, Notice, ProblemView, useLoad } from "../components/ui";
+import { Deadline, Field, Loaded, Notice, ProblemView, useLoad, usePages } from "../components/ui";
 import { formatDate, hanoiDay, parseDate } from "../lib/dates";
 import { DOC_TYPES, URGENCIES } from "../lib/forms";
 import { t } from "../lib/i18n";
@@ -96,15 +96,19 @@ export function Documents({ me }: { me: Me }) {
   const [registered, setRegistered] = useState<DocumentOut | null>(null);
   const [showForm, setShowForm] = useState(false);
   const all = useLoad(() => units(), []);
-  const list = useLoad(async () => {
-    const [docs, registers] = await Promise.all([
-      get<DocumentPage>(route("/v1/documents"), { kind: "incoming", limit: 200 }),
-      me.unit ? get<RegisterPage>(route("/v1/registers"), { unit_id: me.unit.id }) : null,
-    ]);
-    const mine = docs.data.items.filter((d) => d.unit && (d.unit as { id?: string }).id === me.unit?.id);
-    const others = docs.data.items.filter((d) => !mine.includes(d));
-    return { docs: [...mine.sort((a, b) => (b.number ?? 0) - (a.number ?? 0)), ...others], registers: registers?.data.items ?? [] };
-  }, [me.id, registered?.id]);
+  const registers = useLoad(async () => (me.unit ? (await get<RegisterPage>(route("/v1/registers"), { unit_id: me.unit.id })).data.items : []), [me.id, registered?.id]);
+  const pages = usePages((cursor) => get<DocumentPage>(route("/v1/documents"), { kind: "incoming", limit: 100, cursor }).then((r) => r.data), [me.id, registered?.id]);
+  const list = {
+    error: pages.error ?? registers.error,
+    data:
+      pages.data && registers.data
+        ? (() => {
+            const mine = pages.data.filter((d) => d.unit && (d.unit as { id?: string }).id === me.unit?.id);
+            const others = pages.data.filter((d) => !mine.includes(d));
+            return { docs: [...mine.sort((a, b) => (b.number ?? 0) - (a.number ?? 0)), ...others], registers: registers.data };
+          })()
+        : null,
+  };
   const clerk = me.roles.includes("clerk");
   const year = Number(hanoiDay(new Date()).slice(0, 4));
   return (
@@ -114,11 +118,26 @@ export function Documents({ me }: { me: Me }) {
         <a href="/documents/outgoing">{t("docs.outgoing")}</a>
       </p>
       {clerk ? (
-        <button type="button" class="primary" aria-expanded={showForm} onClick={() => setShowForm(!showForm)}>
+        <button
+          type="button"
+          class="primary"
+          aria-expanded={showForm}
+          onClick={() => {
+            setRegistered(null); // the next document: the last one's panel gives way to the form
+            setShowForm(!showForm);
+          }}
+        >
           {t("docs.register_new")}
         </button>
       ) : null}
-      {showForm && !registered ? <RegisterForm onRegistered={(d) => setRegistered(d)} /> : null}
+      {showForm ? (
+        <RegisterForm
+          onRegistered={(d) => {
+            setRegistered(d);
+            setShowForm(false);
+          }}
+        />
+      ) : null}
       {registered ? (
         <div class="panel">
           <Notice text={t("docs.registered", { n: registered.number ?? "" })} />
@@ -181,6 +200,13 @@ export function Documents({ me }: { me: Me }) {
                 </tbody>
               </table>
               {d.docs.length === 0 ? <p>{t("none")}</p> : null}
+              {pages.more ? (
+                <p>
+                  <button type="button" onClick={pages.more}>
+                    {t("more")}
+                  </button>
+                </p>
+              ) : null}
             </div>
           </>
         )}

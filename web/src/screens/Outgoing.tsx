@@ -5,7 +5,7 @@ import { get, post, route } from "../api/client";
 import type { DocumentOut, DocumentPage, Me } from "../api/types";
 import { ActionForm } from "../components/ActionForm";
 import { FilteredList } from "../components/FilteredList";
-import { useLoad } from "../components/ui";
+import { useLoad, usePages } from "../components/ui";
 import { formatDate, formatDateTime } from "../lib/dates";
 import { OUTGOING, recipientsOf } from "../lib/forms";
 import { label, t } from "../lib/i18n";
@@ -19,7 +19,7 @@ export function Outgoing({ me }: { me: Me }) {
   const [status, setStatus] = useState("");
   const [drafting, setDrafting] = useState(false);
   const all = useLoad(() => units(), []);
-  const list = useLoad(() => get<DocumentPage>(route("/v1/documents"), { kind: "outgoing", status: status || undefined, limit: 200 }).then((r) => r.data.items), [status, me.id]);
+  const list = usePages((cursor) => get<DocumentPage>(route("/v1/documents"), { kind: "outgoing", status: status || undefined, limit: 100, cursor }).then((r) => r.data), [status, me.id]);
   const unitChoices: [string, string][] = (all.data ?? []).filter((u) => u.active !== false).map((u) => [u.id, u.name]);
   return (
     <>

@@ -1,7 +1,7 @@
 // A task: its progress timeline, coordinating units' parts, extensions and their decisions,
 // and the actions the user may take (report progress, request or decide an extension,
 // complete, confirm or return).
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { get, post, route } from "../api/client";
 import type { Me, ProgressPage, Task, TaskPage as SubtaskPage } from "../api/types";
 import { ActionForm } from "../components/ActionForm";
@@ -32,23 +32,30 @@ function TaskView({ task, etag, progress, subtasks, unitNames, reload }: { task:
   const [text, setText] = useState("");
   const [percent, setPercent] = useState(String(task.percent));
   const [newDue, setNewDue] = useState("");
-  const [reason, setReason] = useState("");
+  // Each form's own text, so that typing in one never fills another (or is cleared by it).
+  const [texts, setTexts] = useState<Record<string, string>>({});
+  const typed = (key: string) => ({ value: texts[key] ?? "", onInput: (e: { currentTarget: { value: string } }) => setTexts((all) => ({ ...all, [key]: e.currentTarget.value })) });
+  const busy = useRef(false); // one request at a time: a double click sends one
   const [form, setForm] = useState<"cancel" | "split" | null>(null);
   const lead = unitNames?.find((u) => u.id === task.lead_unit_id);
   const subUnits: [string, string][] = (unitNames ?? []).filter((u) => u.id !== task.lead_unit_id && lead && u.path.includes(lead.id) && u.active !== false).map((u) => [u.id, u.name]);
   const due = task.deadline ?? task.due_date;
 
-  const run = async (what: () => Promise<unknown>, message: string) => {
+  const run = async (what: () => Promise<unknown>, message: string, sent?: string) => {
+    if (busy.current) return;
+    busy.current = true;
     setError(null);
     setDone(null);
     try {
       await what();
       setDone(message);
-      setText("");
-      setReason("");
+      if (sent === "progress") setText("");
+      else if (sent) setTexts((all) => ({ ...all, [sent]: "" }));
       reload();
     } catch (e) {
       setError(e);
+    } finally {
+      busy.current = false;
     }
   };
   const p = (path: string, body: unknown, ifMatch: string | null = etag) => post(path, body, ifMatch);
@@ -99,7 +106,7 @@ function TaskView({ task, etag, progress, subtasks, unitNames, reload }: { task:
           aria-labelledby="progress-h"
           onSubmit={(e) => {
             e.preventDefault();
-            run(() => p(route("/v1/tasks/{task_id}/progress", { task_id: task.id }), { text, percent: Number(percent) }, null), t("tasks.progress_saved"));
+            run(() => p(route("/v1/tasks/{task_id}/progress", { task_id: task.id }), { text, percent: Number(percent) }, null), t("tasks.progress_saved"), "progress");
           }}
         >
           <h2 id="progress-h">{t("tasks.report_progress")}</h2>
@@ -120,12 +127,12 @@ function TaskView({ task, etag, progress, subtasks, unitNames, reload }: { task:
           class="panel"
           onSubmit={(e) => {
             e.preventDefault();
-            run(() => p(route("/v1/tasks/{task_id}/completion", { task_id: task.id }), { result: reason }), t("done"));
+            run(() => p(route("/v1/tasks/{task_id}/completion", { task_id: task.id }), { result: texts.result ?? "" }), t("done"), "result");
           }}
         >
           <h2>{t("tasks.complete")}</h2>
           <Field label={t("tasks.result")} id="complete-result">
-            <textarea id="complete-result" required value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+            <textarea id="complete-result" required {...typed("result")} />
           </Field>
           <button type="submit">{t("tasks.complete")}</button>
         </form>
@@ -138,7 +145,7 @@ function TaskView({ task, etag, progress, subtasks, unitNames, reload }: { task:
             e.preventDefault();
             const day = parseDate(newDue);
             if (!day) return setError(new Error(t("tasks.new_due")));
-            run(() => p(route("/v1/tasks/{task_id}/extensions", { task_id: task.id }), { new_due_date: day, reason }), t("done"));
+            run(() => p(route("/v1/tasks/{task_id}/extensions", { task_id: task.id }), { new_due_date: day, reason: texts.extension ?? "" }), t("done"), "extension");
           }}
         >
           <h2>{t("tasks.request_extension")}</h2>
@@ -146,7 +153,7 @@ function TaskView({ task, etag, progress, subtasks, unitNames, reload }: { task:
             <input id="ext-due" required placeholder="dd/mm/yyyy" value={newDue} onInput={(e) => setNewDue(e.currentTarget.value)} />
           </Field>
           <Field label={t("tasks.reason")} id="ext-reason">
-            <textarea id="ext-reason" required value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+            <textarea id="ext-reason" required {...typed("extension")} />
           </Field>
           <button type="submit">{t("tasks.request_extension")}</button>
         </form>
@@ -159,10 +166,10 @@ function TaskView({ task, etag, progress, subtasks, unitNames, reload }: { task:
             {formatDate(pending.previous_due_date)} → {formatDate(pending.new_due_date)}: {pending.reason}
           </p>
           <Field label={t("tasks.reason")} id="dec-reason">
-            <input id="dec-reason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+            <input id="dec-reason" {...typed("decision")} />
           </Field>
           {(["approved", "rejected"] as const).map((decision) => (
-            <button type="button" key={decision} onClick={() => run(() => p(route("/v1/tasks/{task_id}/extensions/{extension_id}/decision", { task_id: task.id, extension_id: pending.id }), { decision, reason: reason || "—" }), t("done"))}>
+            <button type="button" key={decision} onClick={() => run(() => p(route("/v1/tasks/{task_id}/extensions/{extension_id}/decision", { task_id: task.id, extension_id: pending.id }), { decision, reason: texts.decision || "—" }), t("done"), "decision")}>
               {t(decision === "approved" ? "tasks.approve" : "tasks.reject")}
             </button>
           ))}
@@ -172,16 +179,21 @@ function TaskView({ task, etag, progress, subtasks, unitNames, reload }: { task:
       {may(task, "confirm") || may(task, "return") ? (
         <div class="panel">
           <h2>{t("tasks.confirm")}</h2>
+          {task.completion?.result ? (
+            <p data-testid="completion-result">
+              <strong>{t("tasks.result")}:</strong> {task.completion.result}
+            </p>
+          ) : null}
           <Field label={t("tasks.reason")} id="confirm-reason">
-            <input id="confirm-reason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+            <input id="confirm-reason" {...typed("confirm")} />
           </Field>
           {may(task, "confirm") ? (
-            <button type="button" class="primary" onClick={() => run(() => p(route("/v1/tasks/{task_id}/confirmation", { task_id: task.id }), reason ? { note: reason } : {}), t("done"))}>
+            <button type="button" class="primary" onClick={() => run(() => p(route("/v1/tasks/{task_id}/confirmation", { task_id: task.id }), texts.confirm ? { note: texts.confirm } : {}), t("done"), "confirm")}>
               {t("tasks.confirm")}
             </button>
           ) : null}
           {may(task, "return") ? (
-            <button type="button" disabled={!reason.trim()} onClick={() => run(() => p(route("/v1/tasks/{task_id}/return", { task_id: task.id }), { reason }), t("done"))}>
+            <button type="button" disabled={!(texts.confirm ?? "").trim()} onClick={() => run(() => p(route("/v1/tasks/{task_id}/return", { task_id: task.id }), { reason: texts.confirm }), t("done"), "confirm")}>
               {t("tasks.return")}
             </button>
           ) : null}

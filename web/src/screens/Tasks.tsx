@@ -3,7 +3,7 @@ import { useState } from "preact/hooks";
 import { get, route } from "../api/client";
 import type { Me, StatusClass, TaskLine, TaskPage, TaskSource } from "../api/types";
 import { FilteredList } from "../components/FilteredList";
-import { Deadline, useLoad } from "../components/ui";
+import { Deadline, useLoad, usePages } from "../components/ui";
 import { urgencyOfClass } from "../lib/deadline";
 import { t } from "../lib/i18n";
 import { nameOf, units } from "../lib/units";
@@ -16,8 +16,8 @@ export function Tasks({ me }: { me: Me }) {
   const [source, setSource] = useState("");
   const [unit, setUnit] = useState("");
   const all = useLoad(() => units(), []);
-  const list = useLoad(
-    () => get<TaskPage>(route("/v1/tasks"), { status_class: statusClass || undefined, source: source || undefined, unit_id: unit || undefined, limit: 200 }).then((r) => r.data.items),
+  const list = usePages(
+    (cursor) => get<TaskPage>(route("/v1/tasks"), { status_class: statusClass || undefined, source: source || undefined, unit_id: unit || undefined, limit: 100, cursor }).then((r) => r.data),
     [statusClass, source, unit, me.id],
   );
   const now = new Date();
