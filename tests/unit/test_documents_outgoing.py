@@ -8,8 +8,10 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from datetime import timedelta
 
 import pytest
+from cityops.core import clock
 from cityops.core.errors import Conflict, Forbidden, InvalidInput, PayloadTooLarge
 from cityops.core.search import fold, matches, query_words, words
 from cityops.core.statemachine import InvalidTransition
@@ -117,6 +119,16 @@ def test_a_revoked_document_keeps_its_number_and_the_next_takes_the_next(world):
     )
     assert world.documents.load(copy_id).sender_revoked.reason == "Sai thể thức"
     assert "DocumentRevoked" in [kind for kind, _ in world.documents.events]
+
+
+def test_a_reply_deadline_already_past_is_refused_and_nothing_is_drafted(world):
+    past = clock.today() - timedelta(days=1)
+    with pytest.raises(InvalidInput, match="past") as refused:
+        outgoing.draft(world.who("sotc.officer"), outgoing_data(world, reply_deadline=past))
+    assert refused.value.errors[0]["loc"] == ["body", "reply_deadline"]
+    assert not [d for d in world.documents.entities.values() if d.kind == "outgoing"]
+    today = outgoing_data(world, reply_deadline=clock.today())
+    assert outgoing.draft(world.who("sotc.officer"), today).reply_deadline == clock.today()
 
 
 def test_a_unit_without_an_abbreviation_cannot_issue(world):

@@ -51,10 +51,15 @@ def draft(who: Principal, data: OutgoingCreate) -> Document:
             "The drafting unit must be in the issuing unit's subtree.",
             errors=[_field("drafting_unit_id", "not under the issuing unit")],
         )
+    today = clock.today()
+    if data.reply_deadline and data.reply_deadline < today:  # the recipients would owe it late
+        raise InvalidInput(
+            "The reply deadline cannot be in the past.",
+            errors=[_field("reply_deadline", "in the past")],
+        )
     recipients = _recipients(data)
     if data.answers_document_id:
         _answerable(who, data.answers_document_id)
-    today = clock.today()
     document = OutgoingDocument(
         id=new_id(), status="drafted", created_at=clock.now(), unit=unit_ref(issuing),
         drafting_unit=unit_ref(drafting), doc_type=data.doc_type, summary=data.summary,
