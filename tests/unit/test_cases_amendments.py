@@ -60,6 +60,27 @@ def test_a_resumed_complaints_time_limit_runs_on_from_the_resumption_decision(de
     }
 
 
+def test_a_resumed_limit_runs_on_for_the_days_left_to_its_end_not_to_where_tet_moved_it(desk):
+    case = desk.create("soxd_officer", **complaint(received_on="2027-01-04", learned_on="2027-01-02"))
+    set_day("2027-01-07")  # Thursday: 30 days end on Saturday 6/2, in Tết, so on Thursday 11/2
+    desk.ok("soxd_leader", case, "assign", {"handler_id": "sub-soxd_officer"})
+    desk.ok("soxd_leader", case, "accept", {})
+    assert desk.open_obligations(case["id"])["complaint.resolve"] == "2027-02-11"
+    set_day("2027-02-01")  # 5 days left, to Saturday 6/2 (the 4 days of Tết after it are not)
+    desk.ok("soxd_leader", case, "suspend", SUSPENSION)
+    desk.ok("soxd_officer", case, "notify", {})
+    set_day("2027-03-01")
+    desk.ok("soxd_leader", case, "resume", {})
+    # from Monday 1/3 the 5 days end on Saturday 6/3, a day off, so on Monday 8/3
+    assert desk.open_obligations(case["id"])["complaint.resolve"] == "2027-03-08"
+    set_day("2027-03-03")  # and again: 3 days left, to Saturday 6/3
+    desk.ok("soxd_leader", case, "suspend", SUSPENSION)
+    desk.ok("soxd_officer", case, "notify", {})
+    set_day("2027-03-10")
+    desk.ok("soxd_leader", case, "resume", {})
+    assert desk.open_obligations(case["id"])["complaint.resolve"] == "2027-03-15"  # Sat 13 → Mon
+
+
 def test_a_complaint_overdue_when_suspended_is_still_overdue_when_resumed(desk):
     case = accepted_complaint(desk)  # resolve by Wed 17/3
     set_day("2027-03-25")  # 8 days late: no time was left to run on

@@ -5,12 +5,12 @@ Law 136/2025; Decree 155/2026 Art. 28a-28b), with their effect on the deadline b
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from cityops.cases.record import Withdrawal
 from cityops.cases.rules import Limits
-from cityops.core.calendar import CITY_TZ
+from cityops.core.calendar import CITY_TZ, WorkingCalendar
 from cityops.core.errors import Conflict
 from cityops.core.obligations import Outcome
 
@@ -84,10 +84,15 @@ class Interruptions(_Base):
                 continue
             if deadline.details.get("unit") == "working_days":
                 left = calendar.count_working_days(since, old_day)
-                new_day = calendar.add_working_days(today, left)
-            else:
-                new_day = calendar.add_days(today, (old_day - since).days)
-            self.deadlines.resume(deadline.key, calendar.due_end_of_day(new_day))
+                self.deadlines.resume(
+                    deadline.key, calendar.due_end_of_day(calendar.add_working_days(today, left))
+                )
+                continue
+            # calendar days: to the period's own last day, not the day off it was moved past
+            end = _own_end(deadline.details.get("ends_on"), old_day, calendar)
+            new_end = today + timedelta(days=max(0, (end - since).days))
+            due = calendar.due_end_of_day(calendar.next_working_day(new_end))
+            self.deadlines.resume(deadline.key, due, details={"ends_on": new_end.isoformat()})
         self.paused_days += (today - since).days
         self.suspended_from = self.suspended_on = None
         self.suspension_ground = self.suspension_reason = None
@@ -100,3 +105,14 @@ class Interruptions(_Base):
         limit = limits.in_force_since(rule, today) if self.kind == "complaint" else None
         if limit is not None:
             self._open(rule, limit, today, limits, actor)
+
+
+def _own_end(ends_on: str | None, due_day: date, calendar: WorkingCalendar) -> date:
+    """The last day of a calendar-day period whose deadline is `due_day`: the one it kept,
+    while the deadline is still where a day off moved it from there; else `due_day` (a
+    deadline opened before it kept one, or moved since, by an extension)."""
+    if ends_on:
+        end = date.fromisoformat(ends_on)
+        if end <= due_day and calendar.next_working_day(end) == due_day:
+            return end
+    return due_day

@@ -4,7 +4,7 @@ notes. The behaviour, what officials do to a case, is `cityops.cases.domain.Case
 DynamoDB or HTTP; holds no identity (only a pseudonym and redacted text).
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
 from pydantic import ConfigDict, Field, PrivateAttr
@@ -190,12 +190,13 @@ class CaseRecord(Entity):
         self, kind: str, limit: TimeLimit, runs_from: date, limits: Limits, actor: str | None
     ) -> Deadline:
         """Open the deadline of `kind` for the handling unit (never with identity in its
-        title), due by `limit` counted from `runs_from`."""
-        return self.deadlines.open(
-            kind,
-            limit.due_at(runs_from, limits.calendar),
-            **self._deadline_fields(kind, limit, runs_from, actor),
-        )
+        title), due by `limit` counted from `runs_from`. A limit in calendar days keeps the
+        period's own last day (`ends_on`), before a day off moved its deadline: what is left
+        of it when the case is suspended is counted to that day."""
+        fields = self._deadline_fields(kind, limit, runs_from, actor)
+        if limit.unit != "working_days":
+            fields["details"]["ends_on"] = (runs_from + timedelta(days=limit.length)).isoformat()
+        return self.deadlines.open(kind, limit.due_at(runs_from, limits.calendar), **fields)
 
     def _deadline_fields(
         self, kind: str, limit: TimeLimit | None, runs_from: date, actor: str | None

@@ -174,10 +174,16 @@ class DeadlineBook(Model):
         """Stop chasing it while the work waits on someone else; not counted missed."""
         return self._change(key, "pause", {"open"}, status="paused", paused_at=clock.now())
 
-    def resume(self, key: str, due_at: datetime | None = None) -> Deadline:
-        """Chase it again, due at `due_at` (e.g. moved by the paused time) or as it was."""
-        due_at = due_at or self.get(key).due_at
-        return self._change(key, "resume", {"paused"}, status="open", paused_at=None, due_at=due_at)
+    def resume(
+        self, key: str, due_at: datetime | None = None, details: dict[str, Any] | None = None
+    ) -> Deadline:
+        """Chase it again, due at `due_at` (e.g. moved by the paused time) or as it was, with
+        `details` added to its own (what the rule that moved it keeps of it)."""
+        current = self.get(key)
+        return self._change(
+            key, "resume", {"paused"}, status="open", paused_at=None,
+            due_at=due_at or current.due_at, details={**current.details, **(details or {})},
+        )  # fmt: skip
 
     def reassign(self, key: str, user_id: str | None) -> Deadline:
         """Reminders follow the work to its new handler."""
