@@ -257,7 +257,12 @@ def test_the_ward_officer_fills_a_report_in_the_grid_fixes_the_cell_it_refuses_a
     expect(refused).to_be_visible()
     expect(page.locator('tr[data-cell="TNGT_VU"] .cell-error')).to_have_count(0)
     console.check("report-grid-refused")
-    page.get_by_label("Số vụ tai nạn giao thông từ nghiêm trọng trở lên", exact=True).fill("1")
+    serious = page.get_by_label("Số vụ tai nạn giao thông từ nghiêm trọng trở lên", exact=True)
+    serious.fill("")  # a value the report needs: saved, then the submit is refused
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    missing = page.locator('tr[data-cell="TNGT_VU_NGHIEMTRONG"] .cell-error')
+    expect(missing).to_contain_text("Chưa nhập giá trị")
+    serious.fill("1")  # and sent again from the same page, on the version just saved
     page.get_by_role("button", name="Gửi báo cáo").click()
     expect(page.get_by_role("status")).to_contain_text("Gửi báo cáo")
     expect(page.get_by_text("Đã gửi").first).to_be_visible()

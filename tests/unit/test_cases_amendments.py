@@ -61,7 +61,9 @@ def test_a_resumed_complaints_time_limit_runs_on_from_the_resumption_decision(de
 
 
 def test_a_resumed_limit_runs_on_for_the_days_left_to_its_end_not_to_where_tet_moved_it(desk):
-    case = desk.create("soxd_officer", **complaint(received_on="2027-01-04", learned_on="2027-01-02"))
+    case = desk.create(
+        "soxd_officer", **complaint(received_on="2027-01-04", learned_on="2027-01-02")
+    )
     set_day("2027-01-07")  # Thursday: 30 days end on Saturday 6/2, in Tết, so on Thursday 11/2
     desk.ok("soxd_leader", case, "assign", {"handler_id": "sub-soxd_officer"})
     desk.ok("soxd_leader", case, "accept", {})

@@ -66,6 +66,7 @@ function Grid({ initial }: { initial: Loaded_ }) {
         let current = etag;
         if (editable && action === "submit") {
           const saved = await put<ReportOut>(route("/v1/reports/{report_id}/values", { report_id: report.id }), valuesPut(report.cells, typed, comments), etag);
+          setLoaded({ report: saved.data, etag: saved.etag }); // saved, whatever the submit says
           current = saved.etag;
         }
         const body = action === "return" || action === "reopen" ? { reason } : {};
