@@ -25,6 +25,7 @@ from cityops.directory.models import (
     CalendarChange,
     CalendarYear,
     Me,
+    MemberList,
     Unit,
     UnitCreate,
     UnitPage,
@@ -82,6 +83,12 @@ def get_unit(unit_id: UnitId) -> Response[Unit]:
 def update_unit(unit_id: UnitId, patch: Annotated[UnitPatch, Body()]) -> Response[Unit]:
     unit = service.update_unit(caller(app), unit_id, patch, if_match(app, required=False))
     return reply(unit, version=unit.version)
+
+
+@app.get("/v1/units/<unit_id>/members")
+def unit_members(unit_id: UnitId) -> Response[MemberList]:
+    """The unit's users, by name (its members, the leaders above it, city leaders, admins)."""
+    return reply(service.list_members(caller(app), unit_id))
 
 
 @app.get("/v1/units/<unit_id>/history")

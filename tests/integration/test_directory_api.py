@@ -346,3 +346,30 @@ def test_two_years_announced_at_once_cannot_both_rewrite_the_calendar(
 def test_unknown_routes_get_a_problem(call, seeded, admin):
     status, headers, _ = call("directory", "GET", "/v1/nothing-here", who=admin)
     assert status == 404 and headers["Content-Type"] == "application/problem+json"
+
+
+def test_a_units_members_are_listed_by_name_for_who_gives_them_work(call, seeded, principal):
+    from cityops.directory import store
+
+    division = seeded["SO-TC.NS"]["id"]
+    for sub, name, roles in (
+        ("u-b", "Trần Văn Bình", ["officer"]),
+        ("u-a", "Lê Thị An", ["unit_leader"]),
+    ):
+        store.put_user({"id": sub, "username": sub, "name": name, "email": f"{sub}@example.vn",
+                        "unit_id": division, "roles": roles})  # fmt: skip
+    path = f"/v1/units/{division}/members"
+    leader_above = principal(seeded["SO-TC"], "unit_leader", sub="sotc-leader")
+    status, _, body = call("directory", "GET", path, who=leader_above)
+    assert status == 200 and body["items"] == [
+        {"id": "u-a", "name": "Lê Thị An", "roles": ["unit_leader"]},
+        {"id": "u-b", "name": "Trần Văn Bình", "roles": ["officer"]},
+    ]  # no email, nothing but what giving work needs
+    member = principal(seeded["SO-TC.NS"], "officer", sub="u-b")
+    assert call("directory", "GET", path, who=member)[0] == 200
+    for outsider in (
+        principal(seeded["SO-XD"], "unit_leader", sub="soxd-leader"),  # another department's
+        principal(seeded["SO-TC"], "officer", sub="sotc-officer"),  # above, but not a leader
+    ):
+        assert call("directory", "GET", path, who=outsider)[0] == 404
+    assert call("directory", "GET", f"/v1/units/{'0' * 26}/members", who=leader_above)[0] == 404

@@ -44,6 +44,7 @@ export type CaseIdentityOut = S["CaseIdentityOut"];
 export type CaseHistoryPage = S["CaseHistoryPage"];
 export type CalendarYear = S["CalendarYear"];
 export type UnitPage = S["UnitPage"];
+export type MemberList = S["MemberList"];
 export type Unit = S["UnitPage"]["items"][number];
 export type StatusClass = S["StatusClass"];
 export type TaskSource = S["TaskSource"];

@@ -51,6 +51,8 @@ export const en: Record<string, string> = {
   "docs.register_new": "Register an incoming document",
   "tasks.title": "Tasks",
   "cases.title": "Cases",
+  "cases.assign_to": "Give to",
+  "cases.assign": "Assign",
   "cases.unit": "Handling unit",
   "cases.result": "Outcome",
   "cases.refusal_ground": "Ground for refusal",

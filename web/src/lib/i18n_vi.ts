@@ -152,6 +152,8 @@ export const vi = {
   "cases.received_on": "Ngày nhận",
   "cases.deadlines": "Thời hạn theo luật",
   "cases.status": "Trạng thái",
+  "cases.assign_to": "Giao cho",
+  "cases.assign": "Giao xử lý",
   "cases.unit": "Đơn vị xử lý",
   "cases.result": "Kết quả giải quyết",
   "cases.refusal_ground": "Lý do không thụ lý",

@@ -2,7 +2,7 @@
 // the assigned handler a reveal of the denunciator's identity that says the read is recorded.
 import { useState } from "preact/hooks";
 import { get, post, route } from "../api/client";
-import type { Case, CaseIdentityOut, Me } from "../api/types";
+import type { Case, CaseIdentityOut, Me, MemberList } from "../api/types";
 import { LegalDeadline } from "../components/LegalDeadline";
 import { Field, Loaded, Notice, ProblemView, useLoad } from "../components/ui";
 import { ActionForm } from "../components/ActionForm";
@@ -65,24 +65,25 @@ function CaseView({ c, etag, me, reload }: { c: Case; etag: string | null; me: M
   const [form, setForm] = useState<string | null>(null);
   const all = useLoad(() => units(), []);
   const path = (action: string) => `${route("/v1/cases/{case_id}", { case_id: c.id })}/${action.replace(/_/g, "-")}`;
-  const finished = (action: string) => {
-    setDone(t("action.done", { a: t(`action.${action}`) }));
+  const finished = (action: string, what: string = t(`action.${action}`)) => {
+    setDone(t("action.done", { a: what }));
     setForm(null);
     setNote("");
     reload();
   };
-  const act = async (action: string) => {
+  const act = async (action: string, handler: string = me.id) => {
     setError(null);
     setDone(null);
-    const body = action === "assign" ? { handler_id: me.id, ...(note ? { note } : {}) } : note ? { note } : {};
+    const body = action === "assign" ? { handler_id: handler, ...(note ? { note } : {}) } : note ? { note } : {};
     try {
       await post(path(action), body, etag);
-      finished(action);
+      finished(action, handler !== me.id ? t("cases.assign") : undefined);
     } catch (e) {
       setError(e);
     }
   };
   const simple = (c.actions ?? []).filter((a) => NOTE_ONLY.includes(a) && (a !== "assign" || c.handler_id !== me.id));
+  const mayAssign = (c.actions ?? []).includes("assign");
   const structured = (c.actions ?? []).filter((a) => a in CASE_FORMS);
   const unitChoices: [string, string][] = (all.data ?? []).filter((u) => u.active !== false && u.id !== c.handling_unit_id).map((u) => [u.id, u.name]);
   const open = (c.deadlines ?? []).filter((d) => d.status === "open");
@@ -157,6 +158,7 @@ function CaseView({ c, etag, me, reload }: { c: Case; etag: string | null; me: M
           </div>
         </div>
       ) : null}
+      {mayAssign ? <AssignTo c={c} onAssign={(handler) => act("assign", handler)} /> : null}
       {structured.length ? (
         <div class="toolbar" role="group" aria-label={t("cases.more_actions")}>
           {structured.map((a) => (
@@ -183,3 +185,30 @@ function CaseView({ c, etag, me, reload }: { c: Case; etag: string | null; me: M
     </>
   );
 }
+
+/** A leader gives the case to one of the handling unit's people (the directory's list). */
+function AssignTo({ c, onAssign }: { c: Case; onAssign: (handler: string) => void }) {
+  const members = useLoad(() => get<MemberList>(route("/v1/units/{unit_id}/members", { unit_id: c.handling_unit_id })).then((r) => r.data.items), [c.handling_unit_id]);
+  const [chosen, setChosen] = useState("");
+  const people = (members.data ?? []).filter((m) => m.id !== c.handler_id && m.roles.some((r) => HANDLER_ROLES.includes(r)));
+  if (!people.length) return null;
+  return (
+    <div class="panel toolbar">
+      <Field label={t("cases.assign_to")} id="assign-to">
+        <select id="assign-to" value={chosen} onChange={(e) => setChosen(e.currentTarget.value)}>
+          <option value="">—</option>
+          {people.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.name}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <button type="button" disabled={!chosen} onClick={() => onAssign(chosen)}>
+        {t("cases.assign")}
+      </button>
+    </div>
+  );
+}
+
+const HANDLER_ROLES = ["officer", "inspector", "unit_leader"];

@@ -57,6 +57,18 @@ class UnitRef(Reply):
     name: str
 
 
+class Member(Reply):
+    """A user of a unit, as those who give its people work see them."""
+
+    id: str
+    name: str
+    roles: list[str]
+
+
+class MemberList(Reply):
+    items: list[Member] = Field(description="By name")
+
+
 class UnitPage(Reply):
     items: list[Unit]
     next_cursor: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cityops.core import clock
+from cityops.core.access import sees_unit
 from cityops.core.audit import history_page
 from cityops.core.auth import Principal
 from cityops.core.dynamo import strip_keys
@@ -12,12 +13,15 @@ from cityops.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from cityops.core.ids import is_ulid, new_id
 from cityops.core.pagination import check_limit, decode_cursor, encode_cursor
 from cityops.core.pipeline import Permission, Pipeline, Work
+from cityops.core.search import fold
 from cityops.directory import store
 from cityops.directory.domain import CalendarYearRecord, UnitRecord
 from cityops.directory.models import (
     CalendarChange,
     CalendarYear,
     Me,
+    Member,
+    MemberList,
     NonWorkingDayOut,
     Unit,
     UnitCreate,
@@ -86,6 +90,19 @@ def list_units(who: Principal, *, within: str | None, limit: int | None, cursor:
         prefix, limit=check_limit(limit), start_key=decode_cursor(cursor, scope)
     )
     return UnitPage(items=[_unit(i) for i in items], next_cursor=encode_cursor(last, scope))
+
+
+def list_members(who: Principal, unit_id: str) -> MemberList:
+    """The users of a unit, by name, for whoever gives its people work: its own members, the
+    leaders above it, city leaders and administrators; 404 to others."""
+    unit = _load_unit(unit_id)
+    if not (who.is_admin or sees_unit(who, unit["path"])):
+        raise NotFound("No such unit.")
+    people = [
+        Member(id=p["id"], name=p.get("name") or p["id"], roles=sorted(p.get("roles") or ()))
+        for p in store.members(unit_id)
+    ]
+    return MemberList(items=sorted(people, key=lambda m: (fold(m.name), m.id)))
 
 
 def _is_admin(who: Principal, _entity: object) -> bool:
