@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -49,6 +50,7 @@ from cityops.reports.models import (
     ValuesPut,
 )
 from cityops.reports.workflow import REPORT_STATES
+from pydantic import ValidationError
 
 gc.enable()
 gc.freeze()  # what the imports made is never collected: later collections skip it
@@ -276,10 +278,9 @@ def report_action(
     run, model = submission.ACTIONS[action]
     try:
         data = model.model_validate(body or {})
-    except ValueError as exc:
-        raise InvalidInput(
-            f"The body of {action} is not valid.", errors=[{"loc": ["body"], "msg": str(exc)[:500]}]
-        ) from None
+    except ValidationError as exc:  # answered as every body's errors are: each at its field
+        errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_input=False)]
+        raise RequestValidationError(errors) from None
     return _report(run(caller(app), report_id, data, if_match(app, required=False)))
 
 

@@ -179,6 +179,9 @@ def test_a_ward_enters_submits_its_leader_approves_and_the_office_accepts_a_numb
                                            "missing": 0, "pending": 5}  # fmt: skip
     status, _, problem = _act(call, people["vp.clerk"], report, "reopen", {"reason": "Sai số"})
     assert status == 403  # a clerk of the Office is no leader
+    status, _, problem = _act(call, people["hk.leader"], report, "reopen", {"reason": ""})
+    assert status == 422 and problem["errors"][0]["loc"] == ["body", "reason"]  # at its field
+    assert "pydantic" not in str(problem) and "input_value" not in str(problem)
     status, _, report = _act(call, people["hk.leader"], report, "reopen", {"reason": "Sai số"})
     assert status == 200 and report["status"] == "open"
     status, _, report = _put(call, people["hk.officer"], report, dict(GOOD, TNGT_VU=5))
