@@ -18,7 +18,7 @@ from cityops.cases.council import forget_sessions
 from cityops.cases.pipeline import PIPELINE, RULES, SESSIONS
 from cityops.cases.rules import RuleVersions
 from cityops.cases.sessions import CouncilSession
-from cityops.cases.store import SessionPetition
+from cityops.cases.store import SealedIdentity, SessionPetition
 from cityops.cases.time_limits import forget_rules
 from cityops.core import clock
 from cityops.core.access import UNITS
@@ -80,7 +80,12 @@ class MemoryRules(MemoryStore[RuleVersions]):
 
 
 class MemoryCases(MemoryStore):
-    """The cases' store in memory, with the rows that find a session's petitions."""
+    """The cases' store in memory, with the rows that find a session's petitions and the
+    identities sealed with the cases (the vault's items)."""
+
+    def identity(self, case_id: str) -> dict[str, Any]:
+        sealed = [r for r in self.records if isinstance(r, SealedIdentity) and r.case_id == case_id]
+        return dict(sealed[0].identity) if sealed else {}
 
     def petitions_of_session(self, session_id: str) -> list[str]:
         return [

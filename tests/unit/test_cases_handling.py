@@ -431,3 +431,23 @@ def test_a_suspended_cases_paused_reminders_follow_a_new_handler(desk):
     desk.ok("inspector", case, "assign", {"handler_id": "sub-inspector2"})
     paused = [r for r in desk.rows(case["id"]) if r["status"] == "paused"]
     assert len(paused) == 2 and {r["responsible_user_id"] for r in paused} == {"sub-inspector2"}
+
+
+def test_what_staff_type_on_a_case_holds_no_part_of_the_persons_identity(desk):
+    """Notes, reasons and summaries typed in any action are redacted as the citizen's own
+    text is at intake: the history, the case and its parts never hold the name or phone."""
+    case = desk.create("soxd_officer", **complaint(received_on="2027-02-01"))
+    name, phone = "Trần Văn Khiếu", "0987 654 321"  # the complainant's, as typed by staff
+    set_day("2027-02-15")
+    desk.ok(
+        "soxd_leader", case, "assign", {"handler_id": "sub-soxd_officer", "note": f"Ông {name} gọi"}
+    )
+    desk.ok("soxd_leader", case, "accept", {})
+    desk.ok("soxd_leader", case, "suspend", {"ground": "illness", "reason": f"Ông {name} nằm viện"})
+    desk.ok("soxd_officer", case, "notify", {"note": f"Đã báo qua số {phone}"})
+    desk.ok("soxd_leader", case, "withdraw", {"reason": f"{name} rút đơn"})
+    stored = desk.store.entities[case["id"]]
+    texts = [a["note"] for a in desk.store.audit] + [stored.suspension_reason]
+    texts += [w.reason for w in stored.withdrawals]
+    assert all(t is None or ("Khiếu" not in t and "654" not in t) for t in texts), texts
+    assert "Ông […] nằm viện" in texts and "Đã báo qua số […]" in texts

@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from cityops.cases import vault
 from cityops.cases.domain import Case
-from cityops.cases.identity import redact
 from cityops.cases.models import (
     REFUSAL_GROUNDS,
     CaseAccept,
@@ -92,7 +90,7 @@ def classify(who: Principal, case_id: str, body: CaseClassify, version: int | No
             limits=limits(),
             actor=who.sub,
             today=today(),
-            summary=_without_identity(case, body.summary),
+            summary=body.summary,
             several_sites=body.several_sites,
             transfer_to=target,
             original=original,
@@ -103,15 +101,6 @@ def classify(who: Principal, case_id: str, body: CaseClassify, version: int | No
             work.add(StillThere(original.id))
 
     return _act(who, case_id, "classify", body, version, rule)
-
-
-def _without_identity(case: Case, text: str | None) -> str | None:
-    """Staff's text for what everyone who sees the case reads (its summary: listed, searched,
-    kept in the history), redacted against the sealed identity as at intake. The identity is
-    opened here in memory only: it is neither returned, logged nor audited as a read."""
-    if not text or not case.has_identity:
-        return text
-    return redact(text, vault.unseal(case.id) or {})
 
 
 def forward(who: Principal, case_id: str, body: CaseNote, version: int | None) -> CaseOut:

@@ -12,6 +12,7 @@ from typing import Any
 
 from cityops.cases import workflow
 from cityops.cases.domain import Case
+from cityops.cases.identity import redact
 from cityops.cases.rules import RuleVersions, default_book
 from cityops.cases.sessions import CouncilSession
 from cityops.cases.store import CaseStore, SessionStore, TimeLimitStore
@@ -117,6 +118,7 @@ def change(
 
     def run(work: Work[Case]) -> None:
         rule(work)
+        _without_identity(work)
         before: Any = work.before  # a change has loaded its case
         machine = PIPELINE.machine(before)
         tr = machine.transition(action)
@@ -126,6 +128,19 @@ def change(
     case = PIPELINE.change(who, case_id, action, run, if_match=if_match, command=command, note=note)
     _log(case, f"case.{action}")
     return case
+
+
+def _without_identity(work: Work[Case]) -> None:
+    """What staff typed in this change (the case's text, the history's note), redacted against
+    the sealed identity as the citizen's own text is at intake. The identity is opened in
+    memory only, and only when something was typed on a case that has one."""
+    case, before = work.entity, work.before
+    typed = case.typed_since(before) if before is not None else []
+    if not case.has_identity or not (typed or work.note):
+        return
+    identity = PIPELINE.store.identity(case.id)  # type: ignore[attr-defined]
+    case.redact_typed(typed, identity)
+    work.note = redact(work.note, identity)
 
 
 def create(who: Principal | None, case: Case, action: str, rule: Rule | None = None) -> Case:

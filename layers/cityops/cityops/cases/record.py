@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from pydantic import ConfigDict, Field, PrivateAttr
 
 from cityops.cases import rules
+from cityops.cases.identity import redact
 from cityops.cases.rules import Limits, TimeLimit
 from cityops.core.deadlines import Deadline
 from cityops.core.errors import InvalidInput
@@ -150,6 +151,35 @@ class CaseRecord(Entity):
     extensions: list[Extension] = Field(default_factory=list)
     milestones: list[Milestone] = Field(default_factory=list)
     _events: list[tuple[str, dict[str, Any]]] = PrivateAttr(default_factory=list)
+
+    # What staff type that everyone who sees the case reads (lists, search, the history): as
+    # the citizen's own text at intake, it holds no part of the identity.
+    TYPED: ClassVar[tuple[str, ...]] = (
+        "summary", "denounced", "complexity_record", "days_lost_reason", "results_report",
+        "not_handled_reason", "result_summary", "suspension_reason", "related_matter",
+    )  # fmt: skip
+
+    def typed_since(self, before: "CaseRecord") -> list[str]:
+        """The typed fields this change wrote, and the reasons of the withdrawals and
+        extensions it added (as `withdrawals.2`)."""
+        fields = [
+            f for f in self.TYPED if getattr(self, f) and getattr(self, f) != getattr(before, f)
+        ]
+        for name in ("withdrawals", "extensions"):
+            fields += [
+                f"{name}.{i}" for i in range(len(getattr(before, name)), len(getattr(self, name)))
+            ]
+        return fields
+
+    def redact_typed(self, fields: list[str], identity: dict[str, Any]) -> None:
+        """Those fields (`typed_since`) with the identity taken out (`identity.redact`)."""
+        for field_name in fields:
+            name, _, index = field_name.partition(".")
+            if index:
+                part = getattr(self, name)[int(index)]
+                part.reason = redact(part.reason, identity)
+            else:
+                setattr(self, name, redact(getattr(self, name), identity))
 
     # --- reading ---------------------------------------------------------------------------
 

@@ -161,6 +161,11 @@ class CaseStore(DynamoStore[Case]):
     def from_item(self, item: dict[str, Any]) -> Case:
         return Case.model_validate({k: v for k, v in strip_keys(item).items() if k != "due_at"})
 
+    def identity(self, case_id: str) -> dict[str, Any]:
+        """The case's sealed identity, opened in memory to redact text with (never returned
+        to anyone: `reads.read_identity` is the one way a person reads it)."""
+        return vault.unseal(case_id) or {}
+
     def record_items(self, work: Work[Case]) -> list[dict[str, Any]]:
         items = []
         for record in work.records:

@@ -11,7 +11,7 @@ in the same transaction as the case it belongs to.
 
 Only the cases function reaches the vault table and the key (template.yaml); only
 `reads.read_identity` opens it for a person, after writing the audit record of the read;
-`handling.classify` opens it in memory only, to redact the summary a clerk rewrites.
+`cases.pipeline` opens it in memory only (`CaseStore.identity`), to redact what staff type.
 """
 
 from __future__ import annotations
