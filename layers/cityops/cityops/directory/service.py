@@ -169,7 +169,9 @@ def create_unit(who: Principal, data: UnitCreate) -> Unit:
 
 def _parent_path(unit: UnitRecord, new_parent: str) -> list[str]:
     """Where the unit goes under a new parent: never the root, never under itself, and only
-    while it has no sub-units (the paths copied onto other systems' records stay true)."""
+    while it has no sub-units (the paths copied onto its sub-units' records would go stale).
+    Its own records keep the path they were written with: who sees them and where their
+    deadlines escalate follow the old place (the README says so to administrators)."""
     if len(unit.path) == 1:
         raise Conflict("The root unit cannot be moved.")
     parent = store.get_unit(new_parent) if is_ulid(new_parent) else None
