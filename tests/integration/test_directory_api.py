@@ -373,3 +373,23 @@ def test_a_units_members_are_listed_by_name_for_who_gives_them_work(call, seeded
     ):
         assert call("directory", "GET", path, who=outsider)[0] == 404
     assert call("directory", "GET", f"/v1/units/{'0' * 26}/members", who=leader_above)[0] == 404
+
+
+def test_me_says_which_systems_the_caller_sees_city_wide_by_the_one_access_rule(
+    call, seeded, principal
+):
+    """What the console starts a list with: the whole city, where the caller sees it."""
+    seen = {}
+    for name, unit, role in (
+        ("chairman", "UBND-HN", "city_leader"),
+        ("inspector", "TTR-HN", "inspector"),
+        ("officer", "SO-TC", "officer"),
+    ):
+        status, _, body = call("directory", "GET", "/v1/me", who=principal(seeded[unit], role))
+        assert status == 200, body
+        seen[name] = body["city_wide"]
+    assert seen == {
+        "chairman": ["tasks", "cases", "documents", "reports"],
+        "inspector": ["cases"],  # the city Inspectorate: every case, not the rest
+        "officer": [],
+    }

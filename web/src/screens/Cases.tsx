@@ -1,6 +1,7 @@
 // Cases: each with its legal deadline and the working days left; the denunciator by pseudonym only.
-// By default the caller's own unit's cases; a unit below it can be chosen. City leaders and the
-// city Inspectorate see the whole city's cases that have a deadline running, by due date.
+// The caller's own unit's cases, or a unit's below it; those who see the whole city's cases
+// (`city_wide` in GET /v1/me: city leaders, the city Inspectorate) start with those that have a
+// deadline running, by due date.
 import { useState } from "preact/hooks";
 import { get, route } from "../api/client";
 import type { CasePage, Me } from "../api/types";
@@ -19,12 +20,11 @@ const CITY = { unit_id: "all", due_from: "2000-01-01", due_to: "2100-12-31" };
 
 export function Cases({ me }: { me: Me }) {
   const [kind, setKind] = useState("");
-  const [unit, setUnit] = useState(me.roles.includes("city_leader") ? "city" : "");
+  const cityWide = me.city_wide.includes("cases"); // the API's own rule, told by GET /v1/me
+  const [unit, setUnit] = useState(cityWide ? "city" : "");
   const all = useLoad(() => units(), []);
   const mine = me.unit?.id;
   const below = (all.data ?? []).filter((u) => mine && u.path.includes(mine) && u.id !== mine);
-  const ownKind = all.data?.find((u) => u.id === mine)?.kind;
-  const cityWide = me.roles.includes("city_leader") || (ownKind === "inspectorate" && me.unit_path.length === 2);
   const where = unit === "city" ? CITY : unit ? { unit_id: unit } : {};
   const list = usePages((cursor) => get<CasePage>(route("/v1/cases"), { kind: kind || undefined, ...where, limit: 100, cursor }).then((r) => r.data), [kind, unit, me.id]);
   const unitOptions: [string, string][] = [

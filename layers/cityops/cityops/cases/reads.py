@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from cityops.cases import finding, replies, store, vault
+from cityops.cases import finding, replies, store
 from cityops.cases.domain import Case
 from cityops.cases.pipeline import (
     PIPELINE,
@@ -80,7 +80,7 @@ def read_identity(who: Principal, case_id: str) -> replies.CaseIdentityOut:
         raise Forbidden("Only the assigned inspector and the resolver may read the identity.")
     PIPELINE.store.audit_read(case_id, who, f"read by {reader}")  # type: ignore[attr-defined]
     logs.logger().info("identity read", extra={"case_id": case_id, "reader_id": who.sub})
-    data = vault.unseal(case_id) or {}
+    data = PIPELINE.store.identity(case_id)  # type: ignore[attr-defined]
     return replies.CaseIdentityOut(case_id=case_id, **data)
 
 

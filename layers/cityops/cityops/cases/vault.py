@@ -9,9 +9,9 @@ Sealing: JSON, compressed (zlib), cut in parts of at most 4 KB (KMS's limit for 
 encryption), each part encrypted with the context {case_id, part}. The vault item is written
 in the same transaction as the case it belongs to.
 
-Only the cases function reaches the vault table and the key (template.yaml); only
-`reads.read_identity` opens it for a person, after writing the audit record of the read;
-`cases.pipeline` opens it in memory only (`CaseStore.identity`), to redact what staff type.
+Only the cases function reaches the vault table and the key (template.yaml), and opens it
+only through `CaseStore.identity`: for a person in `reads.read_identity`, after writing the
+audit record of the read; in memory only in `cases.pipeline`, to redact what staff type.
 """
 
 from __future__ import annotations

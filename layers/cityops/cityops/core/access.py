@@ -221,6 +221,7 @@ DOCUMENTS = AccessPolicy("documents", roles=STAFF_ROLES, city_wide_roles=frozens
 # Reports: staff roles only (administrators keep the catalogue and the forms, not the figures);
 # city leaders see every unit's reports.
 REPORTS = AccessPolicy("reports", roles=STAFF_ROLES, city_wide_roles=frozenset({"city_leader"}))
+SYSTEMS = (TASKS, CASES, DOCUMENTS, REPORTS)  # what `GET /v1/me` says the caller sees city-wide
 
 
 def sees_unit(who: Principal, unit_path: Iterable[str], policy: AccessPolicy = DEFAULT) -> bool:

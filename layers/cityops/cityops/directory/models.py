@@ -81,6 +81,7 @@ class Me(Reply):
     roles: list[str]
     unit: UnitRef | None
     unit_path: list[UnitRef] = Field(description="From the city down to the caller's unit")
+    city_wide: list[str] = Field(description="The systems whose whole city the caller sees")
 
 
 class NonWorkingDayOut(Reply):

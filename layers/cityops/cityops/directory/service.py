@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cityops.core import clock
-from cityops.core.access import sees_unit
+from cityops.core.access import SYSTEMS, sees_unit
 from cityops.core.audit import history_page
 from cityops.core.auth import Principal
 from cityops.core.dynamo import strip_keys
@@ -71,6 +71,7 @@ def get_me(who: Principal) -> Me:
         roles=sorted(who.roles),
         unit=UnitRef(id=unit["id"], code=unit["code"], name=unit["name"]) if unit else None,
         unit_path=path,
+        city_wide=[policy.name for policy in SYSTEMS if policy.is_city_wide(who)],
     )
 
 
