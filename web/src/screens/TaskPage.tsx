@@ -29,7 +29,6 @@ export function TaskPage({ id, me }: { id: string; me: Me }) {
 function TaskView({ task, etag, progress, subtasks, unitNames, reload }: { task: Task; etag: string | null; progress: ProgressPage["items"]; subtasks: SubtaskPage["items"]; me: Me; unitNames: Awaited<ReturnType<typeof units>> | null; reload: () => void }) {
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
-  const [text, setText] = useState("");
   const [percent, setPercent] = useState(String(task.percent));
   const [newDue, setNewDue] = useState("");
   // Each form's own text, so that typing in one never fills another (or is cleared by it).
@@ -49,8 +48,7 @@ function TaskView({ task, etag, progress, subtasks, unitNames, reload }: { task:
     try {
       await what();
       setDone(message);
-      if (sent === "progress") setText("");
-      else if (sent) setTexts((all) => ({ ...all, [sent]: "" }));
+      if (sent) setTexts((all) => ({ ...all, [sent]: "" }));
       reload();
     } catch (e) {
       setError(e);
@@ -106,12 +104,12 @@ function TaskView({ task, etag, progress, subtasks, unitNames, reload }: { task:
           aria-labelledby="progress-h"
           onSubmit={(e) => {
             e.preventDefault();
-            run(() => p(route("/v1/tasks/{task_id}/progress", { task_id: task.id }), { text, percent: Number(percent) }, null), t("tasks.progress_saved"), "progress");
+            run(() => p(route("/v1/tasks/{task_id}/progress", { task_id: task.id }), { text: texts.progress ?? "", percent: Number(percent) }, null), t("tasks.progress_saved"), "progress");
           }}
         >
           <h2 id="progress-h">{t("tasks.report_progress")}</h2>
           <Field label={t("tasks.progress_text")} id="progress-text">
-            <textarea id="progress-text" required value={text} onInput={(e) => setText(e.currentTarget.value)} />
+            <textarea id="progress-text" required {...typed("progress")} />
           </Field>
           <Field label={t("tasks.progress_percent")} id="progress-percent">
             <input id="progress-percent" type="number" min={0} max={100} required value={percent} onInput={(e) => setPercent(e.currentTarget.value)} />
