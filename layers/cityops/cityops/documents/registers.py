@@ -70,14 +70,14 @@ def create_register(who: Principal, data: RegisterCreate) -> RegisterOut:
     unit = _unit(data.unit_id)
     if not policy.may_keep_register(who, _Keeper(unit.id)):
         raise Forbidden("Only an administrator, or a clerk or leader of the unit, may do this.")
-    mine = [r for r in REGISTERS.store.of_unit(unit.id) if r.kind == data.kind and r.is_open]
+    of_kind = [r for r in REGISTERS.store.of_unit(unit.id) if r.kind == data.kind]
+    mine = [r for r in of_kind if r.is_open]
     overlap = {t for r in mine for t in r.doc_types} & set(data.doc_types)
     if overlap or (not data.doc_types and any(not r.doc_types for r in mine)):
         which = ", ".join(sorted(overlap)) if overlap else "every other type"
         raise Conflict(f"The unit already numbers {which} in another {data.kind} register.")
     register = new_register(unit, data.kind, data.name, list(data.doc_types))
-    closed = [r for r in REGISTERS.store.of_unit(unit.id) if r.kind == data.kind and not r.is_open]
-    replaced = [r for r in closed if set(r.doc_types) == set(data.doc_types)]
+    replaced = [r for r in of_kind if not r.is_open and set(r.doc_types) == set(data.doc_types)]
     if replaced:  # a new volume: the year's numbers go on
         register.sequence_id = max(replaced, key=lambda r: r.id).sequence
     return register_out(REGISTERS.create(who, register, "register.created"))
