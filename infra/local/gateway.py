@@ -22,6 +22,7 @@ import console
 
 MAX_BODY = 10 * 1024 * 1024  # HTTP API's own limit
 PROBLEM = "application/problem+json"
+DRAIN_SECONDS = 50  # /local/events/drain waits this long (the tests' clients wait 60 s)
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
@@ -207,8 +208,10 @@ class GatewayHandler(BaseHTTPRequestHandler):
         if path == "/local/outbox" and method == "GET":
             return self._send(200, stack.outbox())
         if path == "/local/events/drain" and method == "POST":
-            stack.drain_events()
-            return self._send(200, {"drained": True})
+            if stack.drain_events(timeout=DRAIN_SECONDS):
+                return self._send(200, {"drained": True})
+            detail = f"Events are still queued after {DRAIN_SECONDS} s; call again to wait longer."
+            return self._send(503, _problem(503, "Still draining", detail), content_type=PROBLEM)
         return self._send(
             404,
             _problem(404, "Not found", "No such local helper."),

@@ -341,8 +341,10 @@ class Stack:
             if idle:
                 self.stopping.wait(0.5)
 
-    def drain_events(self, timeout: float = 5.0) -> None:
-        """Wait until every rule queue is empty (for /local/events/drain)."""
+    def drain_events(self, timeout: float = 5.0) -> bool:
+        """Wait until every rule queue is empty and the call in progress has finished; False
+        if events are still queued after `timeout` seconds (a sweep over a table full of due
+        records can queue hundreds of notices, and a slow machine takes longer than 5 s)."""
         import boto3
 
         sqs = boto3.client("sqs")
@@ -361,8 +363,9 @@ class Stack:
             ]
             if not any(counts):
                 with self.functions.lock:  # the drainer finishes the call it is making
-                    return
+                    return True
             time.sleep(0.1)
+        return False
 
     # --- helpers --------------------------------------------------------------------------
     def token(self, username: str, password: str) -> dict[str, Any] | None:

@@ -87,7 +87,7 @@ def test_the_office_clerk_registers_an_incoming_document_with_its_file(console, 
     page.get_by_label("Tệp văn bản (PDF)").set_input_files(str(pdf))
     page.wait_for_url(re.compile(r"/documents/[0-9A-Z]{26}$"))
     expect(page.get_by_text("cong-van.pdf")).to_be_visible()
-    requests.post(stack.url("/local/events/drain"), timeout=60).raise_for_status()
+    stack.drain()
     page.reload()
     expect(page.get_by_role("button", name="Xem tệp")).to_be_visible()  # checked and available
     console.check("document")

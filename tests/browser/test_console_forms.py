@@ -10,7 +10,6 @@ import re
 import uuid
 
 import pytest
-import requests
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, Console, denunciation_at_the_inspectorate
@@ -41,7 +40,7 @@ def official(browser, stack):
 
 
 def drain(stack) -> None:
-    requests.post(stack.url("/local/events/drain"), timeout=60).raise_for_status()
+    stack.drain()
 
 
 def upload(tab: Console, stack, tmp_path, name: str) -> None:

@@ -57,6 +57,17 @@ class Stack:
         reply.raise_for_status()
         return reply.json()
 
+    def drain(self, attempts: int = 4) -> None:
+        """Wait until every event on the bus has reached its functions: the gateway answers
+        503 after 50 s with events still queued (a sweep over the shared table can queue
+        hundreds of notices), so ask again, and fail only if they never drain."""
+        for _ in range(attempts):
+            reply = requests.post(self.url("/local/events/drain"), timeout=90)
+            if reply.status_code != 503:
+                reply.raise_for_status()
+                return
+        pytest.fail(f"events still queued after {attempts} drains:\n{self.output()[-3000:]}")
+
     def outbox(self) -> dict[str, Any]:
         return requests.get(self.url("/local/outbox"), timeout=30).json()
 

@@ -15,7 +15,6 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
-import requests
 from cityops.cases.rules import default_book
 from cityops.core.calendar import WorkingCalendar
 
@@ -34,7 +33,7 @@ def units_by_code(client) -> dict[str, str]:
 def sweep(stack) -> dict:
     result = stack.run_schedule("deadline_sweep")["result"]
     assert result["complete"], result
-    requests.post(stack.url("/local/events/drain"), timeout=60).raise_for_status()
+    stack.drain()
     return result
 
 

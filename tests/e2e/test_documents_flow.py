@@ -42,7 +42,7 @@ def upload(stack, client, document_id: str, body: bytes, declared: bytes | None 
     assert "documents/" + document_id in target["url"] and "pdf" not in target["url"].lower()
     put = requests.put(target["url"], data=body, headers=target["headers"], timeout=30)
     assert put.status_code == 200, put.text
-    requests.post(stack.url("/local/events/drain"), timeout=60).raise_for_status()
+    stack.drain()
     file_id = reply.json()["file"]["id"]
     document = client.get(f"/v1/documents/{document_id}").json()
     upload.last = target
@@ -348,7 +348,7 @@ def test_a_flash_document_not_presented_within_hours_is_chased_by_the_sweep(stac
     assert result["complete"], result
     mail: list = []
     for _ in range(30):  # the sweep also chases this session's other documents, now overdue
-        requests.post(stack.url("/local/events/drain"), timeout=60).raise_for_status()
+        stack.drain()
         mail = [m for m in stack.outbox()["mail"] if summary in str(m["body"])]
         if mail:
             break

@@ -177,7 +177,7 @@ def wait_for_the_nightly_schedule(stack, client, form_id: str, period: str) -> d
 def sweep(stack) -> None:
     result = stack.run_schedule("deadline_sweep")["result"]
     assert result["complete"], result
-    requests.post(stack.url("/local/events/drain"), timeout=60).raise_for_status()
+    stack.drain()
 
 
 def inbox(client, entity_ref: str) -> list[dict[str, Any]]:
