@@ -163,7 +163,14 @@ def test_concurrent_appends_through_the_pipeline_lose_nothing(table):
     """Appends (no If-Match, like progress reports) that lose the race to another writer are
     tried again by the pipeline, with backoff, until each is written once."""
     anyone = Permission(lambda _who, _entity: True, "")
-    machine = StateMachine("tally", ("open",), "open", (t("note", "open", None, "anyone"),))
+    machine = StateMachine(
+        "tally",
+        ("open",),
+        "open",
+        (t("note", "open", None, "anyone", verb="ghi"),),
+        label="bảng đếm",
+        names={"open": "Đang mở"},
+    )
     pipeline = Pipeline(TallyStore(), {"tally": machine}, lambda _who, _e: True, {"anyone": anyone})
     tally = pipeline.create(None, Tally(id=new_id(), status="open", created_at=NOW), "created")
     who = Principal(sub="u", username="u", name="u", unit_id="U1", roles=frozenset({"officer"}))

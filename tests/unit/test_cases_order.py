@@ -77,7 +77,7 @@ def test_every_action_answers_404_then_403_then_428_and_412_then_409(desk, actio
         ("chairman", 4, Forbidden, "Only"),  # sees every case, handles none
         ("sotc_leader", None, PreconditionRequired, "If-Match"),
         ("sotc_leader", 3, PreconditionFailed, "changed since you read it"),
-        ("sotc_leader", 4, InvalidTransition, "cannot be"),
+        ("sotc_leader", 4, InvalidTransition, "Không thể"),
     ]
     for who, version, error, words in steps:
         with pytest.raises(error) as refused:

@@ -127,7 +127,7 @@ def test_problems_are_rfc9457_shaped():
     body = NotFound("No such unit.").problem()
     assert body == {
         "type": "https://cityops.example/problems/not-found",
-        "title": "Not found",
+        "title": "Không tìm thấy",
         "status": 404,
         "detail": "No such unit.",
     }

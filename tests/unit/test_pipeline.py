@@ -41,10 +41,12 @@ MACHINE = StateMachine(
     states=("open", "done", "cancelled"),
     initial="open",
     transitions=(
-        t("finish", "open", "done", "owner"),
-        t("note", "open", None, "member"),
-        t("cancel", ("open", "done"), "cancelled", "owner"),
+        t("finish", "open", "done", "owner", verb="hoàn thành"),
+        t("note", "open", None, "member", verb="ghi chú cho"),
+        t("cancel", ("open", "done"), "cancelled", "owner", verb="huỷ"),
     ),
+    label="việc vặt",
+    names={"open": "Đang làm", "done": "Đã xong", "cancelled": "Đã huỷ"},
 )
 
 
@@ -95,7 +97,10 @@ def test_a_missing_if_match_is_428_and_a_stale_one_412_before_the_transition(wor
         pipeline.change(who("ann"), errand.id, "finish", if_match=None)
     with pytest.raises(PreconditionFailed, match="has changed"):
         pipeline.change(who("ann"), errand.id, "finish", if_match=2)
-    with pytest.raises(InvalidTransition, match="cancelled cannot be finished; it can be from"):
+    with pytest.raises(
+        InvalidTransition,
+        match="Không thể hoàn thành việc vặt đang ở trạng thái «Đã huỷ»; chỉ có thể khi",
+    ):
         pipeline.change(who("ann"), errand.id, "finish", if_match=3)
 
 

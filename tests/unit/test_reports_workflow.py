@@ -251,7 +251,7 @@ def test_refusals_come_in_the_order_404_403_428_412_409(opened):
         act(w, report, "approve", "hk.leader", if_match=report.version - 1)
     with pytest.raises(Conflict) as refused:  # only then the state
         act(w, report, "approve", "hk.leader")
-    assert refused.value.status == 409 and "submitted" in refused.value.detail
+    assert refused.value.status == 409 and "«Đã gửi»" in refused.value.detail
     assert w.reports.commits == commits
 
 

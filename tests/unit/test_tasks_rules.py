@@ -16,6 +16,7 @@ from cityops.core.pipeline import Busy
 from cityops.core.statemachine import InvalidTransition
 from cityops.tasks import statistics
 from cityops.tasks.policy import OnTimePolicy, StatusClass
+from cityops.tasks.workflow import TASK
 
 from tests.unit.test_tasks_world import TEN_WORKING_DAYS, World
 
@@ -65,7 +66,7 @@ def test_a_done_or_cancelled_task_cannot_be_edited(city, state):
     before = city.task(task_id)
     with pytest.raises(InvalidTransition) as refused:
         city.take("edit", task_id, title="Sửa sau khi đã xong")
-    assert refused.value.status == 409 and state.replace("_", " ") in refused.value.detail
+    assert refused.value.status == 409 and TASK.name_of(state) in refused.value.detail
     assert city.task(task_id) == before
 
 

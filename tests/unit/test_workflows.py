@@ -38,7 +38,8 @@ def test_an_action_is_allowed_exactly_from_the_states_its_table_names(machine, s
         with pytest.raises(InvalidTransition) as refused:
             machine.check(action, state)
         assert refused.value.status == 409
-        assert all(s in refused.value.detail for s in declared.sources)
+        assert all(machine.name_of(s) in refused.value.detail for s in declared.sources)
+        assert machine.name_of(state) in refused.value.detail
 
 
 def test_an_action_a_kind_does_not_have_is_refused_as_a_conflict():
@@ -47,13 +48,41 @@ def test_an_action_a_kind_does_not_have_is_refused_as_a_conflict():
         machine.transition("no_such_action")
 
 
+def test_a_refusal_says_in_vietnamese_what_cannot_be_done_from_which_state():
+    from cityops.cases.workflow import VOTER_PETITION
+    from cityops.tasks.workflow import TASK
+
+    with pytest.raises(InvalidTransition) as refused:
+        TASK.check("return", "done")
+    assert refused.value.detail == (
+        "Không thể trả lại nhiệm vụ đang ở trạng thái «Đã hoàn thành»; "
+        "chỉ có thể khi ở trạng thái: «Chờ xác nhận»."
+    )
+    with pytest.raises(InvalidTransition) as refused:
+        VOTER_PETITION.transition("withdraw")  # only complaints and denunciations have it
+    assert refused.value.detail == "Không thể rút kiến nghị cử tri."
+
+
 def test_a_table_with_an_unknown_state_or_a_repeated_action_is_refused():
+    named = {"label": "việc", "names": {"a": "A", "b": "B"}}
     with pytest.raises(ValueError, match="unknown states"):
-        StateMachine("x", ("a",), "a", (t("go", "a", "b", "anyone"),))
+        StateMachine("x", ("a",), "a", (t("go", "a", "b", "anyone", verb="đi"),), **named)
     with pytest.raises(ValueError, match="declared twice"):
-        StateMachine("x", ("a",), "a", (t("go", "a", None, "p"), t("go", "a", None, "p")))
+        go = t("go", "a", None, "p", verb="đi")
+        StateMachine("x", ("a",), "a", (go, go), **named)
     with pytest.raises(ValueError, match="need a pick"):
-        StateMachine("x", ("a", "b"), "a", (t("go", "a", ("a", "b"), "p"),))
+        StateMachine("x", ("a", "b"), "a", (t("go", "a", ("a", "b"), "p", verb="đi"),), **named)
+
+
+def test_a_table_that_does_not_name_its_entity_a_state_or_an_action_is_refused():
+    go = (t("go", "a", "b", "p", verb="đi"),)
+    with pytest.raises(ValueError, match="no label"):
+        StateMachine("x", ("a", "b"), "a", go, names={"a": "A", "b": "B"})
+    with pytest.raises(ValueError, match=r"without a name \['b'\]"):
+        StateMachine("x", ("a", "b"), "a", go, label="việc", names={"a": "A"})
+    with pytest.raises(ValueError, match=r"without a verb \['go'\]"):
+        unsaid = (t("go", "a", "b", "p"),)
+        StateMachine("x", ("a", "b"), "a", unsaid, label="việc", names={"a": "A", "b": "B"})
 
 
 def test_the_diagrams_draw_every_transition():

@@ -126,24 +126,43 @@ def _classify() -> Transition:
         "staff",
         pick=_classified,
         guard=_anonymous_only_for_denunciations,
-        past="classified",
+        verb="phân loại",
     )
 
 
 class CaseMachine(StateMachine):
     """A kind's machine; an action that only other kinds have is refused in words of the
-    action's own ("A voter petition cannot be withdrawn.")."""
+    action's own ("Không thể rút kiến nghị cử tri.")."""
 
     def transition(self, action: str) -> Transition:
-        if action not in self.actions and action in PAST:
-            raise InvalidTransition(f"A {self._label()} cannot be {PAST[action]}.")
+        if action not in self.actions and action in VERBS:
+            raise InvalidTransition(f"Không thể {VERBS[action]} {self.label}.")
         return super().transition(action)
+
+
+NAMES = {  # the console's labels (web/src/lib/i18n_vi.ts, case.status.*)
+    "received": "Mới tiếp nhận",
+    "forwarding": "Đang chuyển đơn",
+    "accepted": "Đã thụ lý",
+    "verifying": "Đang xác minh",
+    "dialogue": "Đang đối thoại",
+    "suspended": "Tạm đình chỉ",
+    "decided": "Đã ra quyết định",
+    "concluded": "Đã kết luận",
+    "resolved": "Đã giải quyết",
+    "being_resolved": "Đang giải quyết",
+    "explained": "Đã giải thích",
+    "published": "Đã công khai",
+    "refused": "Không thụ lý",
+    "withdrawn": "Đã rút đơn",
+    "not_handled": "Không xử lý",
+}
 
 
 _NOTICE_SENT_FROM = ("accepted", "verifying", "concluded", "published")
 _COMPLAINT_NOTICE_FROM = ("accepted", "verifying", "dialogue", "suspended", "decided")
-_FORWARD = t("forward", "forwarding", "received", "staff", past="forwarded")
-_VERIFY = "put to verification"
+_FORWARD = t("forward", "forwarding", "received", "staff", verb="chuyển")
+_VERIFY = "xác minh"
 
 
 def _handled(working: tuple[str, ...]) -> tuple[Transition, ...]:
@@ -153,25 +172,25 @@ def _handled(working: tuple[str, ...]) -> tuple[Transition, ...]:
     return (
         _classify(),
         _FORWARD,
-        t("accept", "received", "accepted", "leader", past="accepted"),
-        t("refuse", "received", "refused", "leader", past="refused"),
-        t("assign", ("received", *working, "suspended"), None, "leader", past="assigned"),
-        t("verify", "accepted", "verifying", "handler", past=_VERIFY),
+        t("accept", "received", "accepted", "leader", verb="thụ lý"),
+        t("refuse", "received", "refused", "leader", verb="từ chối thụ lý"),
+        t("assign", ("received", *working, "suspended"), None, "leader", verb="giao xử lý"),
+        t("verify", "accepted", "verifying", "handler", verb=_VERIFY),
         t(
             "withdraw",
             ("received", "forwarding", *working, "suspended"),
             "withdrawn",
             "handler_or_leader",
-            past="withdrawn",
+            verb="rút",
         ),
         t(
             "withdraw_in_part",
             ("received", "forwarding", *working, "suspended"),
             None,
             "handler_or_leader",
-            past="withdrawn in part",
+            verb="rút một phần",
         ),
-        t("suspend", working, "suspended", "leader", past="suspended"),
+        t("suspend", working, "suspended", "leader", verb="tạm đình chỉ"),
         t(
             "resume",
             "suspended",
@@ -179,7 +198,7 @@ def _handled(working: tuple[str, ...]) -> tuple[Transition, ...]:
             "leader",
             pick=_previous,
             guard=_knows_previous,
-            past="resumed",
+            verb="tiếp tục giải quyết",
         ),
     )
 
@@ -190,12 +209,20 @@ COMPLAINT = CaseMachine(
     initial="received",
     transitions=(
         *_handled(("accepted", "verifying", "dialogue")),
-        t("dialogue", "verifying", "dialogue", "handler", past="put to dialogue"),
+        t("dialogue", "verifying", "dialogue", "handler", verb="tổ chức đối thoại về"),
         # The suspension and resumption decisions sent (Decree 155/2026 Art. 28a–28b).
-        t("notify", _COMPLAINT_NOTICE_FROM, None, "handler_or_leader", past="notified"),
-        t("decide", ("verifying", "dialogue"), "decided", "leader", past="decided"),
-        t("publish", "decided", "published", "handler_or_leader", past="published"),
+        t("notify", _COMPLAINT_NOTICE_FROM, None, "handler_or_leader", verb="gửi thông báo về"),
+        t(
+            "decide",
+            ("verifying", "dialogue"),
+            "decided",
+            "leader",
+            verb="ra quyết định giải quyết",
+        ),
+        t("publish", "decided", "published", "handler_or_leader", verb="công khai kết quả của"),
     ),
+    label="đơn khiếu nại",
+    names=NAMES,
 )
 
 DENUNCIATION = CaseMachine(
@@ -204,11 +231,13 @@ DENUNCIATION = CaseMachine(
     initial="received",
     transitions=(
         *_handled(("accepted", "verifying")),
-        t("notify", _NOTICE_SENT_FROM, None, "handler_or_leader", past="notified"),
-        t("extend", ("accepted", "verifying"), None, "leader", past="extended"),
-        t("conclude", "verifying", "concluded", "leader", past="concluded"),
-        t("publish", "concluded", "published", "handler_or_leader", past="published"),
+        t("notify", _NOTICE_SENT_FROM, None, "handler_or_leader", verb="gửi thông báo về"),
+        t("extend", ("accepted", "verifying"), None, "leader", verb="gia hạn giải quyết"),
+        t("conclude", "verifying", "concluded", "leader", verb="kết luận"),
+        t("publish", "concluded", "published", "handler_or_leader", verb="công khai kết quả của"),
     ),
+    label="đơn tố cáo",
+    names=NAMES,
 )
 
 VOTER_PETITION = CaseMachine(
@@ -218,8 +247,8 @@ VOTER_PETITION = CaseMachine(
     transitions=(
         _classify(),
         _FORWARD,
-        t("assign", ("received", "verifying", "being_resolved"), None, "leader", past="assigned"),
-        t("verify", "received", "verifying", "handler", past=_VERIFY),
+        t("assign", ("received", "verifying", "being_resolved"), None, "leader", verb="giao xử lý"),
+        t("verify", "received", "verifying", "handler", verb=_VERIFY),
         t(
             "answer",
             ("received", "verifying", "being_resolved"),
@@ -227,12 +256,12 @@ VOTER_PETITION = CaseMachine(
             "leader",
             pick=_answered,
             guard=_being_resolved_only_resolves,
-            past="answered",
+            verb="trả lời",
         ),
         # Publishing a petition's answer keeps its result as its status.
-        t("publish", PETITION_RESULTS, None, "handler_or_leader", past="published"),
+        t("publish", PETITION_RESULTS, None, "handler_or_leader", verb="công khai kết quả của"),
         # The results reported to the People's Council before its next session (Art. 49).
-        t("report_results", PETITION_RESULTS, None, "leader", past="reported"),
+        t("report_results", PETITION_RESULTS, None, "leader", verb="báo cáo kết quả của"),
         # The next regular session entered or moved by an administrator: the report's
         # deadline opens or moves (run by the system for every petition of the sessions
         # that report to it).
@@ -241,9 +270,11 @@ VOTER_PETITION = CaseMachine(
             ("received", "forwarding", "verifying", *PETITION_RESULTS),
             None,
             "system",
-            past="scheduled for a report",
+            verb="lên lịch báo cáo cho",
         ),
     ),
+    label="kiến nghị cử tri",
+    names=NAMES,
 )
 
 MACHINES: dict[str, StateMachine] = {m.name: m for m in (COMPLAINT, DENUNCIATION, VOTER_PETITION)}
@@ -251,19 +282,27 @@ SYSTEM_ACTIONS = frozenset({"schedule_report"})  # run by CityOps, never by a ca
 ACTIONS = tuple(
     dict.fromkeys(a for m in MACHINES.values() for a in m.actions if a not in SYSTEM_ACTIONS)
 )
-PAST = {tr.action: tr.past for m in MACHINES.values() for tr in m.transitions}
+VERBS = {tr.action: tr.verb for m in MACHINES.values() for tr in m.transitions}
 
 # A time-limit rule has one state: an administrator adds versions to it (`time_limits.py`).
 COUNCIL_SESSION = StateMachine(
     "council_session",
     states=("scheduled",),
     initial="scheduled",
-    transitions=(t("change", "scheduled", None, "admin", audit="council_session.changed"),),
+    transitions=(
+        t("change", "scheduled", None, "admin", verb="thay đổi", audit="council_session.changed"),
+    ),
+    label="kỳ họp",
+    names={"scheduled": "Đã lên lịch"},
 )
 
 TIME_LIMIT = StateMachine(
     "time_limit",
     states=("in_force",),
     initial="in_force",
-    transitions=(t("change", "in_force", None, "admin", audit="time_limit.changed"),),
+    transitions=(
+        t("change", "in_force", None, "admin", verb="thay đổi", audit="time_limit.changed"),
+    ),
+    label="thời hạn",
+    names={"in_force": "Đang áp dụng"},
 )

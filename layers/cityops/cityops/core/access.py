@@ -189,10 +189,11 @@ def vouched(who: Principal, units: Iterable[str] = ()) -> Principal:
             "đề nghị liên hệ quản trị viên để được cấp quyền truy cập."
         )
     if profile.get("active") is False or profile.get("status") == "inactive":
-        raise Forbidden("This account is disabled in the directory (tài khoản đã bị khóa).")
+        raise Forbidden("Tài khoản này đã bị khoá trong danh bạ.")
     if profile.get("unit_id") and profile["unit_id"] != who.unit_id:
         raise Forbidden(
-            "The token's unit is not the unit the directory gives this user; sign in again."
+            "Đơn vị trong phiên đăng nhập khác với đơn vị của người dùng trong danh bạ; "
+            "hãy đăng nhập lại."
         )
     return replace(who, name=str(profile.get("name") or who.username))
 

@@ -113,7 +113,7 @@ def check_body(event: dict[str, Any]) -> DomainError | None:
     body = event.get("body") or ""
     limit = get_settings().max_body_bytes
     if len(body.encode()) > limit:
-        return PayloadTooLarge(f"The body must be at most {limit} bytes.")
+        return PayloadTooLarge(f"Nội dung gửi lên tối đa {limit} byte.")
     headers = event.setdefault("headers", {}) or {}
     event["headers"] = headers
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
@@ -123,16 +123,16 @@ def check_body(event: dict[str, Any]) -> DomainError | None:
         return None  # nothing to parse: the header, whatever it says, does not matter
     if content_type and not _is_json(content_type):
         return UnsupportedMediaType(
-            f"The body must be application/json (UTF-8), not {content_type[:100]!r}."
+            f"Nội dung phải là application/json (UTF-8), không phải {content_type[:100]!r}."
         )
     if event.get("isBase64Encoded"):
         try:
             body = base64.b64decode(body.encode(), validate=True).decode()
         except (binascii.Error, UnicodeDecodeError):
-            return InvalidInput("The request body is not valid JSON.")
+            return InvalidInput("Nội dung gửi lên không phải JSON hợp lệ.")
         event["body"], event["isBase64Encoded"] = body, False
     if json_depth(body) > MAX_JSON_DEPTH:
-        return InvalidInput(f"JSON may nest at most {MAX_JSON_DEPTH} levels deep.")
+        return InvalidInput(f"JSON lồng nhau tối đa {MAX_JSON_DEPTH} cấp.")
     headers["content-type"] = "application/json"
     return None
 
@@ -197,7 +197,7 @@ def only_known_query_parameters(app: Any, next_middleware: Any) -> Response:
         unknown = sorted(given - known)
         if unknown:
             raise InvalidInput(
-                f"Unknown query parameters: {', '.join(unknown)}.",
+                f"Tham số truy vấn không được hỗ trợ: {', '.join(unknown)}.",
                 errors=[{"loc": ["query", n], "msg": "unknown parameter", "type": "extra"}
                         for n in unknown],
             )  # fmt: skip
@@ -220,20 +220,20 @@ def make_resolver() -> Resolver:
     def _invalid(exc: RequestValidationError) -> Response:
         errors = _validation_errors(exc)
         detail = (
-            "The request body is not valid JSON."
+            "Nội dung gửi lên không phải JSON hợp lệ."
             if any(e["type"] == "json_invalid" for e in errors)
-            else "Some fields are missing or not valid."
+            else "Có trường bị thiếu hoặc không hợp lệ."
         )
         return problem_response(InvalidInput(detail, errors=errors))
 
     @app.not_found
     def _no_route(_exc: Exception) -> Response:
-        return problem_response(NotFound("No such resource."))
+        return problem_response(NotFound("Không có tài nguyên này."))
 
     @app.exception_handler(Exception)
     def _unexpected(exc: Exception) -> Response:
         logs.logger().exception("unexpected error")
-        body = problem(500, "internal-error", "Internal error", "Something went wrong on our side.")
+        body = problem(500, "internal-error", "Lỗi hệ thống", "Hệ thống gặp lỗi; hãy thử lại sau.")
         return Response(500, PROBLEM, json.dumps(body))
 
     return app
@@ -258,11 +258,11 @@ def if_match(app: APIGatewayHttpResolver, *, required: bool = True) -> int | Non
     if not raw:
         if not required:
             return None
-        raise PreconditionRequired("Send If-Match with the ETag you last read.")
+        raise PreconditionRequired("Hãy gửi If-Match với ETag đọc được lần gần nhất.")
     text = raw.strip().removeprefix("W/").strip('"')
     if not text.isdigit():
         raise InvalidInput(
-            "If-Match must be an ETag from this API.",
+            "If-Match phải là một ETag do API này trả về.",
             errors=[{"loc": ["header", "if-match"], "msg": "not an ETag"}],
         )
     return int(text)
@@ -315,7 +315,7 @@ def idempotent(
         return create()
     if len(key) > 128:
         raise InvalidInput(
-            "Idempotency-Key is at most 128 characters.",
+            "Idempotency-Key tối đa 128 ký tự.",
             errors=[{"loc": ["header", "idempotency-key"], "msg": "too long"}],
         )
     from aws_lambda_powertools.utilities.idempotency import idempotent_function
@@ -336,7 +336,7 @@ def idempotent(
     try:
         stored = run(request={"operation": operation, "caller": who.sub, "key": key, "body": body})
     except IdempotencyValidationError as exc:
-        raise InvalidInput("This Idempotency-Key was used with a different body.") from exc
+        raise InvalidInput("Idempotency-Key này đã được dùng với một nội dung khác.") from exc
     except IdempotencyAlreadyInProgressError as exc:
         from cityops.core.errors import Conflict
 

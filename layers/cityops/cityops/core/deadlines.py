@@ -35,6 +35,8 @@ from cityops.core.obligations import (
 DeadlineStatus = Literal["open", "paused", "closed"]
 CLOSED_KEPT = 20  # closed deadlines of one kind kept on an entity (the rows keep them all)
 OpKind = Literal["open", "move", "pause", "resume", "reassign", "close"]
+_OPS = {"move": "dời", "pause": "tạm dừng", "resume": "tính tiếp", "reassign": "giao lại",
+        "close": "đóng"}  # fmt: skip
 
 
 class Deadline(Model):
@@ -98,7 +100,7 @@ class DeadlineBook(Model):
         try:
             return self.records[key]
         except KeyError:
-            raise Conflict(f"There is no deadline {key!r} on this record.") from None
+            raise Conflict(f"Hồ sơ này không có thời hạn {key!r}.") from None
 
     def find(self, key: str) -> Deadline | None:
         return self.records.get(key)
@@ -160,7 +162,7 @@ class DeadlineBook(Model):
             details=dict(details or {}),
         )
         if deadline.key in self.records and self.records[deadline.key].is_pending:
-            raise Conflict(f"The deadline {deadline.key!r} is already open.")
+            raise Conflict(f"Thời hạn {deadline.key!r} đang được tính.")
         self.opened_of_kind[kind] = self.opened(kind) + 1
         self.records[deadline.key] = deadline
         self._ops.append(DeadlineOp(op="open", before=None, after=deadline.model_copy()))
@@ -223,7 +225,9 @@ class DeadlineBook(Model):
     def _change(self, key: str, op: OpKind, allowed: set[str], **changes: Any) -> Deadline:
         before = self.get(key)
         if before.status not in allowed:
-            raise Conflict(f"The deadline {key!r} is {before.status}; it cannot be {op}d.")
+            raise Conflict(
+                f"Thời hạn {key!r} đang ở trạng thái {before.status}; không thể {_OPS.get(op, op)}."
+            )
         after = before.model_copy(update=changes)
         self.records[key] = after
         earlier = next((o for o in self._ops if o.after.key == key), None)

@@ -160,9 +160,9 @@ def write_change(
             error = refused(failed[0], items[failed[0]]) if refused else None
             if error is None and failed[0] == 0:
                 if change.expected_version is None:
-                    error = Conflict("It already exists.")
+                    error = Conflict("Đã tồn tại.")
                 else:
-                    error = VersionConflict("It was changed by someone else; read it again.")
+                    error = VersionConflict("Người khác vừa thay đổi dữ liệu này; hãy tải lại.")
             raise error or Conflict(
                 "A related deadline is not in the state this change expects."
             ) from exc

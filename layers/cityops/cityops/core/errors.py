@@ -2,6 +2,10 @@
 
 Stores and services raise these; a function maps each class to its reply in one place
 (`cityops.core.api`). No store or service ever builds an HTTP reply itself.
+
+Titles and details are Vietnamese: the console and the mobile clients show them to officials
+as they are. A client tells problems apart by `type` (and `errors[].type` for fields), never
+by their words.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ PROBLEM_TYPE_BASE = "https://cityops.example/problems/"
 class DomainError(Exception):
     status = 400
     slug = "bad-request"
-    title = "Bad request"
+    title = "Yêu cầu không hợp lệ"
 
     def __init__(self, detail: str = "", *, errors: list[dict[str, Any]] | None = None):
         super().__init__(detail or self.title)
@@ -30,27 +34,27 @@ class DomainError(Exception):
 
 
 class InvalidInput(DomainError):
-    status, slug, title = 422, "invalid-input", "The request is not valid"
+    status, slug, title = 422, "invalid-input", "Yêu cầu không hợp lệ"
 
 
 class NotFound(DomainError):
     """Also what a caller gets for an object they may not see, so existence does not leak."""
 
-    status, slug, title = 404, "not-found", "Not found"
+    status, slug, title = 404, "not-found", "Không tìm thấy"
 
 
 class Forbidden(DomainError):
     """For actions on objects the caller may see but not change (reading them is 404 instead)."""
 
-    status, slug, title = 403, "forbidden", "Not allowed"
+    status, slug, title = 403, "forbidden", "Không được phép"
 
 
 class Conflict(DomainError):
-    status, slug, title = 409, "conflict", "Conflict with the current state"
+    status, slug, title = 409, "conflict", "Không phù hợp với trạng thái hiện tại"
 
 
 class PreconditionFailed(DomainError):
-    status, slug, title = 412, "precondition-failed", "The object has changed"
+    status, slug, title = 412, "precondition-failed", "Dữ liệu đã thay đổi"
 
 
 class VersionConflict(PreconditionFailed):
@@ -63,15 +67,15 @@ class NumberRace(VersionConflict):
 
 
 class PreconditionRequired(DomainError):
-    status, slug, title = 428, "precondition-required", "If-Match is required"
+    status, slug, title = 428, "precondition-required", "Cần gửi If-Match"
 
 
 class PayloadTooLarge(DomainError):
-    status, slug, title = 413, "payload-too-large", "The request body is too large"
+    status, slug, title = 413, "payload-too-large", "Nội dung gửi lên quá lớn"
 
 
 class UnsupportedMediaType(DomainError):
-    status, slug, title = 415, "unsupported-media-type", "The body must be JSON"
+    status, slug, title = 415, "unsupported-media-type", "Nội dung phải là JSON"
 
 
 def problem(

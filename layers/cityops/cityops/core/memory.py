@@ -47,12 +47,12 @@ class MemoryStore(Generic[E]):
         current = self.entities.get(entity.id)
         if self.fail_next:
             self.fail_next -= 1
-            raise VersionConflict("It was changed by someone else; read it again.")
+            raise VersionConflict("Người khác vừa thay đổi dữ liệu này; hãy tải lại.")
         creating = work.before is None or work.before.version == 0
         if creating and current is not None:
-            raise Conflict("It already exists.")
+            raise Conflict("Đã tồn tại.")
         if not creating and (current is None or current.version != work.before.version):
-            raise VersionConflict("It was changed by someone else; read it again.")
+            raise VersionConflict("Người khác vừa thay đổi dữ liệu này; hãy tải lại.")
         rows = {k: dict(v) for k, v in self.obligations.items()}
         for op in entity.deadlines.ops():
             key = (entity.ref, op.after.key)

@@ -65,7 +65,7 @@ def decode_cursor(cursor: str | None, scope: str) -> dict[str, Any] | None:
         return data["k"]
     except (ValueError, TypeError, UnicodeDecodeError) as exc:
         raise InvalidInput(
-            "The cursor is not valid for this list.",
+            "Con trỏ trang (cursor) không hợp lệ cho danh sách này.",
             errors=[{"loc": ["query", "cursor"], "msg": "invalid cursor"}],
         ) from exc
 
@@ -75,7 +75,7 @@ def check_limit(limit: int | None) -> int:
         return DEFAULT_LIMIT
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(
-            f"limit must be between 1 and {MAX_LIMIT}.",
+            f"limit phải từ 1 đến {MAX_LIMIT}.",
             errors=[{"loc": ["query", "limit"], "msg": f"must be 1..{MAX_LIMIT}"}],
         )
     return limit

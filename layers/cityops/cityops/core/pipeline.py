@@ -163,9 +163,9 @@ class Pipeline(Generic[E]):
     machines: Mapping[str, StateMachine]  # by kind; a system with one kind has one
     sees: Callable[[Principal, E], bool]
     permissions: Mapping[str, Permission[E]]
-    not_found: str = "Not found."
+    not_found: str = "Không tìm thấy."
     kind_of: Callable[[E], str] | None = None  # which machine: None for the only one
-    changed_message: str = "It has changed since you read it; read it again."
+    changed_message: str = "Dữ liệu đã thay đổi kể từ lần đọc trước; hãy tải lại."
     valid_id: Callable[[str], bool] = is_ulid  # an id that cannot exist is 404 without a read
     sleep: Callable[[float], None] = time.sleep
     monotonic: Callable[[], float] = time.monotonic  # the append budget's clock (faked in tests)
@@ -224,7 +224,7 @@ class Pipeline(Generic[E]):
     def check_version(self, entity: E, if_match: int | None) -> None:
         """Step 3: 428 without If-Match, 412 when it is not the loaded version."""
         if if_match is None:
-            raise PreconditionRequired("Send If-Match with the ETag you last read.")
+            raise PreconditionRequired("Hãy gửi If-Match với ETag đọc được lần gần nhất.")
         if entity.version != if_match:
             raise PreconditionFailed(self.changed_message)
 
@@ -268,7 +268,7 @@ class Pipeline(Generic[E]):
             ceiling = min(_BACKOFF_CAP, _BACKOFF_BASE * 2 ** min(attempt, 16))
             pause = random.uniform(0, ceiling)  # noqa: S311 (jitter, not secrets)
             if self.monotonic() + pause >= give_up:
-                raise Busy("Many changes are being made to it at once; try again in a moment.")
+                raise Busy("Đang có nhiều thay đổi cùng lúc; hãy thử lại sau giây lát.")
             self.sleep(pause)
             attempt += 1
 

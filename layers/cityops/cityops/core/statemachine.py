@@ -5,11 +5,15 @@ may take it (a permission name that the system's pipeline resolves) and an optio
 The change pipeline (`cityops.core.pipeline`) asks the machine before it applies a use case:
 an action that is not allowed from the entity's state is a 409, with the states it is
 allowed from. The state diagrams in `docs/` are drawn from these tables (`mermaid`).
+
+The 409's words are Vietnamese, for the officials who read them: each machine names its
+entity (`label`: "nhiệm vụ"), each state (`names`: the console's own labels, "Đã hoàn
+thành") and each action (`verb`: "trả lại"). A table that leaves one out fails at import.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +40,7 @@ class Transition:
     who: str
     guard: Guard | None = None
     pick: Pick | None = None
-    past: str = ""  # "returned", for messages: "A task that is done cannot be returned."
+    verb: str = ""  # "trả lại", for messages: "Không thể trả lại nhiệm vụ đang ở ..."
     audit: str = ""  # the audit record's action; default "<entity type>.<action>"
 
     def __post_init__(self) -> None:
@@ -57,12 +61,12 @@ def t(
     *,
     guard: Guard | None = None,
     pick: Pick | None = None,
-    past: str = "",
+    verb: str = "",
     audit: str = "",
 ) -> Transition:
     """A transition, written as one line of a table."""
     froms = frozenset([sources] if isinstance(sources, str) else sources)
-    return Transition(action, froms, to, who, guard, pick, past, audit)
+    return Transition(action, froms, to, who, guard, pick, verb, audit)
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,8 @@ class StateMachine:
     states: tuple[str, ...]
     initial: str
     transitions: tuple[Transition, ...]
-    label: str = ""  # how messages name the entity: "task", "complaint"
+    label: str = ""  # how messages name the entity: "nhiệm vụ", "đơn khiếu nại"
+    names: Mapping[str, str] = field(default_factory=dict)  # state → "Đã hoàn thành"
     _by_action: dict[str, Transition] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -87,6 +92,14 @@ class StateMachine:
             by_action[tr.action] = tr
         if self.initial not in self.states:
             raise ValueError(f"{self.name}: unknown initial state {self.initial!r}")
+        if not self.label:
+            raise ValueError(f"{self.name}: no label (the entity's name in messages)")
+        unnamed = set(self.states) - set(self.names)
+        if unnamed:
+            raise ValueError(f"{self.name}: states without a name {sorted(unnamed)}")
+        unsaid = [tr.action for tr in self.transitions if not tr.verb]
+        if unsaid:
+            raise ValueError(f"{self.name}: actions without a verb {unsaid}")
         object.__setattr__(self, "_by_action", by_action)
 
     @property
@@ -97,18 +110,17 @@ class StateMachine:
         """The declared transition of `action`; a kind that has no such action is a 409."""
         tr = self._by_action.get(action)
         if tr is None:
-            raise InvalidTransition(
-                f"A {self._label()} cannot be {_past_of(action)}.",
-            )
+            raise InvalidTransition(f"Thao tác này không áp dụng cho {self.label}.")
         return tr
 
     def check(self, action: str, state: str, entity: Any = None, command: Any = None) -> Transition:
         """The transition of `action` from `state`, or InvalidTransition (409)."""
         tr = self.transition(action)
         if state not in tr.sources:
+            allowed = ", ".join(self.name_of(s) for s in self.states if s in tr.sources)
             raise InvalidTransition(
-                f"A {self._label()} that is {_human(state)} cannot be {tr.past or _past_of(action)}"
-                f"; it can be from: {', '.join(sorted(tr.sources))}."
+                f"Không thể {tr.verb} {self.label} đang ở trạng thái {self.name_of(state)}; "
+                f"chỉ có thể khi ở trạng thái: {allowed}."
             )
         if tr.guard is not None:
             reason = tr.guard(entity, command)
@@ -121,7 +133,9 @@ class StateMachine:
         if tr.pick is not None:
             chosen = tr.pick(entity, command)
             if chosen not in tr.targets(state):
-                raise InvalidTransition(f"A {self._label()} cannot become {_human(chosen)}.")
+                raise InvalidTransition(
+                    f"Không thể chuyển {self.label} sang trạng thái {self.name_of(chosen)}."
+                )
             return chosen
         return tr.targets(state)[0]
 
@@ -138,20 +152,12 @@ class StateMachine:
                     lines.append(f"    {source} --> {target}: {tr.action} ({tr.who})")
         return "\n".join(lines)
 
-    def _label(self) -> str:
-        return (self.label or self.name).replace("_", " ")
+    def name_of(self, state: str) -> str:
+        """A state as messages quote it: «Đã hoàn thành»."""
+        return f"«{self.names.get(state, state)}»"
 
 
 def _targets(tr: Transition) -> tuple[str, ...]:
     if tr.to is None:
         return ()
     return tr.to if isinstance(tr.to, tuple) else (tr.to,)
-
-
-def _human(state: str) -> str:
-    return state.replace("_", " ")
-
-
-def _past_of(action: str) -> str:
-    text = action.replace("_", " ")
-    return text + "d" if text.endswith("e") else text + "ed"

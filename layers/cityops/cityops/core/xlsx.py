@@ -227,20 +227,20 @@ def _xml(archive: zipfile.ZipFile, name: str, budget: list[int]) -> Any:
     try:
         info = archive.getinfo(name)
     except KeyError:
-        raise _refuse(f"The workbook has no part {name}: it is not an XLSX file.") from None
+        raise _refuse(f"Tệp không có phần {name}: đây không phải tệp XLSX.") from None
     with archive.open(info) as part:
         data = part.read(budget[0] + 1)  # never more than is left of the budget
     budget[0] -= len(data)
     if budget[0] < 0:
-        raise _refuse(f"The workbook unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB.")
+        raise _refuse(f"Tệp XLSX giải nén ra quá {MAX_UNPACKED_BYTES // 2**20} MB.")
     head = data[:4096].upper()
     if b"<!DOCTYPE" in head or b"<!ENTITY" in data.upper():
-        raise _refuse("The workbook has a DTD, which is not allowed.")
+        raise _refuse("Tệp XLSX có DTD, không được phép.")
     try:
         # No DTD, so no entity expansion: what remains is plain XML.
         return ElementTree.fromstring(data)  # noqa: S314
     except ElementTree.ParseError as exc:
-        raise _refuse(f"The workbook's part {name} is not valid XML.") from exc
+        raise _refuse(f"Phần {name} của tệp XLSX không phải XML hợp lệ.") from exc
 
 
 def _text(node: Any) -> str:
@@ -259,14 +259,14 @@ def _sheet_part(archive: zipfile.ZipFile, sheet: str | None, budget: list[int]) 
         if candidate.get("name") == sheet:
             chosen = candidate
     if chosen is None:
-        raise _refuse(f"The workbook has no sheet {sheet}." if sheet else "The workbook is empty.")
+        raise _refuse(f"Tệp XLSX không có trang tính {sheet}." if sheet else "Tệp XLSX trống.")
     rel_id = chosen.get(f"{{{_R_NS}}}id")
     rels = _xml(archive, "xl/_rels/workbook.xml.rels", budget)
     for rel in rels.iter(f"{_PKG_RELS}Relationship"):
         if rel.get("Id") == rel_id:
             target = (rel.get("Target") or "").lstrip("/")
             return target if target.startswith("xl/") else f"xl/{target}"
-    raise _refuse("The workbook's sheet cannot be found.")
+    raise _refuse("Không tìm thấy trang tính trong tệp XLSX.")
 
 
 def _value(cell: Any, shared: list[str]) -> Cell:
@@ -281,7 +281,7 @@ def _value(cell: Any, shared: list[str]) -> Cell:
         try:
             return shared[int(raw)]
         except (ValueError, IndexError):
-            raise _refuse(f"The cell {cell.get('r')} names a string that is not there.") from None
+            raise _refuse(f"Ô {cell.get('r')} trỏ tới một chuỗi không có trong tệp.") from None
     if kind == "b":
         return raw.strip() == "1"
     if kind in ("str", "e"):  # a formula's text, an error such as #N/A
@@ -308,11 +308,11 @@ def read_rows(
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise _refuse("The file is not an XLSX workbook (it is not a zip archive).") from None
+        raise _refuse("Tệp không phải tệp XLSX (không phải tệp nén zip).") from None
     with archive:
         declared = sum(info.file_size for info in archive.infolist())
         if declared > MAX_UNPACKED_BYTES:
-            raise _refuse(f"The workbook unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB.")
+            raise _refuse(f"Tệp XLSX giải nén ra quá {MAX_UNPACKED_BYTES // 2**20} MB.")
         budget = [MAX_UNPACKED_BYTES]
         try:
             part = _sheet_part(archive, sheet, budget)
@@ -322,7 +322,7 @@ def read_rows(
                 shared = [_text(si) for si in strings.iterfind(f"{_M}si")]
             root = _xml(archive, part, budget)
         except (zipfile.BadZipFile, EOFError, OSError, RuntimeError) as exc:
-            raise _refuse("The workbook is damaged and cannot be read.") from exc
+            raise _refuse("Tệp XLSX bị hỏng, không đọc được.") from exc
     return _cells(root, shared, max_rows, max_columns)
 
 
@@ -330,9 +330,9 @@ def _cells(root: Any, shared: list[str], max_rows: int, max_columns: int) -> lis
     rows: dict[int, dict[int, Cell]] = {}
     last_row = 0
     for row in root.iterfind(f"{_M}sheetData/{_M}row"):
-        r = _number(row.get("r"), last_row + 1, "row")
+        r = _number(row.get("r"), last_row + 1, "dòng")
         if r > max_rows:
-            raise _refuse(f"The sheet has more than {max_rows} rows.")
+            raise _refuse(f"Trang tính có quá {max_rows} dòng.")
         last_row = r
         cells = rows.setdefault(r, {})
         last_column = 0
@@ -342,13 +342,13 @@ def _cells(root: Any, shared: list[str], max_rows: int, max_columns: int) -> lis
                 try:
                     ref_row, column = cell_position(ref)
                 except ValueError:
-                    raise _refuse(f"The sheet has a cell named {ref[:20]!r}.") from None
+                    raise _refuse(f"Trang tính có ô tên {ref[:20]!r} không hợp lệ.") from None
                 if ref_row != r:
-                    raise _refuse(f"The cell {ref} is not in its row {r}.")
+                    raise _refuse(f"Ô {ref} không nằm trong dòng {r} của nó.")
             else:
                 column = last_column + 1
             if column > max_columns:
-                raise _refuse(f"The sheet has more than {max_columns} columns.")
+                raise _refuse(f"Trang tính có quá {max_columns} cột.")
             last_column = column
             value = _value(cell, shared)
             if value is not None and value != "":
@@ -366,5 +366,5 @@ def _number(raw: str | None, default: int, what: str) -> int:
     if raw is None:
         return default
     if not raw.isdigit() or not 1 <= int(raw) <= 1_048_576:
-        raise _refuse(f"The sheet has a {what} numbered {raw[:20]!r}.")
+        raise _refuse(f"Trang tính có {what} đánh số {raw[:20]!r} không hợp lệ.")
     return int(raw)

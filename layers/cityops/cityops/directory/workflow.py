@@ -12,8 +12,10 @@ UNIT = StateMachine(
     initial="active",
     transitions=(
         t("edit", ("active", "inactive"), ("active", "inactive"), "admin",
-          pick=status_after_patch, past="edited", audit="unit.updated"),
+          pick=status_after_patch, verb="sửa", audit="unit.updated"),
     ),
+    label="đơn vị",
+    names={"active": "Đang hoạt động", "inactive": "Ngừng hoạt động"},
 )  # fmt: skip
 
 CALENDAR_YEAR = StateMachine(
@@ -21,7 +23,8 @@ CALENDAR_YEAR = StateMachine(
     states=("announced",),
     initial="announced",
     transitions=(
-        t("announce", "announced", None, "admin", past="changed", audit="calendar.changed"),
+        t("announce", "announced", None, "admin", verb="thay đổi", audit="calendar.changed"),
     ),
-    label="calendar",
+    label="lịch làm việc",
+    names={"announced": "Đã công bố"},
 )

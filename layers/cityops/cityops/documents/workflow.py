@@ -28,26 +28,31 @@ INCOMING = StateMachine(
     states=INCOMING_STATES,
     initial="registered",
     transitions=(
-        t("present", "registered", "presented", "receiving_clerk", audit="document.presented"),
+        t("present", "registered", "presented", "receiving_clerk", verb="trình",
+          audit="document.presented"),
         t("direct", ("registered", "presented"), "directed", "director",
-          audit="document.directed"),
-        t("start", "directed", "in_handling", "lead_handler", past="started",
+          verb="chỉ đạo xử lý", audit="document.directed"),
+        t("start", "directed", "in_handling", "lead_handler", verb="bắt đầu xử lý",
           audit="document.handling_started"),
         t("handle", ("directed", "in_handling"), "handled", "lead_handler",
-          audit="document.handled"),
-        t("file", ("registered", "presented"), "filed", "director", audit="document.filed"),
+          verb="hoàn thành xử lý", audit="document.handled"),
+        t("file", ("registered", "presented"), "filed", "director", verb="lưu hồ sơ",
+          audit="document.filed"),
         t("return", ("registered", "presented"), "returned", "receiving_clerk",
-          past="returned", audit="document.returned"),
-        t("note_revocation", INCOMING_STATES, None, "system", past="told of a revocation",
+          verb="trả lại", audit="document.returned"),
+        t("note_revocation", INCOMING_STATES, None, "system", verb="ghi nhận việc thu hồi",
           audit="document.sender_revoked"),
-        t("attach_file", _OPEN_INCOMING, None, "incoming_file_editor", past="given a file",
+        t("attach_file", _OPEN_INCOMING, None, "incoming_file_editor", verb="đính kèm tệp vào",
           audit="document.file_added"),
-        t("check_file", INCOMING_STATES, None, "system", past="checked",
+        t("check_file", INCOMING_STATES, None, "system", verb="kiểm tra tệp của",
           audit="document.file_checked"),
-        t("hold_file", INCOMING_STATES, None, "records_admin", past="put on hold",
+        t("hold_file", INCOMING_STATES, None, "records_admin", verb="đặt lưu giữ tệp của",
           audit="document.file_hold"),
     ),
-    label="incoming document",
+    label="văn bản đến",
+    names={"registered": "Đã vào sổ", "presented": "Đã trình", "directed": "Đã chỉ đạo",
+           "in_handling": "Đang xử lý", "handled": "Đã xử lý", "filed": "Lưu hồ sơ",
+           "returned": "Trả lại"},
 )  # fmt: skip
 
 OUTGOING = StateMachine(
@@ -55,21 +60,23 @@ OUTGOING = StateMachine(
     states=OUTGOING_STATES,
     initial="drafted",
     transitions=(
-        t("submit", "drafted", "submitted", "drafter", audit="document.submitted"),
-        t("send_back", "submitted", "drafted", "signer", past="sent back",
+        t("submit", "drafted", "submitted", "drafter", verb="trình ký", audit="document.submitted"),
+        t("send_back", "submitted", "drafted", "signer", verb="trả lại",
           audit="document.sent_back"),
-        t("sign", "submitted", "signed", "signer", guard=signed_file_ready,
+        t("sign", "submitted", "signed", "signer", guard=signed_file_ready, verb="ký",
           audit="document.signed"),
-        t("issue", "signed", "issued", "issuing_clerk", audit="document.issued"),
-        t("revoke", "issued", "revoked", "signer", audit="document.revoked"),
+        t("issue", "signed", "issued", "issuing_clerk", verb="phát hành", audit="document.issued"),
+        t("revoke", "issued", "revoked", "signer", verb="thu hồi", audit="document.revoked"),
         t("attach_file", ("drafted", "submitted"), None, "outgoing_file_editor",
-          past="given a file", audit="document.file_added"),
-        t("check_file", OUTGOING_STATES, None, "system", past="checked",
+          verb="đính kèm tệp vào", audit="document.file_added"),
+        t("check_file", OUTGOING_STATES, None, "system", verb="kiểm tra tệp của",
           audit="document.file_checked"),
-        t("hold_file", OUTGOING_STATES, None, "records_admin", past="put on hold",
+        t("hold_file", OUTGOING_STATES, None, "records_admin", verb="đặt lưu giữ tệp của",
           audit="document.file_hold"),
     ),
-    label="outgoing document",
+    label="văn bản đi",
+    names={"drafted": "Dự thảo", "submitted": "Đã trình ký", "signed": "Đã ký",
+           "issued": "Đã phát hành", "revoked": "Đã thu hồi"},
 )  # fmt: skip
 
 REGISTER = StateMachine(
@@ -77,12 +84,14 @@ REGISTER = StateMachine(
     states=("open", "closed"),
     initial="open",
     transitions=(
-        t("edit", ("open", "closed"), ("open", "closed"), "register_keeper", past="edited",
+        t("edit", ("open", "closed"), ("open", "closed"), "register_keeper", verb="sửa",
           pick=lambda register, patch: (
               register.status if patch.active is None else ("open" if patch.active else "closed")
           ),
           audit="register.updated"),
     ),
+    label="sổ đăng ký",
+    names={"open": "Đang mở", "closed": "Đã đóng"},
 )  # fmt: skip
 
 ABBREVIATION = StateMachine(
@@ -90,6 +99,8 @@ ABBREVIATION = StateMachine(
     states=("set",),
     initial="set",
     transitions=(
-        t("set", "set", None, "records_admin", past="changed", audit="abbreviation.changed"),
+        t("set", "set", None, "records_admin", verb="thay đổi", audit="abbreviation.changed"),
     ),
+    label="chữ viết tắt",
+    names={"set": "Đã đặt"},
 )

@@ -8,5 +8,7 @@ PREFERENCES = StateMachine(
     "notification_settings",
     states=("set",),
     initial="set",
-    transitions=(t("set", "set", None, "self", past="changed", audit="notifications.changed"),),
+    transitions=(t("set", "set", None, "self", verb="thay đổi", audit="notifications.changed"),),
+    label="cài đặt thông báo",
+    names={"set": "Đã đặt"},
 )

@@ -29,23 +29,27 @@ REPORT = StateMachine(
             EDITABLE,
             None,
             "reporter",
-            past="given values",
+            verb="nhập số liệu cho",
             audit="report.values_entered",
         ),
-        t("submit", EDITABLE, "submitted", "reporter", audit="report.submitted"),
-        t("approve", "submitted", "approved", "approver", audit="report.approved"),
-        t("accept", "approved", "accepted", "receiver", audit="report.accepted"),
+        t("submit", EDITABLE, "submitted", "reporter", verb="gửi", audit="report.submitted"),
+        t("approve", "submitted", "approved", "approver", verb="phê duyệt",
+          audit="report.approved"),
+        t("accept", "approved", "accepted", "receiver", verb="tiếp nhận", audit="report.accepted"),
         t(
             "return",
             ("submitted", "approved"),
             "returned",
             "returner",
-            past="returned",
+            verb="trả lại",
             audit="report.returned",
         ),
-        t("reopen", "accepted", "open", "reopener", audit="report.reopened"),
+        t("reopen", "accepted", "open", "reopener", verb="mở lại", audit="report.reopened"),
     ),
-)
+    label="báo cáo",
+    names={"open": "Đang nhập", "submitted": "Đã gửi", "approved": "Đã phê duyệt",
+           "accepted": "Đã tiếp nhận", "returned": "Bị trả lại"},
+)  # fmt: skip
 
 FORM = StateMachine(
     "report_form",
@@ -57,19 +61,23 @@ FORM = StateMachine(
             "active",
             None,
             "system",
-            past="opened a period",
+            verb="mở kỳ báo cáo của",
             audit="report_form.period_opened",
         ),
-        t("retire", "active", "retired", "form_admin", audit="report_form.retired"),
+        t("retire", "active", "retired", "form_admin", verb="ngừng dùng",
+          audit="report_form.retired"),
     ),
-    label="report form",
-)
+    label="biểu mẫu báo cáo",
+    names={"active": "Đang dùng", "retired": "Ngừng dùng"},
+)  # fmt: skip
 
 INDICATOR = StateMachine(
     "indicator",
     states=("active",),
     initial="active",
     transitions=(
-        t("revise", "active", None, "catalogue_admin", past="revised", audit="indicator.revised"),
+        t("revise", "active", None, "catalogue_admin", verb="sửa đổi", audit="indicator.revised"),
     ),
+    label="chỉ tiêu",
+    names={"active": "Đang dùng"},
 )
