@@ -37,7 +37,7 @@ class MemoryIndicators(MemoryStore[Indicator]):
                 current = self.entities.get(work.entity.id)
                 expected = work.before.version if work.before else None
                 if (current.version if current else None) != expected:
-                    raise Conflict("The catalogue was changed while importing.")
+                    raise Conflict("Danh mục chỉ tiêu đã bị thay đổi trong lúc nhập.")
             for work in changes:
                 self.commit(work)
             self.transactions.append(len(batch))

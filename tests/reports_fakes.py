@@ -53,12 +53,12 @@ class ReportsMemory(MemoryStore[Report]):
         current = self.entities.get(work.entity.id)
         expected = work.before.version if work.before else None
         if (current.version if current else None) != expected:
-            raise VersionConflict("It was changed by someone else; read it again.")
+            raise VersionConflict("Báo cáo vừa được người khác thay đổi; hãy tải lại.")
         for record in work.records:
             if isinstance(record, OpenedClaim):
                 key = (record.form_id, record.period, record.unit_id)
                 if key in self.claims:
-                    raise Conflict("This report is already open.")
+                    raise Conflict("Báo cáo này đã được mở.")
         writes = [r for r in work.records if isinstance(r, Writes)]
         for record in writes:  # the same transaction: a number race writes nothing
             record.write_to_fake()

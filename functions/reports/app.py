@@ -123,7 +123,7 @@ def import_indicators(request: Annotated[CatalogueImport, Body()]) -> Response[I
     try:
         content = base64.b64decode(request.content, validate=True)
     except (binascii.Error, ValueError):
-        msg = "The file must be sent in base64."
+        msg = "Tệp phải được gửi dưới dạng mã hóa base64."
         raise InvalidInput(msg, errors=[{"loc": ["body", "content"], "msg": msg}]) from None
     result = indicators.import_catalogue(
         caller(app), content, request.format, request.effective_from

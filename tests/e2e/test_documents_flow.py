@@ -233,7 +233,7 @@ def test_a_secret_document_is_refused_and_nothing_of_it_is_stored(stack):
     assert reply.status_code == 422
     problem = reply.json()
     assert problem["type"].endswith("/state-secret-refused")
-    assert "Law on Protection of State Secrets" in problem["detail"]
+    assert "Luật Bảo vệ bí mật nhà nước" in problem["detail"]
     assert clerk.get("/v1/registers").json()["items"] == before
     assert clerk.get("/v1/documents", params={"q": "tai lieu mat"}).json()["items"] == []
 

@@ -60,7 +60,7 @@ def test_a_user_the_directory_marks_inactive_is_refused(call, principal, profile
     status, _, problem = call(
         "directory", "GET", "/v1/me", who=principal(UNIT, "officer", sub="left")
     )
-    assert status == 403 and "disabled" in problem["detail"]
+    assert status == 403 and "đã bị khoá" in problem["detail"]
 
 
 def test_a_token_whose_unit_is_not_the_profiles_is_refused(call, principal, profile):
@@ -69,7 +69,7 @@ def test_a_token_whose_unit_is_not_the_profiles_is_refused(call, principal, prof
     status, _, problem = call(
         "directory", "GET", "/v1/me", who=principal(other, "officer", sub="mover")
     )
-    assert status == 403 and "unit" in problem["detail"]
+    assert status == 403 and "Đơn vị trong phiên đăng nhập" in problem["detail"]
 
 
 def test_the_profile_is_read_once_per_container_and_minute(call, principal, profile):

@@ -36,7 +36,7 @@ def test_the_handling_unit_city_leaders_and_the_inspectorate_see_the_case(world,
 def test_anyone_else_gets_404_for_the_case_its_history_identity_and_actions(world, case, who):
     for path in ("", "/history", "/identity"):
         status, _, problem = world.get(who, f"/v1/cases/{case['id']}{path}")
-        assert status == 404 and problem["detail"] == "No such case.", path
+        assert status == 404 and problem["detail"] == "Không có vụ việc này.", path
     status, _, _ = world.act(who, case, "accept", {}, version=1)
     assert status == 404
     assert world.case("chairman", case["id"])["status"] == "received"
@@ -86,7 +86,7 @@ def test_officers_cannot_take_a_leaders_decisions(world, case, action):
         "assign": {"handler_id": "sub-sotc_officer"},
     }
     status, _, problem = world.act("sotc_officer", case, action, bodies[action])
-    assert status == 403 and "leader" in problem["detail"]
+    assert status == 403 and "Chỉ lãnh đạo" in problem["detail"]
 
 
 def test_only_the_assigned_handler_moves_the_case_forward(world, case):
@@ -94,7 +94,7 @@ def test_only_the_assigned_handler_moves_the_case_forward(world, case):
     world.ok("sotc_leader", case, "assign", {"handler_id": "sub-sotc_officer"})
     for who in ("sotc_officer2", "sotc_leader", "chairman"):
         status, _, problem = world.act(who, case, "verify", {})
-        assert status == 403 and "handler" in problem["detail"]
+        assert status == 403 and "người xử lý được giao" in problem["detail"]
     assert world.ok("sotc_officer", case, "verify", {})["status"] == "verifying"
     status, _, _ = world.act("sotc_officer2", case, "dialogue", {"held_on": "2027-02-01"})
     assert status == 403

@@ -163,9 +163,9 @@ def test_a_wrong_secret_gets_the_same_404_as_an_unknown_or_malformed_code(world)
             str(
                 {
                     "type": "https://cityops.example/problems/not-found",
-                    "title": "Not found",
+                    "title": "Không tìm thấy",
                     "status": 404,
-                    "detail": "No case with this tracking code and secret.",
+                    "detail": "Không có vụ việc nào với mã tra cứu và mã bí mật này.",
                 }
             ),
         )
@@ -284,7 +284,7 @@ def test_a_list_with_bad_rows_reports_every_one_and_imports_nothing(world):
     status, _, problem = world.request(
         "POST", "/v1/cases/imports", "vp_clerk", body={"content": bad}
     )
-    assert status == 422 and "nothing was imported" in problem["detail"]
+    assert status == 422 and "chưa nhập kiến nghị nào" in problem["detail"]
     assert [(e["loc"][2], e["loc"][3]) for e in problem["errors"]] == [
         (5, "summary"),
         (6, "received_on"),

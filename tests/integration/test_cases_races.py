@@ -48,7 +48,10 @@ def test_an_invalid_transition_is_409_and_changes_nothing(world, case):
         "conclude",
         {"result": "founded", "conclusion_number": "1", "summary": "x"},
     )
-    assert status == 409 and "cannot be concluded" in problem["detail"]
+    assert (
+        status == 409
+        and "Không thể kết luận đơn tố cáo đang ở trạng thái «Mới tiếp nhận»" in problem["detail"]
+    )
     unchanged(world, case)
 
 

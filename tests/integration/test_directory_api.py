@@ -103,7 +103,7 @@ def test_a_unit_code_is_unique(call, seeded, admin):
     status, _, body = call(
         "directory", "POST", "/v1/units", who=admin, body=new_unit(seeded, code="SO-TC")
     )
-    assert status == 409 and "SO-TC" in body["detail"]
+    assert status == 409 and "Mã SO-TC đã được một đơn vị khác sử dụng" in body["detail"]
 
 
 def test_the_same_idempotency_key_and_body_returns_the_first_unit(call, seeded, admin):
@@ -335,7 +335,7 @@ def test_two_years_announced_at_once_cannot_both_rewrite_the_calendar(
     monkeypatch.setattr(stores, "calendar_days_put", meanwhile)
     status, _, problem = _announce(call, admin, 2027, ["2027-02-11"])
     assert raced[0][0] == 200
-    assert status == 412 and "Another year" in problem["detail"]
+    assert status == 412 and "một năm khác vừa được thay đổi" in problem["detail"]
     assert store.get_calendar_year(2027) is None  # nothing of the refused change was written
     store.forget_calendar()
     calendar = store.working_calendar()

@@ -125,7 +125,7 @@ def test_a_file_with_one_bad_row_writes_nothing(people, call):
     assert status == 422
     assert [(e["line"], e["column"]) for e in problem["errors"]] == [(11, "I")]
     assert "cong_don" in problem["errors"][0]["msg"]
-    assert "nothing was imported" in problem["detail"]
+    assert "chưa nhập chỉ tiêu nào" in problem["detail"]
     assert catalogue_items() == []
 
 
@@ -200,7 +200,7 @@ def test_bad_bodies_are_problems_that_name_the_content(people, call):
     status, _, problem = call(
         "reports", "POST", "/v1/indicators/imports", who=admin, body=body(b"not a workbook", "xlsx")
     )
-    assert status == 422 and "not an XLSX workbook" in problem["detail"]
+    assert status == 422 and "không phải tệp XLSX" in problem["detail"]
     status, _, problem = call(
         "reports", "POST", "/v1/indicators/imports", who=admin, body={**body(SEED), "format": "ods"}
     )

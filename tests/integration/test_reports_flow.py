@@ -117,7 +117,8 @@ def test_a_march_period_opens_a_report_for_every_ward_with_its_cut_off_and_deadl
             "deadline_working_days": 2,
         },
     )
-    assert status == 409 and "code" in problem["detail"]
+    assert status == 409 and "Đã có biểu mẫu báo cáo khác mang mã" in problem["detail"]
+    assert form["code"] in problem["detail"]
     mine = _mine(call, people["hk.officer"])["items"]
     assert [(r["period"], r["status"], r["due_on"]) for r in mine] == [
         ("2027-03", "open", "2027-03-16")

@@ -182,7 +182,7 @@ def test_everyone_else_gets_404_for_the_task_and_its_history(city, username):
     task = city.assign()
     status, headers, body = city.get(task["id"], username)
     assert status == 404 and headers["Content-Type"] == "application/problem+json"
-    assert body["detail"] == "No such task."
+    assert body["detail"] == "Không có nhiệm vụ này."
     assert city.call("GET", f"/v1/tasks/{task['id']}/history", username)[0] == 404
     assert city.call("GET", f"/v1/tasks/{task['id']}/progress", username)[0] == 404
     assert city.call("GET", f"/v1/tasks/{task['id']}/subtasks", username)[0] == 404

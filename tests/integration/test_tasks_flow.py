@@ -139,7 +139,7 @@ def test_a_progress_report_that_keeps_losing_the_race_is_409_with_retry_after(ci
     from cityops.tasks.changes import PIPELINE
 
     def always_lose(_work):
-        raise VersionConflict("A concurrent change is in progress; try again.")
+        raise VersionConflict("Đang có một thay đổi khác cùng lúc; hãy thử lại.")
 
     task = city.assign()
     before = city.snapshot()
@@ -226,7 +226,7 @@ def test_deciding_an_extension_twice_is_a_conflict(city):
     before = city.snapshot()
     status, headers, body = city.decide(task["id"], ext["id"], "rejected", as_="vice.chairman")
     assert status == 409 and headers["Content-Type"] == "application/problem+json"
-    assert "already decided" in body["detail"]
+    assert "Đề nghị gia hạn này đã được quyết định" in body["detail"]
     assert city.snapshot() == before
 
 

@@ -134,7 +134,7 @@ def test_when_some_of_several_complainants_withdraw_the_complaint_goes_on_for_th
     assert desk.open_obligations(case["id"]) == {"complaint.resolve": "2027-03-17"}
     last = {"persons": 1, "reason": "Người cuối rút đơn"}
     status, _, problem = desk.act("soxd_officer", case, "withdraw_in_part", last)
-    assert status == 409 and "withdraw" in problem["detail"]
+    assert status == 409 and "rút đơn (withdraw)" in problem["detail"]
 
 
 def test_when_all_complainants_withdraw_the_complaint_is_terminated(desk):

@@ -113,7 +113,7 @@ def test_a_complex_denunciation_is_extended_once_by_a_recorded_decision(desk):
         "extend",
         {"criteria": ["several_contents"], "days": 10, "reason": "Thêm", "decision_number": "13"},
     )
-    assert status == 409 and "1 time" in problem["detail"]
+    assert status == 409 and "chỉ được gia hạn 1 lần" in problem["detail"]
     assert desk.open_obligations(case["id"])["denunciation.resolve"] == "2027-04-05"
 
 
@@ -179,7 +179,7 @@ def test_an_anonymous_denunciation_is_not_handled_as_a_denunciation(desk):
     case = desk.create("ttr_clerk", identity=None, original_text=None)
     assert case["anonymous"] is True
     status, _, problem = desk.act("inspector", case, "accept", {})
-    assert status == 409 and "anonymous" in problem["detail"]
+    assert status == 409 and "nặc danh" in problem["detail"]
     closed = desk.ok("ttr_clerk", case, "classify", {"decision": "anonymous", "note": "Art. 25"})
     assert closed["status"] == "not_handled" and closed["not_handled_reason"] == "anonymous"
     assert desk.open_obligations(case["id"]) == {}
@@ -422,7 +422,7 @@ def test_a_petitions_answer_is_published_once(desk):
     published = desk.ok("vp_leader", case, "publish", {})
     assert published["status"] == "explained" and published["published_on"] == "2027-02-01"
     status, _, problem = desk.act("vp_leader", case, "publish", {})
-    assert status == 409 and "already published" in problem["detail"]
+    assert status == 409 and "đã được công khai" in problem["detail"]
 
 
 def test_a_suspended_cases_paused_reminders_follow_a_new_handler(desk):

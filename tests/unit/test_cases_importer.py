@@ -65,8 +65,8 @@ def test_every_bad_row_is_reported_with_its_line_and_column():
 def test_a_missing_or_unknown_column_is_an_error_of_the_header():
     _, errors = parse("summary,session,received_on,ward\nA,B,2027-01-20,X\n")
     assert {e["msg"] for e in errors} == {
-        "unknown columns: ward",
-        "the column deputies_group is missing",
+        "tên cột không hợp lệ: ward",
+        "thiếu cột deputies_group",
     }
     assert all(e["loc"][2] == 1 for e in errors)
 

@@ -177,7 +177,7 @@ def test_only_a_denunciation_is_classified_as_anonymous(fake, kind, allowed):
         done = PIPELINE.change(who, case.id, "classify", if_match=1, command=command)
         assert done.status == "not_handled"
         return
-    with pytest.raises(InvalidTransition, match="Only a denunciation"):
+    with pytest.raises(InvalidTransition, match="Chỉ đơn tố cáo"):
         PIPELINE.change(who, case.id, "classify", if_match=1, command=command)
 
 
@@ -210,7 +210,7 @@ def test_resuming_returns_to_the_status_it_was_suspended_from(fake, kind, previo
 def test_a_suspended_case_that_does_not_know_its_status_cannot_resume(fake):
     case = case_in(fake, C, "suspended")
     fake.entities[case.id].suspended_from = None
-    with pytest.raises(InvalidTransition, match="previous status"):
+    with pytest.raises(InvalidTransition, match="trước khi tạm đình chỉ"):
         PIPELINE.change(boss(case.handling_unit_id), case.id, "resume", if_match=1,
                         command=COMMAND)  # fmt: skip
 

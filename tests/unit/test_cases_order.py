@@ -73,10 +73,10 @@ def test_every_action_answers_404_then_403_then_428_and_412_then_409(desk, actio
     body = BODIES[action].model_validate(BODY.get(action, {}))
     run = getattr(handling, action)
     steps = [
-        ("soxd_leader", 4, NotFound, "No such case."),  # another department: not visible
-        ("chairman", 4, Forbidden, "Only"),  # sees every case, handles none
+        ("soxd_leader", 4, NotFound, "Không có vụ việc này."),  # another department: not visible
+        ("chairman", 4, Forbidden, "Chỉ "),  # sees every case, handles none
         ("sotc_leader", None, PreconditionRequired, "If-Match"),
-        ("sotc_leader", 3, PreconditionFailed, "changed since you read it"),
+        ("sotc_leader", 3, PreconditionFailed, "đã thay đổi kể từ lần đọc trước"),
         ("sotc_leader", 4, InvalidTransition, "Không thể"),
     ]
     for who, version, error, words in steps:
@@ -90,5 +90,5 @@ def test_every_action_answers_404_then_403_then_428_and_412_then_409(desk, actio
 def test_a_case_that_does_not_exist_or_has_no_valid_id_is_404_for_every_action(desk, action):
     body = BODIES[action].model_validate(BODY.get(action, {}))
     for case_id in (new_id(), "not-a-case"):
-        with pytest.raises(NotFound, match="No such case"):
+        with pytest.raises(NotFound, match="Không có vụ việc này"):
             getattr(handling, action)(desk.people["sotc_leader"], case_id, body, 1)

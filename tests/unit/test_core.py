@@ -124,12 +124,12 @@ def test_stored_times_sort_as_text_in_time_order():
 
 
 def test_problems_are_rfc9457_shaped():
-    body = NotFound("No such unit.").problem()
+    body = NotFound("Không có đơn vị này.").problem()
     assert body == {
         "type": "https://cityops.example/problems/not-found",
         "title": "Không tìm thấy",
         "status": 404,
-        "detail": "No such unit.",
+        "detail": "Không có đơn vị này.",
     }
 
 

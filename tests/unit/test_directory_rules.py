@@ -77,7 +77,7 @@ def test_deactivating_a_unit_makes_it_inactive_and_reactivating_active_again(uni
 
 def test_a_unit_keeps_its_parent(units):
     fake, unit = units
-    with pytest.raises(InvalidInput, match="parent_id"):
+    with pytest.raises(InvalidInput, match=r"Không thể bỏ đơn vị cấp trên \(parent_id\)"):
         service.update_unit(person("admin"), unit.id, UnitPatch(parent_id=None), 2)
     assert fake.commits == 0
 

@@ -92,7 +92,7 @@ def test_a_leader_makes_lead_only_a_unit_within_their_own_authority(world):
     theirs to make owe a deadline (it may be asked to coordinate, which owes nothing)."""
     own = incoming.register_incoming(world.who("sotc.clerk"), incoming_data())
     other = direction(world, lead_unit_id=world.units["SO-XD"].id, coordinating_unit_ids=[])
-    with pytest.raises(InvalidInput, match="within") as refused:
+    with pytest.raises(InvalidInput, match="hoặc một đơn vị trực thuộc") as refused:
         incoming.direct(world.who("sotc.leader"), own.id, other, 1)
     assert refused.value.errors[0]["loc"] == ["body", "lead_unit_id"]
     assert world.documents.load(own.id).status == "registered"  # nothing changed
@@ -132,7 +132,7 @@ def test_without_a_deadline_the_documents_own_is_used_and_without_one_it_is_refu
     data = direction(world, due_in_working_days=None)
     directed = incoming.direct(world.who("chairman"), own.id, data, 1)
     assert directed.direction.due_on == date(2026, 12, 20)
-    with pytest.raises(InvalidInput, match="handling deadline"):
+    with pytest.raises(InvalidInput, match="Văn bản không ghi hạn giải quyết"):
         incoming.direct(world.who("chairman"), none.id, data, 1)
 
 
@@ -164,7 +164,7 @@ def test_only_the_lead_unit_handles_it_not_a_coordinating_one(world, registered)
 def test_the_reply_must_be_an_issued_document_of_the_lead_unit(world, registered):
     incoming.direct(world.who("chairman"), registered.id, direction(world), 1)
     draft = outgoing.draft(world.who("sotc.officer"), _reply(world, registered.id))
-    with pytest.raises(InvalidInput, match="issued outgoing"):
+    with pytest.raises(InvalidInput, match="văn bản đi đã phát hành"):
         incoming.handle(
             world.who("sotc.officer"), registered.id,
             HandlingReport(result="x", reply_document_id=draft.id), 2,
@@ -218,7 +218,7 @@ def test_a_direction_that_fails_writes_no_task(world, registered):
 
 def test_the_tasks_system_decides_who_may_assign_a_tracked_task(world):
     own = incoming.register_incoming(world.who("sotc.clerk"), incoming_data())
-    with pytest.raises(Forbidden, match="assign tasks"):
+    with pytest.raises(Forbidden, match="mới được giao nhiệm vụ"):
         incoming.direct(world.who("sotc.leader"), own.id, direction(world, track_as_task=True,
                         lead_unit_id=world.units["SO-TC.NS"].id), 1)  # fmt: skip
     assert world.tasks.entities == {} and world.documents.load(own.id).status == "registered"
@@ -240,7 +240,7 @@ def test_handling_a_tracked_document_reports_the_tasks_completion_with_the_reply
 
 def test_the_due_date_given_cannot_be_in_the_past(world, registered):
     data = direction(world, due_in_working_days=None, due_date=TODAY - timedelta(days=1))
-    with pytest.raises(InvalidInput, match="past"):
+    with pytest.raises(InvalidInput, match="Hạn giải quyết 01/12/2026 đã qua"):
         incoming.direct(world.who("chairman"), registered.id, data, 1)
 
 

@@ -85,11 +85,11 @@ def test_a_cong_van_drafted_by_a_division_carries_its_abbreviation(world):
 def test_signing_needs_the_signed_file_uploaded_and_available(world):
     draft = outgoing.draft(world.who("sotc.officer"), outgoing_data(world))
     outgoing.submit(world.who("sotc.officer"), draft.id, Note(), 1)
-    with pytest.raises(InvalidTransition, match="Upload the signed file"):
+    with pytest.raises(InvalidTransition, match="hãy tải tệp đã ký lên trước"):
         outgoing.sign(world.who("sotc.leader"), draft.id, Signing(file_id=draft.id), 2)
     file_id, result = upload(world, world.who("sotc.leader"), draft.id, declared="0" * 64)
     assert result["result"] == "quarantined"
-    with pytest.raises(InvalidTransition, match="quarantined"):
+    with pytest.raises(InvalidTransition, match="Tệp đã ký đang ở trạng thái «Bị cách ly»"):
         outgoing.sign(world.who("sotc.leader"), draft.id, Signing(file_id=file_id), 4)
 
 
@@ -123,7 +123,7 @@ def test_a_revoked_document_keeps_its_number_and_the_next_takes_the_next(world):
 
 def test_a_reply_deadline_already_past_is_refused_and_nothing_is_drafted(world):
     past = clock.today() - timedelta(days=1)
-    with pytest.raises(InvalidInput, match="past") as refused:
+    with pytest.raises(InvalidInput, match=f"Hạn trả lời {past:%d/%m/%Y} đã qua") as refused:
         outgoing.draft(world.who("sotc.officer"), outgoing_data(world, reply_deadline=past))
     assert refused.value.errors[0]["loc"] == ["body", "reply_deadline"]
     assert not [d for d in world.documents.entities.values() if d.kind == "outgoing"]
@@ -134,13 +134,13 @@ def test_a_reply_deadline_already_past_is_refused_and_nothing_is_drafted(world):
 def test_a_unit_without_an_abbreviation_cannot_issue(world):
     world.abbreviations.entities.pop(world.units["SO-TC"].id)
     signed, _ = signed_draft(world)
-    with pytest.raises(Conflict, match="abbreviation"):
+    with pytest.raises(Conflict, match="chưa có chữ viết tắt"):
         outgoing.issue(world.who("sotc.clerk"), signed.id, Note(), signed.version)
     assert world.documents.current_number(world.register_of("SO-TC", "outgoing").id, 2026) == 0
 
 
 def test_a_drafter_issues_only_for_their_unit_or_a_unit_above(world):
-    with pytest.raises(InvalidInput, match="issuing unit"):
+    with pytest.raises(InvalidInput, match="Đơn vị ban hành phải là"):
         outgoing.draft(world.who("sotc.officer"),
                        outgoing_data(world, issuing_unit_id=world.units["SO-XD"].id))  # fmt: skip
 
@@ -170,7 +170,7 @@ def test_a_file_is_checked_once_and_a_quarantined_one_cannot_be_opened(world):
     file_id, _ = upload(world, world.who("vp.clerk"), document.id, declared="1" * 64)
     key = files.file_key(document.id, file_id)
     assert files.check_upload(key)["reason"] == "already checked"
-    with pytest.raises(Conflict, match="quarantined"):
+    with pytest.raises(Conflict, match="«Bị cách ly»"):
         files.download(world.who("vp.clerk"), document.id, file_id)
 
 

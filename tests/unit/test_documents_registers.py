@@ -35,9 +35,9 @@ def test_a_dedicated_register_numbers_its_types_in_a_sequence_of_their_own(world
 
 def test_a_unit_cannot_number_a_type_in_two_registers_of_a_kind(world):
     registers.create_register(world.who("vp.clerk"), dedicated(world))
-    with pytest.raises(Conflict, match="QĐ"):
+    with pytest.raises(Conflict, match="đánh số cho loại văn bản QĐ"):
         registers.create_register(world.who("vp.leader"), dedicated(world))
-    with pytest.raises(Conflict, match="every other type"):
+    with pytest.raises(Conflict, match="các loại văn bản còn lại"):
         registers.create_register(world.who("admin"), dedicated(world, types=()))
 
 
@@ -59,7 +59,7 @@ def test_a_closed_register_takes_no_document(world):
     clerk = world.who("vp.clerk")
     moved = incoming.register_incoming(clerk, incoming_data(doc_type="QĐ"))
     assert moved.register_id == world.register_of("VP-UBND", "incoming").id
-    with pytest.raises(Conflict, match="does not take"):
+    with pytest.raises(Conflict, match="đã đóng"):
         incoming.register_incoming(
             clerk, incoming_data(doc_type="QĐ", number_symbol="9/QĐ", register_id=book.id)
         )
@@ -77,7 +77,7 @@ def test_a_register_opened_in_place_of_a_closed_one_goes_on_with_its_numbers(wor
     )
     second = incoming.register_incoming(clerk, incoming_data(number_symbol="2/A"))
     assert (first.number, second.register_id, second.number) == (1, new.id, 2)
-    with pytest.raises(Conflict, match="already in the register as number 1"):
+    with pytest.raises(Conflict, match="đã được vào sổ với số đến 1"):
         incoming.register_incoming(clerk, incoming_data(number_symbol="1/A"))  # registered once
     dedicated_one = registers.create_register(clerk, dedicated(world))
     qd = incoming.register_incoming(clerk, incoming_data(number_symbol="4/QĐ", doc_type="QĐ"))

@@ -53,7 +53,7 @@ def test_the_same_sender_number_and_date_in_a_register_is_a_conflict_naming_the_
     with pytest.raises(Conflict) as refused:
         incoming.register_incoming(clerk, again)
     assert refused.value.status == 409
-    assert first.id in refused.value.detail and "number 1/2026" in refused.value.detail
+    assert first.id in refused.value.detail and "số đến 1/2026" in refused.value.detail
     assert refused.value.errors[0]["document_id"] == first.id
     assert len(world.documents.entities) == 1
 
@@ -70,7 +70,7 @@ def test_a_classified_document_is_refused_citing_the_law_and_nothing_is_kept(wor
     with pytest.raises(StateSecretRefused) as refused:
         IncomingCreate.model_validate(body)
     assert refused.value.status == 422
-    assert "Law on Protection of State Secrets" in refused.value.detail
+    assert "Luật Bảo vệ bí mật nhà nước" in refused.value.detail
     assert refused.value.errors[0]["loc"] == ["body", "secrecy"]
     assert world.documents.entities == {} and world.documents.commits == 0
 
@@ -87,7 +87,7 @@ def test_a_document_received_in_the_future_or_issued_after_it_was_received_is_re
         incoming.register_incoming(
             world.who("vp.clerk"), incoming_data(received_on=(TODAY + timedelta(days=1)))
         )
-    with pytest.raises(ValueError, match="issued_on cannot be after received_on"):
+    with pytest.raises(ValueError, match=r"ngày ban hành \(issued_on\) không thể sau ngày đến"):
         incoming_data(issued_on=TODAY + timedelta(days=1), received_on=TODAY)
 
 

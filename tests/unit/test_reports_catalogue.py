@@ -111,15 +111,15 @@ def test_vietnamese_headers_are_read_like_the_english_keys():
 def test_a_missing_or_unknown_column_is_reported_on_the_header_line():
     header = [k for k in KEYS if k != "value_type"] + ["ghi_chu"]
     assert errors_of(csv_file(row(), header=header)) == [
-        (1, "ghi_chu", "unknown column 'ghi_chu'"),
-        (1, "value_type", "the column value_type is missing"),
+        (1, "ghi_chu", "Không có cột «ghi_chu» trong mẫu danh mục."),
+        (1, "value_type", "Thiếu cột value_type («Loại giá trị»)."),
     ]
 
 
 def test_a_file_that_is_not_utf8_or_has_no_indicator_is_refused():
     with pytest.raises(InvalidInput, match="UTF-8"):
         parse_catalogue("code,name\nA,Tên\n".encode("cp1258"), "csv", {})
-    with pytest.raises(InvalidInput, match="no indicator"):
+    with pytest.raises(InvalidInput, match="không có chỉ tiêu nào"):
         parse_catalogue(csv_file(), "csv", {})
 
 
@@ -142,39 +142,48 @@ def test_percent_bounds_are_0_to_100_unless_given():
 
 TEXT = {"value_type": "text", "aggregation": "none", "minimum": "", "unit_kinds": ""}
 RULES = [
-    ("a code of the pattern", {"code": "tngt-vu"}, "code", "capital letters"),
-    ("a name", {"name": ""}, "name", "required"),
-    ("a name of at most 300 characters", {"name": "x" * 301}, "name", "at most 300"),
-    ("a unit of measure", {"unit_of_measure": ""}, "unit_of_measure", "required"),
-    ("a known value type", {"value_type": "float"}, "value_type", "not one of"),
-    ("a known aggregation", {"aggregation": "avg"}, "aggregation", "not one of"),
-    ("no scale for an integer", {"scale": "2"}, "scale", "only for decimal and percent"),
-    ("a scale of 0 to 6", {"value_type": "decimal", "scale": "7"}, "scale", "0 to 6"),
-    ("known disaggregations", {"disaggregations": "sex;tuoi"}, "disaggregations", "tuoi"),
-    ("known unit kinds", {"unit_kinds": "ward;quan"}, "unit_kinds", "quan"),
-    ("numeric bounds", {"minimum": "mười"}, "minimum", "a number"),
-    ("whole bounds for an integer", {"maximum": "2.5"}, "maximum", "whole number"),
-    ("a minimum at most the maximum", {"minimum": "10", "maximum": "5"}, "maximum", "below"),
-    ("a weight for weighted_average", {"aggregation": "weighted_average"}, "weight", "needs"),
-    ("no weight for a sum", {"weight": "DANSO"}, "weight", "only for weighted_average"),
+    ("a code of the pattern", {"code": "tngt-vu"}, "code", "chữ in hoa, chữ số và dấu _"),
+    ("a name", {"name": ""}, "name", "Bắt buộc phải có giá trị"),
+    ("a name of at most 300 characters", {"name": "x" * 301}, "name", "Tối đa 300 ký tự"),
+    ("a unit of measure", {"unit_of_measure": ""}, "unit_of_measure", "Bắt buộc phải có giá trị"),
+    ("a known value type", {"value_type": "float"}, "value_type", "«float» không hợp lệ"),
+    ("a known aggregation", {"aggregation": "avg"}, "aggregation", "«avg» không hợp lệ"),
+    ("no scale for an integer", {"scale": "2"}, "scale", "chỉ dùng cho chỉ tiêu loại decimal và "
+     "percent"),
+    ("a scale of 0 to 6", {"value_type": "decimal", "scale": "7"}, "scale", "từ 0 đến 6"),
+    ("known disaggregations", {"disaggregations": "sex;tuoi"}, "disaggregations",
+     "Không hợp lệ: tuoi"),
+    ("known unit kinds", {"unit_kinds": "ward;quan"}, "unit_kinds", "Không hợp lệ: quan"),
+    ("numeric bounds", {"minimum": "mười"}, "minimum", "Phải là một số"),
+    ("whole bounds for an integer", {"maximum": "2.5"}, "maximum", "phải là số nguyên"),
+    ("a minimum at most the maximum", {"minimum": "10", "maximum": "5"}, "maximum",
+     "Giá trị lớn nhất nhỏ hơn giá trị nhỏ nhất (10)"),
+    ("a weight for weighted_average", {"aggregation": "weighted_average"}, "weight",
+     "cần chỉ tiêu quyền số"),
+    ("no weight for a sum", {"weight": "DANSO"}, "weight",
+     "chỉ dùng với cách tổng hợp weighted_average"),
     ("a weight that exists",
      {"value_type": "percent", "aggregation": "weighted_average", "weight": "KHONG_CO"},
-     "weight", "no indicator KHONG_CO"),
+     "weight", "Không có chỉ tiêu KHONG_CO"),
     ("a numeric weight",
      {"value_type": "percent", "aggregation": "weighted_average", "weight": "GHI_CHU"},
-     "weight", "GHI_CHU is not a numeric"),
+     "weight", "GHI_CHU không phải chỉ tiêu dạng số"),
     ("text aggregating with none or latest", {**TEXT, "aggregation": "sum"}, "aggregation",
-     "none or latest"),
-    ("text with no bounds", {**TEXT, "maximum": "3"}, "maximum", "no bounds"),
+     "none hoặc latest"),
+    ("text with no bounds", {**TEXT, "maximum": "3"}, "maximum",
+     "không có giá trị nhỏ nhất, lớn nhất"),
     ("text with no disaggregations", {**TEXT, "disaggregations": "sex"}, "disaggregations",
-     "no disaggregations"),
-    ("text bounded by nothing", {**TEXT, "at_most": "DANSO"}, "at_most", "no at_most"),
-    ("text part of nothing", {**TEXT, "part_of": "DANSO"}, "part_of", "no part_of"),
-    ("at_most another indicator", {"at_most": "TNGT_VU"}, "at_most", "itself"),
-    ("at_most an indicator that exists", {"at_most": "TNGT_XE"}, "at_most", "no indicator"),
-    ("at_most a numeric indicator", {"at_most": "GHI_CHU"}, "at_most", "not a numeric"),
-    ("part_of a numeric indicator", {"part_of": "GHI_CHU"}, "part_of", "not a numeric"),
-    ("part_of a code", {"part_of": "danso"}, "part_of", "not an indicator's code"),
+     "không có phân tổ"),
+    ("text bounded by nothing", {**TEXT, "at_most": "DANSO"}, "at_most", "không có at_most"),
+    ("text part of nothing", {**TEXT, "part_of": "DANSO"}, "part_of", "không có part_of"),
+    ("at_most another indicator", {"at_most": "TNGT_VU"}, "at_most", "chính nó"),
+    ("at_most an indicator that exists", {"at_most": "TNGT_XE"}, "at_most",
+     "Không có chỉ tiêu TNGT_XE"),
+    ("at_most a numeric indicator", {"at_most": "GHI_CHU"}, "at_most",
+     "không phải chỉ tiêu dạng số"),
+    ("part_of a numeric indicator", {"part_of": "GHI_CHU"}, "part_of",
+     "không phải chỉ tiêu dạng số"),
+    ("part_of a code", {"part_of": "danso"}, "part_of", "«danso» không phải mã chỉ tiêu"),
 ]  # fmt: skip
 OTHERS = [row("DANSO", name="Dân số"), row("GHI_CHU", name="Ghi chú", **TEXT)]
 
@@ -192,7 +201,7 @@ def test_each_rule_names_the_line_and_column_of_the_bad_cell(rule, changes, colu
 
 def test_a_code_given_twice_is_reported_on_its_second_line():
     assert errors_of(csv_file(row(), row("DANSO"), row())) == [
-        (4, "code", "TNGT_VU is also on line 2")
+        (4, "code", "Mã TNGT_VU đã có ở dòng 2.")
     ]
 
 
@@ -216,7 +225,7 @@ def test_a_row_may_name_an_indicator_already_in_the_catalogue():
     catalogue = {"TNGT_VU": parse_catalogue(csv_file(row()), "csv", {}).rows[0].version(1, TODAY)}
     content = csv_file(row("TNGT_NGHIEMTRONG", at_most="TNGT_VU"))
     assert errors_of(content, existing=catalogue) == []
-    assert errors_of(content)[0][2] == "no indicator TNGT_VU in the file or catalogue"
+    assert errors_of(content)[0][2] == "Không có chỉ tiêu TNGT_VU trong tệp và trong danh mục."
 
 
 def test_only_the_bad_cells_of_a_file_are_reported():
@@ -276,7 +285,8 @@ def test_a_revision_before_the_latest_versions_date_is_refused_with_its_line(sto
         imported(csv_file(row("DANSO"), row(name="Khác")), day=date(2027, 3, 1))
     (error,) = refused.value.errors
     assert (error["line"], error["column"]) == (3, "code")
-    assert "2027-04-01" in error["msg"]
+    assert "có hiệu lực từ ngày 01/04/2027" in error["msg"]
+    assert "01/03/2027" in error["msg"]
     assert store.entities["TNGT_VU"].version == 1
 
 
@@ -284,7 +294,7 @@ def test_a_file_with_one_bad_row_writes_nothing(store):
     with pytest.raises(InvalidInput) as refused:
         imported(csv_file(row(), row("DANSO"), row("X", aggregation="cong")))
     assert refused.value.errors[0]["line"] == 4
-    assert "1 line(s)" in refused.value.detail
+    assert "Có 1 dòng của tệp danh mục không hợp lệ (dòng 4)" in refused.value.detail
     assert store.entities == {} and store.commits == 0 and store.events == []
 
 
@@ -483,7 +493,7 @@ def test_a_sheet_with_too_many_rows_or_columns_is_refused():
     wide = office_file('<row r="1"><c r="XFD1"><v>1</v></c></row>')
     with pytest.raises(InvalidInput, match="quá 200 cột"):
         read_rows(wide)
-    with pytest.raises(InvalidInput, match="at most 2000 indicators"):
+    with pytest.raises(InvalidInput, match="tối đa 2000 chỉ tiêu"):
         parse_catalogue(csv_file(*(row(f"C{n}") for n in range(2001))), "csv", {})
 
 

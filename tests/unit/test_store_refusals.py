@@ -28,7 +28,7 @@ def test_an_outgoing_number_taken_in_a_reports_transaction_is_the_documents_numb
 
 def test_a_reports_own_items_are_refused_as_the_reports_store_says():
     work = SimpleNamespace(records=[Writes(store=DocumentStore())], before=None)
-    assert str(ReportStore()._refused(work, 0, _put("REPORT#r"))) == "This report is already open."
+    assert str(ReportStore()._refused(work, 0, _put("REPORT#r"))) == "Báo cáo này đã được mở."
     work.before = SimpleNamespace(version=2)
     assert isinstance(ReportStore()._refused(work, 0, _put("REPORT#r")), VersionConflict)
     assert type(ReportStore()._refused(work, 2, _put("CLAIM#c"))) is Conflict
@@ -37,5 +37,5 @@ def test_a_reports_own_items_are_refused_as_the_reports_store_says():
 def test_a_form_code_taken_is_named_and_other_refusals_are_left_to_the_default():
     work = SimpleNamespace(records=[], before=None)
     refusal = FormStore()._refused(work, 1, _put("FORMCODE#BC-01"))
-    assert str(refusal) == "Another report form already has this code."
+    assert str(refusal) == "Đã có biểu mẫu báo cáo khác mang mã BC-01; hãy chọn mã khác."
     assert FormStore()._refused(work, 0, _put("FORM#f")) is None

@@ -25,27 +25,17 @@ describe("forms of the API's structured bodies", () => {
       status: 422,
       detail: "The request is not valid",
       errors: [
-        { loc: ["body", "reason"], msg: "Field required" },
-        { loc: ["body", "reason"], msg: "too short" },
-        { loc: ["query", "x"], msg: "unknown parameter" },
+        { loc: ["body", "reason"], msg: "Chưa nhập: bắt buộc.", type: "missing" },
+        { loc: ["body", "reason"], msg: "Quá dài: tối đa 2000 ký tự.", type: "string_too_long" },
+        { loc: ["query", "x"], msg: "Tham số không được hỗ trợ.", type: "extra" },
       ],
     };
     const byField = errorsByField(problem, CASE_FORMS.withdraw);
-    expect(byField.get("reason")).toEqual(["Field required", "too short"]);
-    expect(byField.get("")).toEqual(["unknown parameter"]);
-    expect(errorsByField({ status: 409, detail: "A case that is refused cannot be withdrawn" }, CASE_FORMS.withdraw).get("")).toEqual(["A case that is refused cannot be withdrawn"]);
+    expect(byField.get("reason")).toEqual(["Chưa nhập: bắt buộc.", "Quá dài: tối đa 2000 ký tự."]);
+    expect(byField.get("")).toEqual(["Tham số không được hỗ trợ."]);
+    const refused = "Không thể rút đơn khiếu nại đang ở trạng thái «Không thụ lý»; chỉ có thể khi ở trạng thái: «Mới tiếp nhận».";
+    expect(errorsByField({ status: 409, detail: refused }, CASE_FORMS.withdraw).get("")).toEqual([refused]);
     expect(errorsByField(null).size).toBe(0);
-  });
-  it("say the API's validation errors in Vietnamese by their type, and keep a rule's own words", () => {
-    const problem = {
-      status: 422,
-      errors: [
-        { loc: ["body", "ground"], msg: "Field required", type: "missing" },
-        { loc: ["body", "title"], msg: "The sub-task goes to a sub-unit of the lead unit.", type: "value_error" },
-      ],
-    };
-    expect(errorsByField(problem).get("ground")).toEqual(["Chưa nhập: bắt buộc."]);
-    expect(errorsByField(problem).get("title")).toEqual(["The sub-task goes to a sub-unit of the lead unit."]);
   });
   it("make one list of recipients from the units picked and the other names, one a line", () => {
     const body = bodyOf(OUTGOING, { doc_type: "CV", summary: "Báo cáo", recipient_units: "U1\nU2", recipients: "Bộ Tài chính\n\n Lưu: VT " });

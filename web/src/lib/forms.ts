@@ -364,24 +364,6 @@ export function bodyOf(spec: FormSpec, values: Values): Record<string, unknown> 
   return body;
 }
 
-/** Vietnamese words for the API's validation errors by their `type` (pydantic's); a message of
- * another type (a rule's own, e.g. "The sub-task goes to a sub-unit of the lead unit.") is kept. */
-const MESSAGES: Record<string, string> = {
-  missing: "Chưa nhập: bắt buộc.",
-  string_too_short: "Chưa nhập: bắt buộc.",
-  string_too_long: "Quá dài.",
-  enum: "Hãy chọn một giá trị trong danh sách.",
-  literal_error: "Hãy chọn một giá trị trong danh sách.",
-  date_parsing: "Ngày không hợp lệ (dd/mm/yyyy).",
-  date_from_datetime_parsing: "Ngày không hợp lệ (dd/mm/yyyy).",
-  int_parsing: "Phải là một số nguyên.",
-  int_type: "Phải là một số nguyên.",
-  greater_than_equal: "Số quá nhỏ.",
-  less_than_equal: "Số quá lớn.",
-  too_short: "Chưa chọn: cần ít nhất một.",
-  string_pattern_mismatch: "Không đúng định dạng.",
-};
-
 /**
  * The 422 problem's messages by body field (`loc: ["body", "reason"]`, or an error naming its
  * `field`); messages of no field of the form are under "" (shown above the form).
@@ -393,7 +375,7 @@ export function errorsByField(problem: Problem | null | undefined, spec?: FormSp
     const loc = e.loc ?? [];
     const named = typeof e.field === "string" ? e.field : loc[0] === "body" && loc.length > 1 ? String(loc[1]) : "";
     const key = spec && !names.has(named) ? "" : named;
-    const msg = (typeof e.type === "string" && MESSAGES[e.type]) || e.msg || problem?.detail || "";
+    const msg = e.msg || problem?.detail || ""; // the API's own words, Vietnamese (core.api)
     out.set(key, [...(out.get(key) ?? []), msg]);
   }
   if (problem && out.size === 0 && problem.detail) out.set("", [problem.detail]);

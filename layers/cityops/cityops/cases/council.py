@@ -58,7 +58,7 @@ def session_of(reference: str, field: str = "session") -> CouncilSession:
     found = council().find(reference)
     if found is None:
         message = f"Không có kỳ họp {reference!r}: ghi mã hoặc id của một kỳ họp đã nhập."
-        raise InvalidInput(message, errors=[{"loc": ["body", field], "msg": "no such session"}])
+        raise InvalidInput(message, errors=[{"loc": ["body", field], "msg": "không có kỳ họp này"}])
     return found
 
 
@@ -67,7 +67,7 @@ def session_of(reference: str, field: str = "session") -> CouncilSession:
 
 def _for_staff(who: Principal) -> None:
     if not (is_staff(who) or who.is_admin):
-        raise Forbidden("The council's sessions are for staff.")
+        raise Forbidden("Chỉ cán bộ mới được xem các kỳ họp của Hội đồng nhân dân.")
 
 
 def _out(session: CouncilSession, moved: int | None = None) -> CouncilSessionOut:
@@ -106,12 +106,12 @@ def get_session(who: Principal, session_id: str) -> CouncilSessionOut:
 def create_session(who: Principal, data: SessionCreate) -> CouncilSessionOut:
     """Enter a session (admin); its code is claimed in the same transaction."""
     if not who.is_admin:
-        raise Forbidden("Only an administrator may enter a session.")
+        raise Forbidden("Chỉ quản trị viên mới được nhập kỳ họp.")
     check_dates(data.opens_on, data.closes_on)
     check_in_force(data.opens_on, data.kind.value, limits())
     forget_sessions()  # what the table holds now, not what this process saw a minute ago
     if council().find(data.code):
-        raise Conflict(f"A session with the code {data.code} exists.")
+        raise Conflict(f"Đã có kỳ họp mang mã {data.code}; hãy dùng mã khác.")
     session = CouncilSession(
         id=new_id(),
         status="scheduled",

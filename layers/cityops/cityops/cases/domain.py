@@ -28,6 +28,13 @@ from cityops.core.ids import new_id
 from cityops.core.obligations import Outcome
 from cityops.directory.port import Profile, Unit
 
+KIND_NAME = {"complaint": "khiếu nại", "denunciation": "tố cáo", "voter_petition": "kiến nghị"}
+COMPLEXITY_NAME = {
+    "normal": "thông thường",
+    "complex": "phức tạp",
+    "especially_complex": "đặc biệt phức tạp",
+}
+
 NOTICE_KINDS = (
     "denunciation.notify",
     "complaint.suspension_notice",
@@ -131,8 +138,8 @@ class Case(PetitionDuties, Interruptions, CaseRecord):
         if several_sites is not None and self.kind != "denunciation":
             raise invalid(
                 "several_sites",
-                "several_sites is only for denunciations.",
-                "only for denunciations",
+                "several_sites chỉ dùng cho đơn tố cáo.",
+                "chỉ dùng cho tố cáo",
             )
         if decision == "competent":
             self.competent = True
@@ -150,15 +157,16 @@ class Case(PetitionDuties, Interruptions, CaseRecord):
             if original is None or original.id == self.id or original.kind != self.kind:
                 raise invalid(
                     "duplicate_of",
-                    "duplicate_of must be another case of the same kind that you may see.",
-                    "no such case",
+                    "duplicate_of phải là một vụ việc khác, cùng loại, mà bạn được xem.",
+                    "không có vụ việc này",
                 )
             self.duplicate_of = original.id
             self._not_handled("duplicate", today)
         else:  # anonymous
             if not self.anonymous:
                 raise Conflict(
-                    "The denunciator is identified: this is not an anonymous denunciation."
+                    "Đơn đã ghi họ tên người tố cáo nên không phải tố cáo nặc danh; hãy phân "
+                    "loại theo cách khác."
                 )
             self._not_handled("anonymous", today)
 
@@ -166,7 +174,7 @@ class Case(PetitionDuties, Interruptions, CaseRecord):
         """Forward it to the unit chosen (chuyển đơn): the forwarding limit is met, and the
         receiving unit's own limit starts today."""
         if target is None or not target.active:
-            raise Conflict("The unit chosen is no longer active; classify the case again.")
+            raise Conflict("Đơn vị được chọn không còn hoạt động; hãy phân loại lại vụ việc.")
         for deadline in self.deadlines.running("case.forward"):
             self.deadlines.close(deadline.key)
         source = self.handling_unit_id
@@ -197,21 +205,24 @@ class Case(PetitionDuties, Interruptions, CaseRecord):
         """Accept a complaint or denunciation for resolution (thụ lý): the acceptance limit is
         met, the resolution limit starts (and the acceptance-notice limit, for a denunciation)."""
         if self.kind == "complaint" and self.time_barred:
-            raise Conflict("The complaint is time-barred (Art. 9): refuse it with time_barred.")
+            raise Conflict(
+                "Khiếu nại đã hết thời hiệu (Điều 9); hãy chọn không thụ lý, căn cứ time_barred."
+            )
         if self.kind == "denunciation" and self.anonymous:
             raise Conflict(
-                "An anonymous denunciation is not handled as a denunciation (Art. 25): classify "
-                "it as anonymous."
+                "Tố cáo nặc danh không được xử lý như tố cáo (Điều 25); hãy phân loại đơn là "
+                "nặc danh (anonymous)."
             )
         if self.kind == "denunciation" and (complexity != "normal" or criteria or record):
             raise invalid(
                 "complexity",
-                "A denunciation's complexity comes from the criteria of an extension decision.",
-                "only for complaints",
+                "Mức độ phức tạp của tố cáo được xác định theo các tiêu chí trong quyết định "
+                "gia hạn, không ghi khi thụ lý.",
+                "chỉ dùng cho khiếu nại",
             )
         if remote_area is not None and self.kind != "complaint":
             raise invalid(
-                "remote_area", "remote_area is only for complaints.", "only for complaints"
+                "remote_area", "remote_area chỉ dùng cho đơn khiếu nại.", "chỉ dùng cho khiếu nại"
             )
         self._close_running()
         if remote_area is not None:
@@ -239,8 +250,8 @@ class Case(PetitionDuties, Interruptions, CaseRecord):
         if ground not in grounds:
             raise invalid(
                 "ground",
-                f"{ground} is not a ground for refusing a {self.kind}.",
-                "not a ground for this kind",
+                f"{ground} không phải là căn cứ không thụ lý {KIND_NAME[self.kind]}.",
+                "không phải căn cứ cho loại đơn này",
             )
         self._close_running()
         self.refusal_ground, self.resolver_id = ground, actor
@@ -258,8 +269,8 @@ class Case(PetitionDuties, Interruptions, CaseRecord):
         ):
             raise invalid(
                 "handler_id",
-                "The handler must be a staff member of the handling unit.",
-                "not a member of the unit",
+                "Người xử lý phải là cán bộ của đơn vị đang giải quyết vụ việc.",
+                "không thuộc đơn vị đang giải quyết",
             )
         self.handler_id, self.handler_name = member.id, member.name
         for deadline in self.deadlines.pending():
@@ -272,7 +283,9 @@ class Case(PetitionDuties, Interruptions, CaseRecord):
     def dialogue(self, held_on: date, today: date) -> None:
         """The handler records the dialogue with the complainant (đối thoại)."""
         if held_on > today:
-            raise invalid("held_on", "The dialogue cannot be in the future.", "in the future")
+            raise invalid(
+                "held_on", "Ngày đối thoại không được sau ngày hôm nay.", "sau ngày hôm nay"
+            )
         self.dialogue_on = held_on
 
     def notify(self, today: date) -> None:
@@ -281,7 +294,7 @@ class Case(PetitionDuties, Interruptions, CaseRecord):
         (Decree 155/2026 Art. 28a–28b)."""
         running = [d for k in NOTICE_KINDS for d in self.deadlines.running(k)]
         if not running:
-            raise Conflict("There is no notice to record: none is due.")
+            raise Conflict("Không có thông báo nào đang đến hạn gửi, nên không có gì để ghi nhận.")
         for deadline in running:
             self.deadlines.close(deadline.key)
         self.notified_on = today
@@ -310,18 +323,20 @@ class Case(PetitionDuties, Interruptions, CaseRecord):
         done, allowed = len(self.extensions), rules.EXTENSIONS_ALLOWED[complexity]
         if done >= allowed:
             raise Conflict(
-                f"A {complexity.replace('_', ' ')} denunciation may be extended {allowed} "
-                f"time(s); it has been extended {done}."
+                f"Tố cáo {COMPLEXITY_NAME[complexity]} chỉ được gia hạn {allowed} lần; vụ việc "
+                f"này đã được gia hạn {done} lần."
             )
         cap = limits.in_force("denunciation.extension", today)
         if days > cap.length:
             raise invalid(
-                "days", f"An extension is at most {cap.length} days ({cap.source}).",
-                f"at most {cap.length}",
+                "days", f"Mỗi lần gia hạn tối đa {cap.length} ngày ({cap.source}).",
+                f"tối đa {cap.length}",
             )  # fmt: skip
         running = self.deadlines.running("denunciation.resolve")
         if not running:
-            raise Conflict("The denunciation has no running resolution deadline.")
+            raise Conflict(
+                "Tố cáo không có thời hạn giải quyết nào đang chạy, nên không thể gia hạn."
+            )
         deadline = running[0]
         old_day = deadline.due_at.astimezone(CITY_TZ).date()
         new_due = cap.due_at(old_day, limits.calendar, length=days)
@@ -376,7 +391,9 @@ class Case(PetitionDuties, Interruptions, CaseRecord):
             return False, None
         if roadmap_date is not None and roadmap_date <= today:
             raise invalid(
-                "roadmap_date", "The roadmap date must be in the future.", "not in the future"
+                "roadmap_date",
+                "Ngày hoàn thành theo lộ trình phải sau ngày hôm nay.",
+                "phải sau ngày hôm nay",
             )
         outcome = self._resolve(result, None, text, actor, today)
         if roadmap_date is not None:
@@ -391,7 +408,7 @@ class Case(PetitionDuties, Interruptions, CaseRecord):
     def publish(self, today: date, limits: Limits) -> None:
         """Publish the result (công khai): the decision, the conclusion or the answer."""
         if self.published_on:
-            raise Conflict("The result is already published.")
+            raise Conflict("Kết quả đã được công khai.")
         if self.kind == "voter_petition":
             self.publish_petition(limits, today)
         self.published_on = today
@@ -416,10 +433,16 @@ class Case(PetitionDuties, Interruptions, CaseRecord):
 
     def _mark_for_transfer(self, target: Unit | None, limits: Limits, actor: str) -> None:
         if target is None or not target.active:
-            raise invalid("to_unit_id", "No such active unit to transfer to.", "no such unit")
+            raise invalid(
+                "to_unit_id",
+                "Không có đơn vị đang hoạt động này để chuyển đơn đến.",
+                "không có đơn vị này",
+            )
         if target.id == self.handling_unit_id:
             raise invalid(
-                "to_unit_id", "A case cannot be transferred to the unit handling it.", "same unit"
+                "to_unit_id",
+                "Không thể chuyển vụ việc cho chính đơn vị đang giải quyết.",
+                "trùng đơn vị đang giải quyết",
             )
         self.competent, self.transfer_to_unit_id = False, target.id
         self.deadlines.close_pending(Outcome.CANCELLED)

@@ -61,12 +61,12 @@ def read_table(fmt: str, content: str) -> list[tuple[int, list[str]]]:
             for cells in reader:
                 rows.append((reader.line_num, [text_of(c) for c in cells]))
         except csv.Error as exc:
-            raise ImportError_(f"The CSV cannot be read: {exc}.") from exc
+            raise ImportError_(f"Không đọc được tệp CSV: {exc}.") from exc
         return rows
     try:
         data = base64.b64decode(content, validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise ImportError_("An XLSX file must be sent in base64.") from exc
+        raise ImportError_("Tệp XLSX phải được gửi dưới dạng base64.") from exc
     rows = read_rows(data, max_rows=2 * MAX_ROWS, max_columns=_MAX_COLUMNS)
     return [(line, [text_of(c) for c in cells]) for line, cells in enumerate(rows, 1)]
 
@@ -82,39 +82,39 @@ def parse_petitions(
     """Good rows and the errors of the bad ones ({loc: [body, content, line, column], msg})."""
     rows = [(line, cells) for line, cells in rows if any(cells)]
     if not rows:
-        raise ImportError_("The file is empty.")
+        raise ImportError_("Tệp không có dữ liệu.")
     (_, header), body = rows[0], rows[1:]
     names = [h.strip().lower() for h in header]
     errors: list[dict[str, Any]] = []
     unknown = [n for n in names if n not in COLUMNS]
     if unknown:
-        errors.append(_error(1, "header", f"unknown columns: {', '.join(unknown)}"))
+        errors.append(_error(1, "header", f"tên cột không hợp lệ: {', '.join(unknown)}"))
     defaults = {"session": session, "deputies_group": deputies_group, "received_on": received_on}
     for column in COLUMNS:
         if column in OPTIONAL:
             continue
         if column not in names and (column == "summary" or defaults[column] is None):
-            errors.append(_error(1, "header", f"the column {column} is missing"))
+            errors.append(_error(1, "header", f"thiếu cột {column}"))
     if errors:
         return [], errors
     if not body:
-        raise ImportError_("The file has a header and no petition.")
+        raise ImportError_("Tệp chỉ có dòng tiêu đề, không có kiến nghị nào.")
     if len(body) > MAX_ROWS:
-        raise ImportError_(f"At most {MAX_ROWS} petitions per file; split it.")
+        raise ImportError_(f"Mỗi tệp có tối đa {MAX_ROWS} kiến nghị; hãy chia thành nhiều tệp.")
     good: list[PetitionRow] = []
     for line, cells in body:
         values = {n: (cells[i] if i < len(cells) else "") for i, n in enumerate(names)}
         if len(cells) > len(names) and any(cells[len(names) :]):
-            errors.append(_error(line, "row", "more cells than columns"))
+            errors.append(_error(line, "row", "nhiều ô hơn số cột"))
             continue
         row_errors: list[dict[str, Any]] = []
         text: dict[str, str] = {}
         for column in ("summary", "session", "deputies_group"):
             value = values.get(column) or (defaults.get(column) or "")
             if not value:
-                row_errors.append(_error(line, column, "required"))
+                row_errors.append(_error(line, column, "bắt buộc"))
             elif len(value) > LIMITS[column]:
-                row_errors.append(_error(line, column, f"at most {LIMITS[column]} characters"))
+                row_errors.append(_error(line, column, f"tối đa {LIMITS[column]} ký tự"))
             text[column] = str(value)
         day = received_on
         raw = values.get("received_on")
@@ -122,20 +122,24 @@ def parse_petitions(
             try:
                 day = _date(raw)
             except ValueError:
-                row_errors.append(_error(line, "received_on", "not a date (YYYY-MM-DD)"))
+                row_errors.append(
+                    _error(line, "received_on", "không phải ngày hợp lệ (YYYY-MM-DD)")
+                )
                 day = None
         if day is None and not any(e["loc"][3] == "received_on" for e in row_errors):
-            row_errors.append(_error(line, "received_on", "required"))
+            row_errors.append(_error(line, "received_on", "bắt buộc"))
         elif day is not None and day > today:
-            row_errors.append(_error(line, "received_on", "in the future"))
+            row_errors.append(_error(line, "received_on", "sau ngày hôm nay"))
         compiled = None
         if values.get("compiled_on"):
             try:
                 compiled = _date(values["compiled_on"])
             except ValueError:
-                row_errors.append(_error(line, "compiled_on", "not a date (YYYY-MM-DD)"))
+                row_errors.append(
+                    _error(line, "compiled_on", "không phải ngày hợp lệ (YYYY-MM-DD)")
+                )
             if compiled is not None and day is not None and compiled > day:
-                row_errors.append(_error(line, "compiled_on", "after received_on"))
+                row_errors.append(_error(line, "compiled_on", "sau received_on"))
         if row_errors:
             errors.extend(row_errors)
             continue

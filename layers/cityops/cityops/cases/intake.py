@@ -51,10 +51,10 @@ def record(
 def intake_unit(who: Principal) -> Unit:
     """The caller's unit, which records what it received."""
     if not who.has_role(*INTAKE_ROLES):
-        raise Forbidden("Only clerks, officers and inspectors record incoming cases.")
+        raise Forbidden("Chỉ văn thư, chuyên viên và thanh tra viên mới được tiếp nhận đơn.")
     unit = DIRECTORY.current.unit(who.unit_id)
     if unit is None or not unit.active:
-        raise Forbidden("You are not a member of an active unit.")
+        raise Forbidden("Bạn không thuộc đơn vị nào đang hoạt động.")
     return unit
 
 
@@ -63,13 +63,13 @@ def create_case(who: Principal, data: CaseCreate) -> CaseOut:
     unit = intake_unit(who)
     if data.received_on > clock.today():
         raise InvalidInput(
-            "The date received cannot be in the future.",
-            errors=[{"loc": ["body", "received_on"], "msg": "in the future"}],
+            "Ngày tiếp nhận không được sau ngày hôm nay.",
+            errors=[{"loc": ["body", "received_on"], "msg": "sau ngày hôm nay"}],
         )
     if data.learned_on and data.learned_on > data.received_on:
         raise InvalidInput(
-            "learned_on cannot be after the date received.",
-            errors=[{"loc": ["body", "learned_on"], "msg": "after received_on"}],
+            "learned_on không được sau ngày tiếp nhận.",
+            errors=[{"loc": ["body", "learned_on"], "msg": "sau received_on"}],
         )
     rules = limits()
     session = report_to = None

@@ -37,8 +37,8 @@ class Interruptions(_Base):
         for the others, its limits unchanged."""
         if persons >= self.persons_remaining:
             raise Conflict(
-                f"{self.persons_remaining} person(s) remain: when all of them withdraw, record a "
-                "withdrawal (withdraw), which terminates the case."
+                f"Vụ việc còn {self.persons_remaining} người đứng đơn: khi tất cả cùng rút đơn, "
+                "hãy ghi nhận rút đơn (withdraw) để đình chỉ vụ việc."
             )
         self.withdrawals.append(Withdrawal(persons=persons, reason=reason, on=today))
         self.withdrawn_persons += persons

@@ -196,38 +196,42 @@ class CaseCreate(Request):
 def check_kind_fields(data: Any) -> Any:
     kind = data.kind
     if kind == CaseKind.COMPLAINT and data.complaint_round is None:
-        raise ValueError("complaint_round is required for a complaint")
+        raise ValueError("complaint_round là bắt buộc đối với khiếu nại")
     if kind != CaseKind.COMPLAINT and data.complaint_round is not None:
-        raise ValueError("complaint_round is only for complaints")
+        raise ValueError("complaint_round chỉ dùng cho khiếu nại")
     if getattr(data, "several_sites", False) and kind != CaseKind.DENUNCIATION:
-        raise ValueError("several_sites is only for denunciations")
+        raise ValueError("several_sites chỉ dùng cho tố cáo")
     if getattr(data, "remote_area", False) and kind != CaseKind.COMPLAINT:
-        raise ValueError("remote_area is only for complaints")
+        raise ValueError("remote_area chỉ dùng cho khiếu nại")
     if getattr(data, "persons", 1) > 1 and kind == CaseKind.VOTER_PETITION:
-        raise ValueError("persons is only for complaints and denunciations")
+        raise ValueError("persons chỉ dùng cho khiếu nại và tố cáo")
     if getattr(data, "learned_on", None) is not None and kind != CaseKind.COMPLAINT:
-        raise ValueError("learned_on is only for complaints")
+        raise ValueError("learned_on chỉ dùng cho khiếu nại")
     lost, why = getattr(data, "days_lost", None), getattr(data, "days_lost_reason", None)
     if (lost is None) != (why is None):
-        raise ValueError("days_lost and days_lost_reason go together")
+        raise ValueError("days_lost và days_lost_reason phải được ghi cùng nhau")
     if lost is not None and data.learned_on is None:
-        raise ValueError("days_lost needs learned_on, the day the limitation period runs from")
+        raise ValueError("days_lost cần có learned_on, ngày bắt đầu tính thời hiệu")
     if data.denounced is not None and kind != CaseKind.DENUNCIATION:
-        raise ValueError("denounced is only for denunciations")
+        raise ValueError("denounced chỉ dùng cho tố cáo")
     channel = getattr(data, "channel", None)
     if channel == CaseChannel.DEPUTIES_COMPILATION and kind != CaseKind.VOTER_PETITION:
-        raise ValueError("the deputies' compilation channel is only for voter petitions")
+        raise ValueError(
+            "kênh deputies_compilation (Tổ đại biểu tổng hợp) chỉ dùng cho kiến nghị cử tri"
+        )
     if channel == CaseChannel.DEPUTIES_COMPILATION and not (data.session and data.deputies_group):
-        raise ValueError("a compiled voter petition needs its session and deputies_group")
+        raise ValueError(
+            "kiến nghị cử tri do Tổ đại biểu tổng hợp cần có session và deputies_group"
+        )
     if kind != CaseKind.VOTER_PETITION and (
         getattr(data, "session", None) or getattr(data, "deputies_group", None)
     ):
-        raise ValueError("session and deputies_group are only for voter petitions")
+        raise ValueError("session và deputies_group chỉ dùng cho kiến nghị cử tri")
     compiled_on = getattr(data, "compiled_on", None)
     if compiled_on is not None and not getattr(data, "session", None):
-        raise ValueError("compiled_on is only for a petition compiled for a session")
+        raise ValueError("compiled_on chỉ dùng cho kiến nghị được tổng hợp cho một kỳ họp")
     if compiled_on is not None and compiled_on > data.received_on:
-        raise ValueError("compiled_on cannot be after received_on")
+        raise ValueError("compiled_on không được sau received_on")
     return data
 
 
@@ -268,9 +272,11 @@ class CaseClassify(Request):
     @model_validator(mode="after")
     def _fields(self) -> Self:
         if (self.decision == ClassifyDecision.TRANSFER) != (self.to_unit_id is not None):
-            raise ValueError("to_unit_id is required for a transfer, and only for one")
+            raise ValueError("to_unit_id là bắt buộc khi chuyển đơn (transfer) và chỉ dùng khi đó")
         if (self.decision == ClassifyDecision.DUPLICATE) != (self.duplicate_of is not None):
-            raise ValueError("duplicate_of is required for a duplicate, and only for one")
+            raise ValueError(
+                "duplicate_of là bắt buộc khi là đơn trùng (duplicate) và chỉ dùng khi đó"
+            )
         return self
 
 
@@ -309,7 +315,7 @@ class CaseAccept(Request):
     @model_validator(mode="after")
     def _distinct(self) -> Self:
         if len(set(self.complexity_criteria)) != len(self.complexity_criteria):
-            raise ValueError("each criterion once")
+            raise ValueError("mỗi tiêu chí chỉ được ghi một lần")
         return self
 
 
@@ -340,7 +346,7 @@ class CaseExtend(Request):
     @model_validator(mode="after")
     def _distinct(self) -> Self:
         if len(set(self.criteria)) != len(self.criteria):
-            raise ValueError("each criterion once")
+            raise ValueError("mỗi tiêu chí chỉ được ghi một lần")
         return self
 
     @property
@@ -370,7 +376,9 @@ class CaseAnswer(Request):
     @model_validator(mode="after")
     def _roadmap(self) -> Self:
         if (self.result == PetitionResult.BEING_RESOLVED) != (self.roadmap_date is not None):
-            raise ValueError("roadmap_date is required when being resolved, and only then")
+            raise ValueError(
+                "roadmap_date là bắt buộc khi đang giải quyết (being_resolved) và chỉ dùng khi đó"
+            )
         return self
 
 
@@ -414,7 +422,9 @@ class CaseSuspend(Request):
     @model_validator(mode="after")
     def _related(self) -> Self:
         if (self.ground == SuspensionGround.RELATED_MATTER) != (self.related_matter is not None):
-            raise ValueError("related_matter is required for that ground, and only for it")
+            raise ValueError(
+                "related_matter là bắt buộc với căn cứ related_matter và chỉ dùng cho căn cứ đó"
+            )
         return self
 
 

@@ -50,8 +50,8 @@ def import_petitions(who: Principal, request: PetitionImport) -> PetitionImportR
     if errors:
         lines = sorted({e["loc"][2] for e in errors})
         raise InvalidInput(
-            f"{len(lines)} line(s) are not valid ({', '.join(map(str, lines))}); nothing was "
-            "imported.",
+            f"Có {len(lines)} dòng không hợp lệ ({', '.join(map(str, lines))}); chưa nhập "
+            "kiến nghị nào: hãy sửa các dòng đó rồi gửi lại tệp.",
             errors=errors,
         )
     batch = _batch_of(unit.id, request)
@@ -95,7 +95,9 @@ def _sessions_of(
     for row in list(rows):
         session = known.find(row.session)
         if session is None:
-            errors.append(row_error(row.line, "session", "no such session (its code or id)"))
+            errors.append(
+                row_error(row.line, "session", "không có kỳ họp này (ghi mã hoặc id của kỳ họp)")
+            )
         else:
             late = outside_window(session, row.compiled_on or row.received_on, rules)
             if late is None:

@@ -70,7 +70,7 @@ class PetitionDuties(_Base):
         giải quyết kiến nghị cử tri): the report's deadline is met, and publication to the
         voters is due within the `voter_petition.publish_results` limit."""
         if self.results_reported_on is not None:
-            raise Conflict("The results of this petition are already reported.")
+            raise Conflict("Kết quả giải quyết kiến nghị này đã được báo cáo.")
         for deadline in self.deadlines.running(REPORT):
             self.deadlines.close(deadline.key)
         self.results_reported_on, self.results_report = today, report

@@ -56,13 +56,20 @@ def is_handler(who: Principal, case: Case) -> bool:
 
 
 PERMISSIONS: dict[str, Permission[Case]] = {
-    "staff": Permission(is_member, "Only staff of the handling unit may do this."),
-    "leader": Permission(is_deciding_leader, "Only a leader of the handling unit may do this."),
-    "handler": Permission(is_handler, "Only the assigned handler may move the case forward."),
-    "system": Permission(lambda who, _case: is_system(who), "Only CityOps does this."),
+    "staff": Permission(
+        is_member, "Chỉ cán bộ của đơn vị đang giải quyết vụ việc mới được làm việc này."
+    ),
+    "leader": Permission(
+        is_deciding_leader, "Chỉ lãnh đạo của đơn vị đang giải quyết vụ việc mới được làm việc này."
+    ),
+    "handler": Permission(is_handler, "Chỉ người xử lý được giao mới được thực hiện bước này."),
+    "system": Permission(
+        lambda who, _case: is_system(who), "Việc này do hệ thống CityOps tự thực hiện."
+    ),
     "handler_or_leader": Permission(
         lambda who, case: is_handler(who, case) or is_deciding_leader(who, case),
-        "Only the assigned handler or a leader of the handling unit may do this.",
+        "Chỉ người xử lý được giao hoặc lãnh đạo của đơn vị đang giải quyết vụ việc mới được "
+        "làm việc này.",
     ),
 }
 
@@ -71,9 +78,9 @@ PIPELINE: Pipeline[Case] = Pipeline(
     machines=workflow.MACHINES,
     sees=sees,
     permissions=PERMISSIONS,
-    not_found="No such case.",
+    not_found="Không có vụ việc này.",
     kind_of=lambda case: case.kind,
-    changed_message="The case has changed since you read it; read it again.",
+    changed_message="Vụ việc đã thay đổi kể từ lần đọc trước; hãy tải lại.",
 )
 
 RULES: Pipeline[RuleVersions] = Pipeline(
@@ -82,11 +89,11 @@ RULES: Pipeline[RuleVersions] = Pipeline(
     sees=lambda _who, _rule: True,
     permissions={
         "admin": Permission(
-            lambda who, _rule: who.is_admin, "Only an administrator may change a time limit."
+            lambda who, _rule: who.is_admin, "Chỉ quản trị viên mới được thay đổi thời hạn."
         )
     },
-    not_found="No such time limit.",
-    changed_message="The time limit has changed since you read it; read it again.",
+    not_found="Không có thời hạn này.",
+    changed_message="Thời hạn đã thay đổi kể từ lần đọc trước; hãy tải lại.",
     valid_id=lambda rule: default_book().has(rule),
 )
 
@@ -96,11 +103,11 @@ SESSIONS: Pipeline[CouncilSession] = Pipeline(
     sees=lambda who, _session: is_staff(who) or who.is_admin,
     permissions={
         "admin": Permission(
-            lambda who, _session: who.is_admin, "Only an administrator may change a session."
+            lambda who, _session: who.is_admin, "Chỉ quản trị viên mới được thay đổi kỳ họp."
         )
     },
-    not_found="No such session.",
-    changed_message="The session has changed since you read it; read it again.",
+    not_found="Không có kỳ họp này.",
+    changed_message="Kỳ họp đã thay đổi kể từ lần đọc trước; hãy tải lại.",
 )
 
 

@@ -77,7 +77,10 @@ def read_identity(who: Principal, case_id: str) -> replies.CaseIdentityOut:
     elif is_member(who, case) and case.resolver_id == who.sub:
         reader = "the resolver"
     if reader is None:
-        raise Forbidden("Only the assigned inspector and the resolver may read the identity.")
+        raise Forbidden(
+            "Chỉ thanh tra viên được giao xử lý và người giải quyết vụ việc mới được xem "
+            "thông tin nhân thân."
+        )
     PIPELINE.store.audit_read(case_id, who, f"read by {reader}")  # type: ignore[attr-defined]
     logs.logger().info("identity read", extra={"case_id": case_id, "reader_id": who.sub})
     data = PIPELINE.store.identity(case_id)  # type: ignore[attr-defined]
@@ -96,7 +99,10 @@ def _unit_for_list(who: Principal, unit_id: str | None) -> str | None:
     """The unit a list is about (None: the whole city, for city-wide viewers)."""
     if unit_id == "all":
         if not is_city_wide(who):
-            raise Forbidden("Only city leaders and the Inspectorate list the whole city.")
+            raise Forbidden(
+                "Chỉ lãnh đạo thành phố và Thanh tra thành phố mới được xem danh sách "
+                "toàn thành phố."
+            )
         return None
     return visible_unit(who, unit_id or who.unit_id, CASES).id
 
@@ -121,7 +127,7 @@ def list_cases(
     date (or overdue), or a unit's cases by kind and status; or the case with a reference or
     tracking code; or the cases whose summary holds the words of `q` (`cases.finding`)."""
     if not is_staff(who):
-        raise Forbidden("Cases are for staff.")
+        raise Forbidden("Chỉ cán bộ mới được xem các vụ việc.")
     size = check_limit(limit)
     lookups = [n for n, v in (("q", q), ("reference", reference), ("tracking_code", tracking_code))
                if v]  # fmt: skip
@@ -132,23 +138,26 @@ def list_cases(
             others += [n for n, v in (("unit_id", unit_id), ("cursor", cursor)) if v]
         if len(lookups) > 1 or others:
             raise InvalidInput(
-                f"{lookups[0]} cannot be combined with {', '.join((lookups + others)[1:])}.",
-                errors=[{"loc": ["query", lookups[0]], "msg": "not with the other filters"}],
+                f"{lookups[0]} không dùng cùng với {', '.join((lookups + others)[1:])}.",
+                errors=[{"loc": ["query", lookups[0]], "msg": "không dùng cùng các bộ lọc khác"}],
             )
         return _find(who, unit_id, kind, status, size, cursor, q, reference, tracking_code)
     prefix = f"{kind}#{status}#" if kind and status else (f"{kind}#" if kind else "")
     by_status = status if not kind else None
     if handler_id:
         if unit_id is not None or due_from or due_to or overdue:
-            raise InvalidInput("handler_id cannot be combined with unit_id or due filters.")
+            raise InvalidInput(
+                "handler_id không dùng cùng với unit_id hoặc các bộ lọc theo hạn "
+                "(due_from, due_to, overdue)."
+            )
         if handler_id != who.sub:
             if not (who.is_leader or is_city_wide(who)):
-                raise Forbidden("Only leaders list another person's cases.")
+                raise Forbidden("Chỉ lãnh đạo mới được xem danh sách vụ việc của người khác.")
             handler = DIRECTORY.current.profile(handler_id)
             try:  # 404 alike for no such person and one of a unit the caller may not see
                 visible_unit(who, handler.unit_id if handler else None, CASES)
             except NotFound:
-                raise NotFound("No such person.") from None
+                raise NotFound("Không có người này.") from None
         scope = f"cases:handler:{handler_id}:{prefix}:{by_status}"
         start = decode_cursor(cursor, scope)
         items, last = store.list_by_handler(
@@ -159,7 +168,7 @@ def list_cases(
     unit = _unit_for_list(who, unit_id)
     if due_from or due_to or overdue:
         if due_from and due_to and due_from > due_to:
-            raise InvalidInput("due_from is after due_to.")
+            raise InvalidInput("due_from không được sau due_to.")
         low = _day_edge(due_from, datetime.min) if due_from else "0"
         high_day = _day_edge(due_to, datetime.max) if due_to else "~"
         high = min(high_day, clock.iso(clock.now())) if overdue else high_day
@@ -172,8 +181,9 @@ def list_cases(
         return _page(items, last, scope)
     if unit is None:
         raise InvalidInput(
-            "unit_id=all lists the whole city by due date: add overdue or a due range.",
-            errors=[{"loc": ["query", "unit_id"], "msg": "needs overdue or due_from/due_to"}],
+            "unit_id=all liệt kê vụ việc toàn thành phố theo hạn giải quyết: hãy thêm overdue "
+            "hoặc khoảng due_from/due_to.",
+            errors=[{"loc": ["query", "unit_id"], "msg": "cần overdue hoặc due_from/due_to"}],
         )
     scope = f"cases:unit:{unit}:{prefix}:{by_status}"
     items, last = store.list_by_unit(

@@ -58,7 +58,7 @@ def check_dates(opens_on: date, closes_on: date) -> None:
     if closes_on < opens_on:
         raise InvalidInput(
             "Ngày bế mạc không thể trước ngày khai mạc.",
-            errors=[{"loc": ["body", "closes_on"], "msg": "before opens_on"}],
+            errors=[{"loc": ["body", "closes_on"], "msg": "trước opens_on"}],
         )
 
 
@@ -72,7 +72,7 @@ def check_in_force(opens_on: date, kind: str, limits: Limits) -> None:
         raise InvalidInput(
             f"Kỳ họp khai mạc trước ngày {dmy(first.effective_from)}, ngày quy định về thời hạn "
             f"tổng hợp kiến nghị cử tri có hiệu lực ({first.source}): không nhập được.",
-            errors=[{"loc": ["body", "opens_on"], "msg": "before the rules in force"}],
+            errors=[{"loc": ["body", "opens_on"], "msg": "trước ngày quy định có hiệu lực"}],
         )
 
 

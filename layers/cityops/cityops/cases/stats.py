@@ -64,13 +64,13 @@ def case_stats(
     late, withdrawn (in the window, by the day it happened), and open and overdue (now); for
     the units the caller may see (`unit_id`: that unit and the units under it)."""
     if not is_staff(who):
-        raise Forbidden("Cases are for staff.")
+        raise Forbidden("Chỉ cán bộ mới được xem số liệu vụ việc.")
     last = to_date or clock.today()
     first = from_date or last.replace(day=1)
     if first > last or (last - first).days > 366:
         raise InvalidInput(
-            "The window must run forwards and cover at most 366 days.",
-            errors=[{"loc": ["query", "from"], "msg": "bad window"}],
+            "Khoảng thời gian không hợp lệ: from không được sau to, và khoảng tối đa 366 ngày.",
+            errors=[{"loc": ["query", "from"], "msg": "khoảng thời gian không hợp lệ"}],
         )
     within = single = None
     if unit_id:

@@ -85,7 +85,7 @@ def _out(book: RuleBook, rule: str, version: int) -> TimeLimitRule:
 
 def _for_staff(who: Principal) -> None:
     if not (is_staff(who) or who.is_admin):
-        raise Forbidden("Time limits are for staff.")
+        raise Forbidden("Chỉ cán bộ mới được xem các thời hạn.")
 
 
 def list_time_limits(who: Principal) -> TimeLimitList:
@@ -100,7 +100,7 @@ def get_time_limit(who: Principal, rule: str) -> TimeLimitRule:
     _for_staff(who)
     book = rulebook()
     if not book.has(rule):
-        raise NotFound("No such time limit.")
+        raise NotFound("Không có thời hạn này.")
     stored = RULES.store.load(rule)
     return _out(book, rule, stored.version if stored else 0)
 
@@ -135,14 +135,14 @@ def _check_unit(first: TimeLimit, change: TimeLimitChange) -> None:
     least one day, in working or calendar days."""
     requirement = first.unit == "requirement"
     if requirement != (change.unit == "requirement"):
-        expected = "requirement" if requirement else "working_days or days"
+        expected = "requirement" if requirement else "working_days hoặc days"
         raise InvalidInput(
-            f"The unit of {first.rule} is {expected}.",
-            errors=[{"loc": ["body", "unit"], "msg": f"must be {expected}"}],
+            f"Đơn vị tính (unit) của {first.rule} phải là {expected}.",
+            errors=[{"loc": ["body", "unit"], "msg": f"phải là {expected}"}],
         )
     if (requirement and change.length > 1) or (not requirement and change.length < 1):
-        expected = "0 or 1" if requirement else "at least 1"
+        expected = "là 0 hoặc 1" if requirement else "từ 1 trở lên"
         raise InvalidInput(
-            f"The length of {first.rule} must be {expected}.",
-            errors=[{"loc": ["body", "length"], "msg": f"must be {expected}"}],
+            f"Độ dài (length) của {first.rule} phải {expected}.",
+            errors=[{"loc": ["body", "length"], "msg": f"phải {expected}"}],
         )

@@ -33,7 +33,7 @@ _DUMMY_HASH = b"\0" * 32
 class TooManyAttempts(DomainError):
     """Too many wrong secrets for one tracking code in the hour (429)."""
 
-    status, slug, title = 429, "too-many-attempts", "Too many attempts"
+    status, slug, title = 429, "too-many-attempts", "Quá nhiều lần thử"
 
 
 def _secret_hash(secret: str, salt: bytes) -> bytes:
@@ -92,17 +92,21 @@ def public_status(code: str, secret: str | None) -> PublicCaseStatus:
     expires_at = int(now.timestamp()) + 2 * 3600
     limit = get_settings().tracking_max_failures
     if well_formed and not store.reserve_attempt(code, hour, limit, expires_at):
-        raise TooManyAttempts("Too many wrong attempts for this tracking code; try next hour.")
+        raise TooManyAttempts(
+            "Đã nhập sai quá nhiều lần với mã tra cứu này; vui lòng thử lại vào giờ sau."
+        )
     tracking = store.get_tracking(code) if well_formed else None
     salt = tracking["salt"] if tracking else _DUMMY_SALT
     expected = tracking["hash"] if tracking else _DUMMY_HASH
     digest = _secret_hash(secret or "", salt)
     if not (hmac.compare_digest(digest, expected) and tracking is not None):
-        raise NotFound("No case with this tracking code and secret.")  # the attempt counts
+        raise NotFound(
+            "Không có vụ việc nào với mã tra cứu và mã bí mật này."
+        )  # the attempt counts
     store.release_attempt(code, hour)
     case = PIPELINE.store.load(tracking["case_id"])
     if case is None:  # pragma: no cover - written in one transaction with the tracking item
-        raise NotFound("No case with this tracking code and secret.")
+        raise NotFound("Không có vụ việc nào với mã tra cứu và mã bí mật này.")
     return PublicCaseStatus(
         tracking_code=code,
         kind=case.kind,

@@ -94,7 +94,7 @@ def _classified(_case: Any, command: Any) -> str:
 
 def _anonymous_only_for_denunciations(case: Any, command: Any) -> str | None:
     if command.decision.value == "anonymous" and case.kind != "denunciation":
-        return "Only a denunciation can be classified as anonymous."
+        return "Chỉ đơn tố cáo mới có thể phân loại là nặc danh."
     return None
 
 
@@ -104,7 +104,10 @@ def _answered(_case: Any, command: Any) -> str:
 
 def _being_resolved_only_resolves(case: Any, command: Any) -> str | None:
     if case.status == "being_resolved" and command.result.value != "resolved":
-        return "A petition being resolved can only be answered as resolved."
+        return (
+            "Kiến nghị đang giải quyết theo lộ trình chỉ có thể trả lời là đã giải quyết "
+            "(resolved)."
+        )
     return None
 
 
@@ -114,7 +117,10 @@ def _previous(case: Any, _command: Any) -> str:
 
 def _knows_previous(case: Any, _command: Any) -> str | None:
     if not case.suspended_from:
-        return "The suspended case does not know its previous status."
+        return (
+            "Không xác định được trạng thái của vụ việc trước khi tạm đình chỉ, nên không thể "
+            "tiếp tục giải quyết."
+        )
     return None
 
 

@@ -38,13 +38,80 @@ def problem_response(error: DomainError) -> Response:
     return Response(error.status, PROBLEM, body, headers=error.headers() or None)
 
 
+# What a field error says, by pydantic's type, in the words the console shows at the field
+# (and a mobile client as it is); `{...}` are the error's `ctx`. A validator's own words
+# (`value_error`) are kept, without pydantic's "Value error, ".
+FIELD_MESSAGES = {
+    "missing": "Chưa nhập: bắt buộc.",
+    "string_too_short": "Cần ít nhất {min_length} ký tự.",
+    "string_too_long": "Quá dài: tối đa {max_length} ký tự.",
+    "too_short": "Cần ít nhất {min_length} mục.",
+    "too_long": "Quá nhiều: tối đa {max_length} mục.",
+    "enum": "Hãy chọn một giá trị trong danh sách: {expected}.",
+    "literal_error": "Hãy chọn một giá trị trong danh sách: {expected}.",
+    "date_parsing": "Ngày không hợp lệ.",
+    "date_type": "Ngày không hợp lệ.",
+    "date_from_datetime_parsing": "Ngày không hợp lệ.",
+    "date_from_datetime_inexact": "Ngày không hợp lệ.",
+    "datetime_parsing": "Thời điểm không hợp lệ.",
+    "datetime_type": "Thời điểm không hợp lệ.",
+    "datetime_from_date_parsing": "Thời điểm không hợp lệ.",
+    "timezone_aware": "Thời điểm phải có múi giờ.",
+    "int_parsing": "Phải là một số nguyên.",
+    "int_type": "Phải là một số nguyên.",
+    "int_from_float": "Phải là một số nguyên.",
+    "float_parsing": "Phải là một số.",
+    "float_type": "Phải là một số.",
+    "decimal_parsing": "Phải là một số.",
+    "decimal_type": "Phải là một số.",
+    "finite_number": "Phải là một số hữu hạn.",
+    "greater_than": "Phải lớn hơn {gt}.",
+    "greater_than_equal": "Số quá nhỏ: ít nhất là {ge}.",
+    "less_than": "Phải nhỏ hơn {lt}.",
+    "less_than_equal": "Số quá lớn: nhiều nhất là {le}.",
+    "string_pattern_mismatch": "Không đúng định dạng.",
+    "string_type": "Phải là một chuỗi ký tự.",
+    "bool_parsing": "Phải là true hoặc false.",
+    "bool_type": "Phải là true hoặc false.",
+    "list_type": "Phải là một danh sách.",
+    "set_type": "Phải là một danh sách.",
+    "dict_type": "Phải là một đối tượng JSON.",
+    "model_type": "Phải là một đối tượng JSON.",
+    "model_attributes_type": "Phải là một đối tượng JSON.",
+    "extra_forbidden": "Trường này không có trong yêu cầu.",
+    "json_invalid": "Không phải JSON hợp lệ.",
+    "json_type": "Không phải JSON hợp lệ.",
+    "url_parsing": "Địa chỉ URL không hợp lệ.",
+    "uuid_parsing": "Mã không hợp lệ.",
+}
+OTHER_FIELD_ERROR = "Giá trị không hợp lệ."
+_OWN_WORDS = {"value_error": "Value error, ", "assertion_error": "Assertion failed, "}
+
+
+def field_message(err: dict[str, Any]) -> str:
+    """A pydantic error's message in Vietnamese (FIELD_MESSAGES); a validator's own words."""
+    kind = str(err.get("type", ""))
+    if kind in _OWN_WORDS:
+        return str(err.get("msg", "")).removeprefix(_OWN_WORDS[kind]) or OTHER_FIELD_ERROR
+    if kind == "string_too_short" and (err.get("ctx") or {}).get("min_length") == 1:
+        kind = "missing"  # an empty text where one is required
+    template = FIELD_MESSAGES.get(kind)
+    if template is None:
+        return OTHER_FIELD_ERROR
+    ctx = {k: str(v).replace(" or ", " hoặc ") for k, v in (err.get("ctx") or {}).items()}
+    try:
+        return template.format(**ctx)
+    except (KeyError, IndexError):
+        return OTHER_FIELD_ERROR
+
+
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     out = []
     for err in exc.errors():
         out.append(
             {
                 "loc": [p if isinstance(p, int) else str(p) for p in err.get("loc", ())],
-                "msg": str(err.get("msg", "")),
+                "msg": field_message(err),
                 "type": str(err.get("type", "")),
             }
         )
@@ -198,7 +265,7 @@ def only_known_query_parameters(app: Any, next_middleware: Any) -> Response:
         if unknown:
             raise InvalidInput(
                 f"Tham số truy vấn không được hỗ trợ: {', '.join(unknown)}.",
-                errors=[{"loc": ["query", n], "msg": "unknown parameter", "type": "extra"}
+                errors=[{"loc": ["query", n], "msg": "Tham số không được hỗ trợ.", "type": "extra"}
                         for n in unknown],
             )  # fmt: skip
     return next_middleware(app)
@@ -263,7 +330,7 @@ def if_match(app: APIGatewayHttpResolver, *, required: bool = True) -> int | Non
     if not text.isdigit():
         raise InvalidInput(
             "If-Match phải là một ETag do API này trả về.",
-            errors=[{"loc": ["header", "if-match"], "msg": "not an ETag"}],
+            errors=[{"loc": ["header", "if-match"], "msg": "Không phải ETag."}],
         )
     return int(text)
 
@@ -316,7 +383,7 @@ def idempotent(
     if len(key) > 128:
         raise InvalidInput(
             "Idempotency-Key tối đa 128 ký tự.",
-            errors=[{"loc": ["header", "idempotency-key"], "msg": "too long"}],
+            errors=[{"loc": ["header", "idempotency-key"], "msg": "Quá dài: tối đa 128 ký tự."}],
         )
     from aws_lambda_powertools.utilities.idempotency import idempotent_function
     from aws_lambda_powertools.utilities.idempotency.exceptions import (
@@ -340,6 +407,8 @@ def idempotent(
     except IdempotencyAlreadyInProgressError as exc:
         from cityops.core.errors import Conflict
 
-        raise Conflict("A request with this Idempotency-Key is still in progress.") from exc
+        raise Conflict(
+            "Yêu cầu với Idempotency-Key này đang được xử lý; hãy thử lại sau giây lát."
+        ) from exc
     headers = {k: v for k, v in (stored.get("headers") or {}).items() if isinstance(v, str)}
     return Response(stored["status"], "application/json", stored["body"], headers=headers)

@@ -164,10 +164,10 @@ def write_change(
                 else:
                     error = VersionConflict("Người khác vừa thay đổi dữ liệu này; hãy tải lại.")
             raise error or Conflict(
-                "A related deadline is not in the state this change expects."
+                "Một thời hạn liên quan vừa thay đổi; hãy tải lại rồi thử lại."
             ) from exc
         if any(r.get("Code") == "TransactionConflict" for r in reasons):
-            raise VersionConflict("A concurrent change is in progress; try again.") from exc
+            raise VersionConflict("Đang có một thay đổi khác cùng lúc; hãy thử lại.") from exc
         raise
 
 

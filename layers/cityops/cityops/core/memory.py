@@ -59,9 +59,9 @@ class MemoryStore(Generic[E]):
             row = rows.get(key)
             if op.op == "open":
                 if row is not None:
-                    raise Conflict("A related deadline is not in the state this change expects.")
+                    raise Conflict("Một thời hạn liên quan vừa thay đổi; hãy tải lại rồi thử lại.")
             elif row is None or row["status"] not in _ALLOWED.get(op.op, {"open", "paused"}):
-                raise Conflict("A related deadline is not in the state this change expects.")
+                raise Conflict("Một thời hạn liên quan vừa thay đổi; hãy tải lại rồi thử lại.")
             rows[key] = {**op.after.model_dump(mode="json"), "system": self.system}
         for count in work.counts:
             row = self.counters.setdefault((count.key["pk"], count.key["sk"]), {})

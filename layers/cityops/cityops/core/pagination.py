@@ -66,7 +66,7 @@ def decode_cursor(cursor: str | None, scope: str) -> dict[str, Any] | None:
     except (ValueError, TypeError, UnicodeDecodeError) as exc:
         raise InvalidInput(
             "Con trỏ trang (cursor) không hợp lệ cho danh sách này.",
-            errors=[{"loc": ["query", "cursor"], "msg": "invalid cursor"}],
+            errors=[{"loc": ["query", "cursor"], "msg": "Con trỏ trang không hợp lệ."}],
         ) from exc
 
 
@@ -76,6 +76,6 @@ def check_limit(limit: int | None) -> int:
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(
             f"limit phải từ 1 đến {MAX_LIMIT}.",
-            errors=[{"loc": ["query", "limit"], "msg": f"must be 1..{MAX_LIMIT}"}],
+            errors=[{"loc": ["query", "limit"], "msg": f"Phải từ 1 đến {MAX_LIMIT}."}],
         )
     return limit

@@ -76,14 +76,19 @@ class CalendarYearRecord(Entity):
             for i, day in enumerate(days):
                 wrong = None
                 if day.year != self.year:
-                    wrong = f"{day} is not in {self.year}"
+                    wrong = f"Ngày {day:%d/%m/%Y} không thuộc năm {self.year}."
                 elif field == "days_off" and not base.is_working_day(day):
-                    wrong = f"{day} is already off"
+                    wrong = f"Ngày {day:%d/%m/%Y} vốn đã là ngày nghỉ."
                 elif field == "working_days" and base.is_working_day(day):
-                    wrong = f"{day} is already working"
+                    wrong = f"Ngày {day:%d/%m/%Y} vốn đã là ngày làm việc."
                 if wrong:
                     errors.append({"loc": ["body", field, i], "msg": wrong})
         if errors:
-            raise InvalidInput("Some days cannot be used.", errors=errors)
+            raise InvalidInput(
+                "Một số ngày không hợp lệ: ngày nghỉ công bố thêm phải là ngày làm việc thông "
+                "thường, ngày làm bù phải là ngày cuối tuần hoặc ngày lễ, và tất cả phải thuộc "
+                f"năm {self.year}.",
+                errors=errors,
+            )
         self.days_off = sorted(set(days_off))
         self.working_days = sorted(set(working_days))

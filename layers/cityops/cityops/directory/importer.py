@@ -206,5 +206,7 @@ def _flush(items: list[dict[str, Any]]) -> None:
         client("dynamodb").transact_write_items(TransactItems=items)
     except ClientError as exc:
         if exc.response["Error"]["Code"] == "TransactionCanceledException":
-            raise Conflict("A unit code was taken while importing; run the import again.") from exc
+            raise Conflict(
+                "Có mã đơn vị vừa bị đơn vị khác sử dụng trong lúc nhập; hãy chạy lại việc nhập."
+            ) from exc
         raise

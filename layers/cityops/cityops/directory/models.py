@@ -47,7 +47,7 @@ class UnitPatch(Request):
     @model_validator(mode="after")
     def _not_empty(self) -> Self:
         if not self.model_fields_set:
-            raise ValueError("send at least one field to change")
+            raise ValueError("Hãy gửi ít nhất một trường cần thay đổi.")
         return self
 
 

@@ -204,5 +204,5 @@ def visible_unit(who: Principal, unit_id: str | None, policy: AccessPolicy = DEF
     not exist and one the caller may not see."""
     unit = DIRECTORY.current.unit(unit_id) if unit_id else None
     if unit is None or not sees_unit(who, unit.path, policy):
-        raise NotFound("No such unit.")
+        raise NotFound("Không có đơn vị này.")
     return unit

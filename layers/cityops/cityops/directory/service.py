@@ -36,7 +36,7 @@ from cityops.directory.workflow import CALENDAR_YEAR, UNIT
 
 def _require_admin(who: Principal) -> None:
     if not who.is_admin:
-        raise Forbidden("Only an administrator may change the directory.")
+        raise Forbidden("Chỉ quản trị viên mới được thay đổi danh bạ.")
 
 
 def _unit(item: dict[str, Any]) -> Unit:
@@ -46,7 +46,7 @@ def _unit(item: dict[str, Any]) -> Unit:
 def _load_unit(unit_id: str) -> dict[str, Any]:
     item = store.get_unit(unit_id) if is_ulid(unit_id) else None
     if item is None:
-        raise NotFound("No such unit.")
+        raise NotFound("Không có đơn vị này.")
     return item
 
 
@@ -98,7 +98,7 @@ def list_members(who: Principal, unit_id: str) -> MemberList:
     leaders above it, city leaders and administrators; 404 to others."""
     unit = _load_unit(unit_id)
     if not (who.is_admin or sees_unit(who, unit["path"])):
-        raise NotFound("No such unit.")
+        raise NotFound("Không có đơn vị này.")
     people = [
         Member(id=p["id"], name=p.get("name") or p["id"], roles=sorted(p.get("roles") or ()))
         for p in store.members(unit_id)
@@ -110,21 +110,21 @@ def _is_admin(who: Principal, _entity: object) -> bool:
     return who.is_admin
 
 
-_ADMIN = Permission(_is_admin, "Only an administrator may change the directory.")
+_ADMIN = Permission(_is_admin, "Chỉ quản trị viên mới được thay đổi danh bạ.")
 UNITS: Pipeline[UnitRecord] = Pipeline(
     store=UnitStore(),
     machines={"unit": UNIT},
     sees=lambda _who, _unit: True,  # the organisation chart is open to every signed-in user
     permissions={"admin": _ADMIN},
-    not_found="No such unit.",
-    changed_message="The unit has changed since you read it; read it again.",
+    not_found="Không có đơn vị này.",
+    changed_message="Đơn vị đã thay đổi kể từ lần đọc trước; hãy tải lại rồi thực hiện lại.",
 )
 CALENDAR: Pipeline[CalendarYearRecord] = Pipeline(
     store=CalendarStore(),
     machines={"calendar_year": CALENDAR_YEAR},
     sees=lambda _who, _year: True,
     permissions={"admin": _ADMIN},
-    changed_message="The calendar has changed since you read it; read it again.",
+    changed_message="Lịch làm việc đã thay đổi kể từ lần đọc trước; hãy tải lại rồi thực hiện lại.",
     valid_id=lambda year: year.isdigit() and 2000 <= int(year) <= 2100,
 )
 
@@ -158,13 +158,15 @@ def create_unit(who: Principal, data: UnitCreate) -> Unit:
     parent = store.get_unit(data.parent_id) if is_ulid(data.parent_id) else None
     if parent is None:
         raise InvalidInput(
-            "The parent unit does not exist.",
-            errors=[{"loc": ["body", "parent_id"], "msg": "no such unit"}],
+            "Không có đơn vị cấp trên này.",
+            errors=[{"loc": ["body", "parent_id"], "msg": "Không có đơn vị này."}],
         )
     try:
         unit = UNITS.commit(new_unit_work(who, data, parent["path"]))
     except Conflict as exc:
-        raise Conflict(f"The code {data.code} is already used by another unit.") from exc
+        raise Conflict(
+            f"Mã {data.code} đã được một đơn vị khác sử dụng; hãy chọn mã khác."
+        ) from exc
     return _reply(unit)
 
 
@@ -174,17 +176,22 @@ def _parent_path(unit: UnitRecord, new_parent: str) -> list[str]:
     Its own records keep the path they were written with: who sees them and where their
     deadlines escalate follow the old place (the README says so to administrators)."""
     if len(unit.path) == 1:
-        raise Conflict("The root unit cannot be moved.")
+        raise Conflict("Không thể chuyển đơn vị gốc sang đơn vị cấp trên khác.")
     parent = store.get_unit(new_parent) if is_ulid(new_parent) else None
     if parent is None:
         raise InvalidInput(
-            "The parent unit does not exist.",
-            errors=[{"loc": ["body", "parent_id"], "msg": "no such unit"}],
+            "Không có đơn vị cấp trên này.",
+            errors=[{"loc": ["body", "parent_id"], "msg": "Không có đơn vị này."}],
         )
     if unit.id in parent["path"]:
-        raise Conflict("A unit cannot be moved under itself or its own sub-units.")
+        raise Conflict(
+            "Không thể chuyển một đơn vị vào chính nó hoặc vào đơn vị trực thuộc của nó."
+        )
     if store.has_sub_units(unit.path):
-        raise Conflict("A unit with sub-units cannot be moved; move its sub-units first.")
+        raise Conflict(
+            "Không thể chuyển đơn vị đang có đơn vị trực thuộc; hãy chuyển các đơn vị trực thuộc "
+            "trước."
+        )
     return [*parent["path"], unit.id]
 
 
@@ -198,8 +205,8 @@ def update_unit(
         new_parent, new_path = changes.get("parent_id"), None
         if "parent_id" in changes and new_parent is None:
             raise InvalidInput(
-                "parent_id cannot be removed.",
-                errors=[{"loc": ["body", "parent_id"], "msg": "required"}],
+                "Không thể bỏ đơn vị cấp trên (parent_id) của một đơn vị.",
+                errors=[{"loc": ["body", "parent_id"], "msg": "Bắt buộc phải có."}],
             )
         if new_parent and new_parent != unit.parent_id:
             new_path = _parent_path(unit, new_parent)
@@ -214,7 +221,7 @@ def unit_history(who: Principal, unit_id: str, *, limit: int | None, cursor: str
     """A unit's change history: for admins, city leaders and the leaders above it."""
     unit = _load_unit(unit_id)
     if not (who.is_admin or (who.is_leader and who.sees_unit(unit["path"]))):
-        raise NotFound("No such unit.")
+        raise NotFound("Không có đơn vị này.")
     return history_page(
         store.table(), store.unit_pk(unit_id), limit=check_limit(limit), cursor=cursor
     )
@@ -226,8 +233,8 @@ def unit_history(who: Principal, unit_id: str, *, limit: int | None, cursor: str
 def _check_year(year: int) -> None:
     if not 2000 <= year <= 2100:
         raise InvalidInput(
-            "The year must be between 2000 and 2100.",
-            errors=[{"loc": ["path", "year"], "msg": "out of range"}],
+            "Năm phải từ 2000 đến 2100.",
+            errors=[{"loc": ["path", "year"], "msg": "Năm phải từ 2000 đến 2100."}],
         )
 
 

@@ -94,5 +94,7 @@ class CalendarStore(DynamoStore[CalendarYearRecord]):
         self, work: Work[CalendarYearRecord], index: int, item: dict[str, Any]
     ) -> DomainError | None:
         if index > 0 and item_pk(item) == "CALENDAR":  # another year changed at the same time
-            return VersionConflict("Another year of the calendar changed meanwhile; try again.")
+            return VersionConflict(
+                "Lịch làm việc của một năm khác vừa được thay đổi cùng lúc; hãy thử lại."
+            )
         return None

@@ -127,6 +127,17 @@ class Abbreviation(Entity):
 # --- files -------------------------------------------------------------------------------------
 
 FileStatus = Literal["pending", "available", "quarantined"]
+# How messages name a file's status (the console's words).
+FILE_STATUS_NAMES: dict[str, str] = {
+    "pending": "Đang chờ kiểm tra",
+    "available": "Sẵn sàng",
+    "quarantined": "Bị cách ly",
+}
+
+
+def file_status_name(status: str) -> str:
+    """A file's status as messages quote it: «Bị cách ly»."""
+    return f"«{FILE_STATUS_NAMES.get(status, status)}»"
 
 
 class DocumentFile(Model):
@@ -237,8 +248,8 @@ class Document(Entity):
             if f.id == file_id:
                 return f
         raise InvalidInput(
-            "The document has no such file.",
-            errors=[{"loc": ["file_id"], "msg": "no such file"}],
+            "Văn bản không có tệp này.",
+            errors=[{"loc": ["file_id"], "msg": "không có tệp này"}],
         )
 
     def attach(self, new: DocumentFile) -> None:
@@ -251,7 +262,9 @@ class Document(Entity):
     def accept_file(self, file_id: str, s3_version_id: str | None) -> None:
         found = self.file(file_id)
         if found.status != "pending":
-            raise Conflict(f"The file is already {found.status}.")
+            raise Conflict(
+                f"Tệp đã được kiểm tra, hiện ở trạng thái {file_status_name(found.status)}."
+            )
         found.status, found.checked_at, found.s3_version_id = (
             "available",
             clock.now(),
@@ -261,7 +274,9 @@ class Document(Entity):
     def quarantine_file(self, file_id: str, reason: str, s3_version_id: str | None) -> None:
         found = self.file(file_id)
         if found.status != "pending":
-            raise Conflict(f"The file is already {found.status}.")
+            raise Conflict(
+                f"Tệp đã được kiểm tra, hiện ở trạng thái {file_status_name(found.status)}."
+            )
         found.status, found.reason, found.checked_at = "quarantined", reason, clock.now()
         found.s3_version_id = s3_version_id
 
@@ -327,8 +342,10 @@ class IncomingDocument(Document):
         """The leader's direction: it opens the lead unit's handling deadline."""
         if direction.lead_unit.id in {u.id for u in direction.coordinating_units}:
             raise InvalidInput(
-                "The lead unit cannot also coordinate.",
-                errors=[{"loc": ["body", "coordinating_unit_ids"], "msg": "lead unit repeated"}],
+                "Đơn vị chủ trì không thể đồng thời là đơn vị phối hợp.",
+                errors=[
+                    {"loc": ["body", "coordinating_unit_ids"], "msg": "trùng với đơn vị chủ trì"}
+                ],
             )
         self._close_presentation()
         self.direction = direction
@@ -407,9 +424,15 @@ def signed_file_ready(document: Any, command: Any) -> str | None:
     file_id = getattr(command, "file_id", None)
     match = next((f for f in document.files if f.id == file_id), None)
     if match is None:
-        return "Upload the signed file first, then sign with its file_id."
+        return (
+            "Chưa có tệp văn bản đã ký: hãy tải tệp đã ký lên trước, rồi ký với file_id của tệp đó."
+        )
     if match.status != "available":
-        return f"The signed file is {match.status}; it must be available to sign."
+        return (
+            f"Tệp đã ký đang ở trạng thái {file_status_name(match.status)}; chỉ có thể ký "
+            f"khi tệp ở trạng thái {file_status_name('available')} (đã tải lên và kiểm tra "
+            "xong)."
+        )
     return None
 
 

@@ -30,11 +30,11 @@ class DocumentsMemory(MemoryStore[Document]):
                 if self.race_next:
                     self.race_next -= 1
                     self.sequences[(record.register_id, record.year)] = record.number
-                    raise NumberRace("The number was taken meanwhile.")
+                    raise NumberRace("Số này vừa được một văn bản khác lấy.")
                 if self.sequences.get((record.register_id, record.year), 0) != record.number - 1:
-                    raise NumberRace("The number was taken meanwhile.")
+                    raise NumberRace("Số này vừa được một văn bản khác lấy.")
             elif isinstance(record, UniqueClaim) and record.key in self.claims:
-                raise Duplicate("Another document already holds this.", self.claims[record.key])
+                raise Duplicate("Một văn bản khác đã giữ khóa này.", self.claims[record.key])
         super().commit(work)
         for record in work.records:
             if isinstance(record, Writes):  # the same transaction, on the fakes

@@ -20,7 +20,7 @@ from cityops.core.models import person
 from cityops.core.pipeline import Work
 from cityops.core.settings import get_settings
 from cityops.documents import objects
-from cityops.documents.domain import Document, DocumentFile
+from cityops.documents.domain import Document, DocumentFile, file_status_name
 from cityops.documents.models import (
     MEDIA_TYPES,
     FileCreate,
@@ -47,7 +47,7 @@ def request_upload(who: Principal, document_id: str, data: FileCreate) -> FileUp
     """A new file (or a new version of one): its record, pending, and where to PUT it."""
     limit = get_settings().documents_max_file_bytes
     if data.size > limit:
-        raise PayloadTooLarge(f"A file may be at most {limit // (1024 * 1024)} MB.")
+        raise PayloadTooLarge(f"Mỗi tệp tối đa {limit // (1024 * 1024)} MB.")
     file_id = new_id()
 
     def rule(work: Work[Document]) -> None:
@@ -147,14 +147,22 @@ def problem_with(record: DocumentFile, body: bytes) -> str | None:
     return None
 
 
+_NOT_OPENED = {
+    "pending": f"Tệp đang ở trạng thái {file_status_name('pending')} (chưa tải lên hoặc chưa "
+    "kiểm tra xong): chưa thể mở tệp; hãy thử lại sau.",
+    "quarantined": f"Tệp đang ở trạng thái {file_status_name('quarantined')} vì không khớp "
+    "với thông tin đã khai (xem lý do ở tệp): không thể mở tệp; hãy tải lên một tệp thay thế.",
+}
+
+
 def download(who: Principal, document_id: str, file_id: str) -> FileDownload:
     """A presigned download of an available file; the read is audited (who, which, when)."""
     document = DOCUMENTS.load_visible(who, document_id)
     if not is_ulid(file_id) or not any(f.id == file_id for f in document.files):
-        raise NotFound("No such file.")
+        raise NotFound("Không có tệp này.")
     record = document.file(file_id)
     if record.status != "available":
-        raise Conflict(f"The file is {record.status}: it cannot be opened.")
+        raise Conflict(_NOT_OPENED.get(record.status, "Chưa thể mở tệp này."))
     url = objects.objects().download_url(
         record.key, record.s3_version_id, record.name, record.media_type
     )
@@ -172,10 +180,12 @@ def legal_hold(
     RECORDS.authorise(who, "hold_file", document)
     RECORDS.check_version(document, if_match)
     if not is_ulid(file_id) or not any(f.id == file_id for f in document.files):
-        raise NotFound("No such file.")
+        raise NotFound("Không có tệp này.")
     record = document.file(file_id)
     if record.status == "pending":
-        raise InvalidInput("The file has not been uploaded and checked yet.")
+        raise InvalidInput(
+            "Tệp chưa được tải lên và kiểm tra xong; chưa thể đặt hoặc gỡ lưu giữ tệp."
+        )
     objects.objects().hold(record.key, record.s3_version_id, on)
 
     def rule(work: Work[Document]) -> None:

@@ -141,18 +141,18 @@ def register_incoming(who: Principal, data: IncomingCreate) -> IncomingDocument:
     number. The same sender, number and date already in the register is a 409 naming it."""
     unit = DIRECTORY.current.unit(who.unit_id) if who.unit_id else None
     if unit is None or "clerk" not in who.roles:
-        raise Forbidden("Only a clerk of the receiving unit registers incoming documents.")
+        raise Forbidden("Chỉ văn thư của đơn vị nhận mới được vào sổ văn bản đến.")
     if data.received_on > clock.today():
         raise InvalidInput(
-            "received_on cannot be in the future.",
-            errors=[{"loc": ["body", "received_on"], "msg": "in the future"}],
+            "Ngày đến (received_on) không thể là một ngày trong tương lai.",
+            errors=[{"loc": ["body", "received_on"], "msg": "là ngày trong tương lai"}],
         )
     if data.issuing_unit_id:
         sender = DIRECTORY.current.unit(data.issuing_unit_id)
         if sender is None:
             raise InvalidInput(
-                "No such unit.",
-                errors=[{"loc": ["body", "issuing_unit_id"], "msg": "no such unit"}],
+                "Không có đơn vị này trong danh bạ.",
+                errors=[{"loc": ["body", "issuing_unit_id"], "msg": "không có đơn vị này"}],
             )
         data = data.model_copy(update={"issuing_body": sender.name})  # the directory's name
     register = register_for(unit, "incoming", data.doc_type, data.register_id)
@@ -165,11 +165,11 @@ def register_incoming(who: Principal, data: IncomingCreate) -> IncomingDocument:
 
 def _already_registered(existing_id: str | None) -> Conflict:
     found = DOCUMENTS.store.load(existing_id) if existing_id else None
-    number = f" as number {found.number}/{found.year}" if found else ""
+    number = f" với số đến {found.number}/{found.year}" if found else ""
     return Conflict(
-        f"This document (same issuing body, number and symbol, date issued) is already in "
-        f"the register{number}: document {existing_id}.",
-        errors=[{"loc": ["body", "number_symbol"], "msg": "already registered",
+        f"Văn bản này (cùng cơ quan ban hành, số, ký hiệu và ngày ban hành) đã được vào "
+        f"sổ{number}: văn bản {existing_id}.",
+        errors=[{"loc": ["body", "number_symbol"], "msg": "đã được vào sổ",
                  "type": "duplicate", "document_id": existing_id}],
     )  # fmt: skip
 
@@ -188,13 +188,14 @@ def _due_date(data: DirectionCreate, document: IncomingDocument) -> date:
     due = data.due_date or document.handling_deadline
     if due is None:
         raise InvalidInput(
-            "Give the handling deadline: due_date or due_in_working_days (the document sets none).",
-            errors=[{"loc": ["body", "due_date"], "msg": "required"}],
+            "Văn bản không ghi hạn giải quyết: hãy cho hạn giải quyết bằng due_date hoặc "
+            "due_in_working_days.",
+            errors=[{"loc": ["body", "due_date"], "msg": "bắt buộc"}],
         )
     if due < clock.today():
         raise InvalidInput(
-            "The handling deadline cannot be in the past.",
-            errors=[{"loc": ["body", "due_date"], "msg": "in the past"}],
+            f"Hạn giải quyết {due:%d/%m/%Y} đã qua; hãy chọn hạn từ hôm nay trở đi.",
+            errors=[{"loc": ["body", "due_date"], "msg": "là ngày đã qua"}],
         )
     return due
 
@@ -207,17 +208,20 @@ def _units(data: DirectionCreate, document: IncomingDocument) -> tuple[UnitRef, 
     ids = [data.lead_unit_id, *data.coordinating_unit_ids]
     found = DIRECTORY.current.units([*ids, document.unit.id])
     missing = [
-        {"loc": ["body", "lead_unit_id" if i == 0 else "coordinating_unit_ids"], "msg": unit_id}
+        {
+            "loc": ["body", "lead_unit_id" if i == 0 else "coordinating_unit_ids"],
+            "msg": f"đơn vị {unit_id} không tồn tại hoặc đã ngừng hoạt động",
+        }
         for i, unit_id in enumerate(ids)
         if unit_id not in found or not found[unit_id].active
     ]
     if missing:
-        raise InvalidInput("Some units do not exist or are inactive.", errors=missing)
+        raise InvalidInput("Có đơn vị không tồn tại hoặc đã ngừng hoạt động.", errors=missing)
     lead, receiving = found[data.lead_unit_id], found.get(document.unit.id)
     office = receiving is not None and receiving.kind == "office"
     authority = document.unit.path[-2 if document.for_people_committee and office else -1]
     if authority not in lead.path:
-        message = f"The lead unit must be {document.unit.name} or a unit within it."
+        message = f"Đơn vị chủ trì phải là {document.unit.name} hoặc một đơn vị trực thuộc."
         raise InvalidInput(message, errors=[{"loc": ["body", "lead_unit_id"], "msg": message}])
     return unit_ref(lead), [unit_ref(found[i]) for i in data.coordinating_unit_ids]
 
@@ -265,8 +269,8 @@ def handle(
             document.direction.lead_unit.id, document.unit.id,
         }:  # fmt: skip
             raise InvalidInput(
-                "The reply must be a document issued by the lead unit.",
-                errors=[{"loc": ["body", "reply_document_id"], "msg": "another unit's"}],
+                "Văn bản trả lời phải là văn bản do đơn vị chủ trì phát hành.",
+                errors=[{"loc": ["body", "reply_document_id"], "msg": "của đơn vị khác"}],
             )
         outcome = document.handle(person(who), data.result, reply)
         if document.direction and document.direction.task_id:
@@ -293,8 +297,10 @@ def _reply_document(who: Principal, reply_id: str) -> OutgoingDocument:
         reply = None
     if not isinstance(reply, OutgoingDocument) or reply.status != "issued":
         raise InvalidInput(
-            "The reply must be an issued outgoing document you can see.",
-            errors=[{"loc": ["body", "reply_document_id"], "msg": "not an issued reply"}],
+            "Văn bản trả lời phải là một văn bản đi đã phát hành mà tài khoản này được xem.",
+            errors=[
+                {"loc": ["body", "reply_document_id"], "msg": "không phải văn bản đi đã phát hành"}
+            ],
         )
     return reply
 
@@ -333,7 +339,7 @@ def deliver(outgoing: OutgoingDocument, unit_id: str) -> str:
         return existing
     unit = DIRECTORY.current.unit(unit_id)
     if unit is None:
-        raise NotFound("No such unit.")
+        raise NotFound("Không có đơn vị này.")
     data = IncomingCreate.model_construct(
         register_id=None, received_on=clock.today(), issuing_body=outgoing.unit.name,
         issuing_unit_id=outgoing.unit.id, number_symbol=outgoing.number_symbol or "",

@@ -19,10 +19,10 @@ NumberSymbol = Annotated[str, Field(min_length=1, max_length=60, description="e.
 Name = Annotated[str, Field(min_length=1, max_length=300)]
 
 STATE_SECRETS_LAW = (
-    "Documents classified confidential (Mật), secret (Tối mật) or top secret (Tuyệt mật) may "
-    "not be drafted or stored on a system connected to the Internet (Law on Protection of "
-    "State Secrets No. 29/2018/QH14, Art. 5(5) and 8). CityOps keeps nothing of them: "
-    "register them in the unit's separate register for secret documents, off this system."
+    "Văn bản có độ mật «Mật», «Tối mật» hoặc «Tuyệt mật» không được soạn thảo, lưu giữ trên "
+    "hệ thống kết nối Internet (Luật Bảo vệ bí mật nhà nước số 29/2018/QH14, khoản 5 Điều 5 "
+    "và Điều 8). CityOps không lưu bất kỳ thông tin nào của văn bản này: hãy vào sổ văn bản "
+    "mật riêng của đơn vị, ngoài hệ thống này."
 )
 
 
@@ -38,7 +38,7 @@ class Secrecy(StrEnum):
 class StateSecretRefused(InvalidInput):
     """A classified document: refused before anything of it is read further or stored."""
 
-    slug, title = "state-secret-refused", "Classified documents are not kept in CityOps"
+    slug, title = "state-secret-refused", "CityOps không lưu văn bản mật"
 
 
 class _Document(Request):
@@ -49,7 +49,7 @@ class _Document(Request):
         if level in {"confidential", "secret", "top_secret"}:
             raise StateSecretRefused(
                 STATE_SECRETS_LAW,
-                errors=[{"loc": ["body", "secrecy"], "msg": f"{level} is refused",
+                errors=[{"loc": ["body", "secrecy"], "msg": f"không nhận độ mật {level}",
                          "type": "state_secret"}],
             )  # fmt: skip
         return data
@@ -83,9 +83,11 @@ class IncomingCreate(_Document):
     @model_validator(mode="after")
     def _dates(self) -> Self:
         if self.issued_on > self.received_on:
-            raise ValueError("issued_on cannot be after received_on")
+            raise ValueError("ngày ban hành (issued_on) không thể sau ngày đến (received_on)")
         if self.handling_deadline and self.handling_deadline < self.received_on:
-            raise ValueError("handling_deadline cannot be before received_on")
+            raise ValueError(
+                "hạn giải quyết (handling_deadline) không thể trước ngày đến (received_on)"
+            )
         return self
 
 
@@ -118,11 +120,11 @@ class DirectionCreate(Request):
     @model_validator(mode="after")
     def _one_deadline(self) -> Self:
         if self.due_date is not None and self.due_in_working_days is not None:
-            raise ValueError("send due_date or due_in_working_days, not both")
+            raise ValueError("chỉ gửi một trong hai: due_date hoặc due_in_working_days")
         if len(set(self.coordinating_unit_ids)) != len(self.coordinating_unit_ids):
-            raise ValueError("coordinating_unit_ids has a unit twice")
+            raise ValueError("coordinating_unit_ids có một đơn vị bị lặp lại")
         if self.lead_unit_id in self.coordinating_unit_ids:
-            raise ValueError("the lead unit cannot also coordinate")
+            raise ValueError("đơn vị chủ trì không thể đồng thời là đơn vị phối hợp")
         return self
 
 
@@ -147,7 +149,10 @@ class RecipientIn(Request):
     @model_validator(mode="after")
     def _one(self) -> Self:
         if (self.unit_id is None) == (self.name is None):
-            raise ValueError("send unit_id (a unit of ours) or name (an outside body)")
+            raise ValueError(
+                "cần gửi đúng một trong hai: unit_id (đơn vị trong danh bạ) hoặc name (cơ quan, "
+                "tổ chức bên ngoài)"
+            )
         return self
 
 
@@ -173,7 +178,7 @@ class OutgoingCreate(_Document):
     def _distinct(cls, recipients: list[RecipientIn]) -> list[RecipientIn]:
         units = [r.unit_id for r in recipients if r.unit_id]
         if len(units) != len(set(units)):
-            raise ValueError("a unit is a recipient twice")
+            raise ValueError("một đơn vị bị ghi hai lần trong nơi nhận (recipients)")
         return recipients
 
 
@@ -230,7 +235,7 @@ class RegisterPatch(Request):
     @model_validator(mode="after")
     def _not_empty(self) -> Self:
         if not self.model_fields_set:
-            raise ValueError("send at least one field to change")
+            raise ValueError("cần gửi ít nhất một trường cần thay đổi")
         return self
 
 

@@ -34,28 +34,30 @@ def draft(who: Principal, data: OutgoingCreate) -> Document:
     """An officer (or leader) drafts it for their unit or a unit above it; the drafting unit
     is theirs, or a unit in the issuing unit's subtree."""
     if not who.roles & {"officer", "unit_leader"} or not who.unit_id:
-        raise Forbidden("Only officers and leaders draft outgoing documents.")
+        raise Forbidden("Chỉ chuyên viên và lãnh đạo đơn vị mới được dự thảo văn bản đi.")
     directory = DIRECTORY.current
     mine = directory.unit(who.unit_id)
     if mine is None:
-        raise Forbidden("Your unit is not in the directory.")
+        raise Forbidden(
+            "Đơn vị của tài khoản này chưa có trong danh bạ; đề nghị liên hệ quản trị viên."
+        )
     issuing = directory.unit(data.issuing_unit_id) if data.issuing_unit_id else mine
     if issuing is None or issuing.id not in mine.path:
         raise InvalidInput(
-            "The issuing unit must be your unit or a unit above it.",
-            errors=[_field("issuing_unit_id", "not your unit or above")],
+            "Đơn vị ban hành phải là đơn vị của tài khoản này hoặc một đơn vị cấp trên.",
+            errors=[_field("issuing_unit_id", "không phải đơn vị của tài khoản này hoặc cấp trên")],
         )
     drafting = directory.unit(data.drafting_unit_id) if data.drafting_unit_id else mine
     if drafting is None or issuing.id not in drafting.path:
         raise InvalidInput(
-            "The drafting unit must be in the issuing unit's subtree.",
-            errors=[_field("drafting_unit_id", "not under the issuing unit")],
+            "Đơn vị soạn thảo phải là đơn vị ban hành hoặc một đơn vị trực thuộc đơn vị ban hành.",
+            errors=[_field("drafting_unit_id", "không trực thuộc đơn vị ban hành")],
         )
     today = clock.today()
     if data.reply_deadline and data.reply_deadline < today:  # the recipients would owe it late
         raise InvalidInput(
-            "The reply deadline cannot be in the past.",
-            errors=[_field("reply_deadline", "in the past")],
+            f"Hạn trả lời {data.reply_deadline:%d/%m/%Y} đã qua; hãy chọn hạn từ hôm nay trở đi.",
+            errors=[_field("reply_deadline", "là ngày đã qua")],
         )
     recipients = _recipients(data)
     if data.answers_document_id:
@@ -75,12 +77,12 @@ def _recipients(data: OutgoingCreate) -> list[Recipient]:
     ids = [r.unit_id for r in data.recipients if r.unit_id]
     found = DIRECTORY.current.units(ids)
     errors = [
-        _field(f"recipients.{i}.unit_id", "no such unit")
+        _field(f"recipients.{i}.unit_id", "không có đơn vị này")
         for i, r in enumerate(data.recipients)
         if r.unit_id and r.unit_id not in found
     ]
     if errors:
-        raise InvalidInput("Some recipients are not units of the directory.", errors=errors)
+        raise InvalidInput("Có nơi nhận không phải là đơn vị trong danh bạ.", errors=errors)
     return [
         Recipient(unit_id=r.unit_id, name=found[r.unit_id].name)
         if r.unit_id
@@ -96,8 +98,8 @@ def _answerable(who: Principal, incoming_id: str) -> None:
         answered = None
     if answered is None or answered.kind != "incoming":
         raise InvalidInput(
-            "answers_document_id must be an incoming document you can see.",
-            errors=[_field("answers_document_id", "no such incoming document")],
+            "answers_document_id phải là một văn bản đến mà tài khoản này được xem.",
+            errors=[_field("answers_document_id", "không có văn bản đến này")],
         )
 
 
@@ -133,7 +135,7 @@ def issue(who: Principal, document_id: str, data: Note, if_match: int | None) ->
             issuing = directory.unit(document.unit.id)
             drafting = directory.unit(document.drafting_unit.id)
             if issuing is None or drafting is None:
-                raise Conflict("The issuing or drafting unit is no longer in the directory.")
+                raise Conflict("Đơn vị ban hành hoặc đơn vị soạn thảo không còn trong danh bạ.")
             register = register_for(issuing, "outgoing", document.doc_type)
             today = clock.today()
             number = DOCUMENTS.store.current_number(register.sequence, today.year) + 1
@@ -225,7 +227,7 @@ def issue_generated(
     issuing = directory.unit(unit_id)
     found = directory.units(recipient_unit_ids)
     if issuing is None or len(found) != len(set(recipient_unit_ids)):
-        raise Conflict("The issuing unit or a recipient is no longer in the directory.")
+        raise Conflict("Đơn vị ban hành hoặc một nơi nhận không còn trong danh bạ.")
     register = register_for(issuing, "outgoing", doc_type)
     today = clock.today()
     number = DOCUMENTS.store.current_number(register.sequence, today.year) + 1

@@ -24,8 +24,8 @@ DOCUMENTS: Pipeline[Document] = Pipeline(
     kind_of=lambda d: d.kind,
     sees=policy.sees_document,
     permissions=policy.PERMISSIONS,
-    not_found="No such document.",
-    changed_message="The document has changed since you read it; read it again.",
+    not_found="Không có văn bản này.",
+    changed_message="Văn bản đã thay đổi kể từ lần đọc trước; hãy tải lại văn bản.",
 )
 # What an administrator does to records (legal holds) without reading their content lists.
 RECORDS: Pipeline[Document] = Pipeline(
@@ -34,7 +34,7 @@ RECORDS: Pipeline[Document] = Pipeline(
     kind_of=lambda d: d.kind,
     sees=lambda who, d: who.is_admin or policy.sees_document(who, d),
     permissions=policy.PERMISSIONS,
-    not_found="No such document.",
+    not_found="Không có văn bản này.",
     changed_message=DOCUMENTS.changed_message,
 )
 REGISTERS: Pipeline[Register] = Pipeline(
@@ -42,16 +42,16 @@ REGISTERS: Pipeline[Register] = Pipeline(
     machines={"register": REGISTER},
     sees=policy.sees_register,
     permissions=policy.PERMISSIONS,
-    not_found="No such register.",
-    changed_message="The register has changed since you read it; read it again.",
+    not_found="Không có sổ đăng ký này.",
+    changed_message="Sổ đăng ký đã thay đổi kể từ lần đọc trước; hãy tải lại.",
 )
 ABBREVIATIONS: Pipeline[Abbreviation] = Pipeline(
     store=AbbreviationStore(),
     machines={"abbreviation": ABBREVIATION},
     sees=lambda _who, _a: True,  # symbols are public knowledge
     permissions=policy.PERMISSIONS,
-    not_found="No such unit.",
-    changed_message="The abbreviation has changed since you read it; read it again.",
+    not_found="Không có đơn vị này.",
+    changed_message="Chữ viết tắt đã thay đổi kể từ lần đọc trước; hãy tải lại.",
     valid_id=is_ulid,
 )
 
@@ -84,4 +84,4 @@ def taking_a_number(attempt: Callable[[], T], sleep: Callable[[float], None] = t
             return attempt()
         except NumberRace:
             sleep(random.uniform(0, min(0.2, 0.004 * 2**n)))  # noqa: S311 (jitter)
-    raise Busy("Many documents are being numbered in this register at once; try again.")
+    raise Busy("Đang có nhiều văn bản cùng được lấy số trong sổ này; hãy thử lại sau giây lát.")

@@ -81,37 +81,48 @@ def may_keep_register(who: Principal, register: Any) -> bool:
 PERMISSIONS: dict[str, Permission[Any]] = {
     "receiving_clerk": Permission(
         lambda who, d: member_of(who, d.unit.id, "clerk"),
-        "Only a clerk of the receiving unit may do this.",
+        "Chỉ văn thư của đơn vị nhận mới được thực hiện thao tác này.",
     ),
     "director": Permission(
         may_direct,
-        "Only a leader of the receiving unit (or a city leader, for what the People's "
-        "Committee receives) may direct this document.",
+        "Chỉ lãnh đạo đơn vị nhận (hoặc lãnh đạo Thành phố, đối với văn bản đến Ủy ban nhân "
+        "dân và Văn phòng) mới được cho ý kiến chỉ đạo văn bản này.",
     ),
     "lead_handler": Permission(
-        may_handle, "Only an officer or leader of the lead unit may handle this document."
+        may_handle, "Chỉ chuyên viên hoặc lãnh đạo của đơn vị chủ trì mới được xử lý văn bản này."
     ),
     "incoming_file_editor": Permission(
         may_add_incoming_file,
-        "Only a clerk of the receiving unit or the lead unit's officers may add files.",
+        "Chỉ văn thư của đơn vị nhận hoặc chuyên viên, lãnh đạo của đơn vị chủ trì mới được "
+        "đính kèm tệp.",
     ),
     "drafter": Permission(
-        may_draft, "Only the drafter or an officer of the drafting unit may do this."
+        may_draft,
+        "Chỉ người dự thảo hoặc chuyên viên, lãnh đạo của đơn vị soạn thảo mới được thực hiện "
+        "thao tác này.",
     ),
-    "signer": Permission(may_sign, "Only a leader of the issuing unit may do this."),
+    "signer": Permission(
+        may_sign, "Chỉ lãnh đạo của đơn vị ban hành mới được thực hiện thao tác này."
+    ),
     "issuing_clerk": Permission(
         lambda who, d: member_of(who, d.unit.id, "clerk"),
-        "Only a clerk of the issuing unit may issue this document.",
+        "Chỉ văn thư của đơn vị ban hành mới được phát hành văn bản này.",
     ),
     "outgoing_file_editor": Permission(
         may_add_outgoing_file,
-        "Only the drafting unit's officers and the issuing unit's leaders may add files.",
+        "Chỉ chuyên viên, lãnh đạo của đơn vị soạn thảo và lãnh đạo của đơn vị ban hành mới "
+        "được đính kèm tệp.",
     ),
-    "system": Permission(lambda who, _d: is_system(who), "Only CityOps itself does this."),
-    "records_admin": Permission(lambda who, _d: who.is_admin, "Only an administrator may do this."),
+    "system": Permission(
+        lambda who, _d: is_system(who), "Chỉ hệ thống CityOps tự thực hiện thao tác này."
+    ),
+    "records_admin": Permission(
+        lambda who, _d: who.is_admin, "Chỉ quản trị viên mới được thực hiện thao tác này."
+    ),
     "register_keeper": Permission(
         may_keep_register,
-        "Only an administrator, or a clerk or leader of the unit, may change its registers.",
+        "Chỉ quản trị viên, hoặc văn thư, lãnh đạo của đơn vị, mới được thay đổi sổ đăng ký "
+        "của đơn vị.",
     ),
 }
 

@@ -142,7 +142,7 @@ def list_documents(
         and filters.get("date_to")
         and (filters["date_from"] > filters["date_to"])
     ):
-        raise InvalidInput("date_from is after date_to.")
+        raise InvalidInput("Ngày bắt đầu (date_from) không thể sau ngày kết thúc (date_to).")
     source = _source(who, register_id, unit_id, lead_unit_id, year)
     if q and lead_unit_id:  # what the unit leads is owned by others: filter its partition
         test = Filters(year=year, lead_unit_id=lead_unit_id, words=q, **filters)

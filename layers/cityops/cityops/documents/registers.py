@@ -18,7 +18,7 @@ from cityops.core.pagination import check_limit, decode_cursor, encode_cursor
 from cityops.core.pipeline import Work
 from cityops.directory.port import DIRECTORY, Unit
 from cityops.documents import policy
-from cityops.documents.domain import Abbreviation, Register
+from cityops.documents.domain import DOCUMENT_TYPES, Abbreviation, Register
 from cityops.documents.models import (
     AbbreviationOut,
     AbbreviationPage,
@@ -34,6 +34,7 @@ from cityops.documents.pipelines import ABBREVIATIONS, REGISTERS
 from cityops.documents.store import REGISTER_INDEX, query_index
 
 DEFAULT_NAMES = {"incoming": "Sổ đăng ký văn bản đến", "outgoing": "Sổ đăng ký văn bản đi"}
+KIND_NAMES = {"incoming": "văn bản đến", "outgoing": "văn bản đi"}  # as messages say them
 
 
 def register_out(register: Register, last_number: int | None = None) -> RegisterOut:
@@ -53,7 +54,7 @@ def _unit(unit_id: str, field: str = "unit_id") -> Unit:
     unit = DIRECTORY.current.unit(unit_id)
     if unit is None:
         raise InvalidInput(
-            "No such unit.", errors=[{"loc": ["body", field], "msg": "no such unit"}]
+            "Không có đơn vị này.", errors=[{"loc": ["body", field], "msg": "không có đơn vị này"}]
         )
     return unit
 
@@ -69,13 +70,21 @@ def create_register(who: Principal, data: RegisterCreate) -> RegisterOut:
     """An administrator, or a clerk or leader of the unit, opens a register for it."""
     unit = _unit(data.unit_id)
     if not policy.may_keep_register(who, _Keeper(unit.id)):
-        raise Forbidden("Only an administrator, or a clerk or leader of the unit, may do this.")
+        raise Forbidden(
+            "Chỉ quản trị viên, hoặc văn thư, lãnh đạo của đơn vị, mới được mở sổ đăng ký cho "
+            "đơn vị."
+        )
     of_kind = [r for r in REGISTERS.store.of_unit(unit.id) if r.kind == data.kind]
     mine = [r for r in of_kind if r.is_open]
     overlap = {t for r in mine for t in r.doc_types} & set(data.doc_types)
     if overlap or (not data.doc_types and any(not r.doc_types for r in mine)):
-        which = ", ".join(sorted(overlap)) if overlap else "every other type"
-        raise Conflict(f"The unit already numbers {which} in another {data.kind} register.")
+        which = (
+            f"loại văn bản {', '.join(sorted(overlap))}" if overlap else "các loại văn bản còn lại"
+        )
+        raise Conflict(
+            f"Đơn vị đã có một sổ đăng ký {KIND_NAMES[data.kind]} khác đang mở, đánh số cho "
+            f"{which}."
+        )
     register = new_register(unit, data.kind, data.name, list(data.doc_types))
     replaced = [r for r in of_kind if not r.is_open and set(r.doc_types) == set(data.doc_types)]
     if replaced:  # a new volume: the year's numbers go on
@@ -115,7 +124,7 @@ def list_registers(who: Principal, unit_id: str | None, year: int | None) -> Reg
     target = unit_id or who.unit_id
     unit = DIRECTORY.current.unit(target) if target else None
     if unit is None or not (who.is_admin or policy.sees_unit_path(who, unit.path)):
-        raise NotFound("No such unit.")
+        raise NotFound("Không có đơn vị này.")
     year = year or clock.today().year
     from cityops.documents.pipelines import DOCUMENTS
 
@@ -137,18 +146,33 @@ def register_for(
         found = next((r for r in registers if r.id == register_id), None)
         if found is None:
             raise InvalidInput(
-                f"The unit has no such {kind} register.",
-                errors=[{"loc": ["body", "register_id"], "msg": "no such register"}],
+                f"Đơn vị không có sổ đăng ký {KIND_NAMES[kind]} này.",
+                errors=[{"loc": ["body", "register_id"], "msg": "không có sổ đăng ký này"}],
             )
-        if not found.is_open or not found.takes(doc_type):
-            raise Conflict(f"The register {found.name} does not take this document now.")
+        if not found.is_open:
+            raise Conflict(
+                f"Sổ «{found.name}» đã đóng, không nhận thêm văn bản; hãy chọn sổ khác (hoặc "
+                "bỏ register_id để dùng sổ mặc định)."
+            )
+        if not found.takes(doc_type):
+            raise Conflict(
+                f"Sổ «{found.name}» không dùng cho loại văn bản «{_type_name(doc_type)}»; "
+                "hãy chọn sổ khác."
+            )
         return found
     open_ones = [r for r in registers if r.is_open and r.takes(doc_type)]
     dedicated = [r for r in open_ones if r.doc_types]
     chosen = (dedicated or open_ones or [None])[0]
     if chosen is None:
-        raise Conflict(f"{unit.name} has no open {kind} register for this document type.")
+        raise Conflict(
+            f"{unit.name} chưa có sổ đăng ký {KIND_NAMES[kind]} nào đang mở cho loại văn bản "
+            f"«{_type_name(doc_type)}»; hãy mở sổ trước."
+        )
     return chosen
+
+
+def _type_name(doc_type: str) -> str:
+    return DOCUMENT_TYPES.get(doc_type, doc_type)
 
 
 def register_entries(
@@ -193,7 +217,7 @@ def set_abbreviation(
 ) -> AbbreviationOut:
     """An administrator sets a unit's abbreviation for symbols (If-Match "0" the first time)."""
     if not is_ulid(unit_id) or DIRECTORY.current.unit(unit_id) is None:
-        raise NotFound("No such unit.")
+        raise NotFound("Không có đơn vị này.")
 
     def rule(work: Work[Abbreviation]) -> None:
         work.entity.change(data.abbreviation)
@@ -203,10 +227,10 @@ def set_abbreviation(
 
 def get_abbreviation(unit_id: str) -> AbbreviationOut:
     if not is_ulid(unit_id) or DIRECTORY.current.unit(unit_id) is None:
-        raise NotFound("No such unit.")
+        raise NotFound("Không có đơn vị này.")
     found = ABBREVIATIONS.store.load(unit_id)
     if found is None:  # the store offers version 0 for a unit that has none yet
-        raise NotFound("No such unit.")
+        raise NotFound("Không có đơn vị này.")
     return abbreviation_out(found)
 
 
@@ -221,8 +245,8 @@ def abbreviation_of(unit: Unit) -> str:
     found = ABBREVIATIONS.store.load(unit.id)
     if found is None or not found.abbreviation:
         raise Conflict(
-            f"{unit.name} has no abbreviation for symbols yet: an administrator sets it "
-            f"(PUT /v1/abbreviations/{unit.id})."
+            f"{unit.name} chưa có chữ viết tắt dùng trong ký hiệu văn bản: đề nghị quản trị "
+            f"viên đặt chữ viết tắt (PUT /v1/abbreviations/{unit.id})."
         )
     return found.abbreviation
 
@@ -234,5 +258,5 @@ def this_year() -> int:
 def check_year(year: int | None) -> int:
     year = year or this_year()
     if not 2000 <= year <= 2100:
-        raise InvalidInput("The year must be between 2000 and 2100.")
+        raise InvalidInput("Năm phải từ 2000 đến 2100.")
     return year

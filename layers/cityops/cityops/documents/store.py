@@ -226,10 +226,10 @@ class DocumentStore(DynamoStore[Document]):
             return None
         pk = item_pk(item)
         if pk.startswith("REGISTER#"):
-            return NumberRace("The number was taken meanwhile.")
+            return NumberRace("Số này vừa được một văn bản khác lấy.")
         if pk.startswith("UNIQUE#"):
             owner = self.unique_owner(pk.removeprefix("UNIQUE#"))
-            return Duplicate("Another document already holds this.", owner)
+            return Duplicate("Một văn bản khác đã giữ khóa này.", owner)
         return None
 
     # --- reads the use cases need ---------------------------------------------------------------

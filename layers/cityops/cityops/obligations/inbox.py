@@ -29,7 +29,7 @@ _NOTICE_ID = re.compile(r"^[0-9a-f]{32}$")
 
 def _me(who: Principal) -> str:
     if not who.sub:
-        raise NotFound("No such resource.")
+        raise NotFound("Không tìm thấy tài khoản của bạn.")
     return who.sub
 
 
@@ -57,7 +57,7 @@ def read_notice(who: Principal, notice_id: str) -> Notice:
     user_id = _me(who)
     item = store.get_notice(user_id, notice_id) if _NOTICE_ID.match(notice_id) else None
     if item is None:
-        raise NotFound("No such notice.")
+        raise NotFound("Không có thông báo này.")
     if not item.get("read_at"):
         day = item.get("day") or item["created_at"][:10]
         store.mark_read(user_id, notice_id, item["created_at"], clock.iso(clock.now()), day)
@@ -104,8 +104,13 @@ SETTINGS: Pipeline[NotificationPreferences] = Pipeline(
     store=PreferencesStore(),
     machines={"notification_settings": PREFERENCES},
     sees=lambda who, prefs: who.sub == prefs.id,
-    permissions={"self": Permission(lambda who, prefs: who.sub == prefs.id, "")},
-    changed_message="Your settings have changed since you read them; read again.",
+    permissions={
+        "self": Permission(
+            lambda who, prefs: who.sub == prefs.id,
+            "Bạn chỉ được thay đổi cài đặt thông báo của chính mình.",
+        )
+    },
+    changed_message="Cài đặt thông báo của bạn đã thay đổi kể từ lần đọc trước; hãy tải lại.",
     valid_id=bool,
 )
 
@@ -121,5 +126,7 @@ def put_notification_settings(
     try:
         saved = SETTINGS.change(who, _me(who), "set", rule, if_match=expected_version)
     except (VersionConflict, Conflict) as exc:
-        raise PreconditionFailed("Your settings changed at the same time; read again.") from exc
+        raise PreconditionFailed(
+            "Cài đặt thông báo của bạn vừa được thay đổi ở nơi khác; hãy tải lại rồi thử lại."
+        ) from exc
     return NotificationSettings.model_validate(saved.model_dump(mode="json"))

@@ -107,21 +107,34 @@ def parse_window(
         try:
             parsed[name] = sane_day(text if isinstance(text, date) else date.fromisoformat(text))
         except ValueError:
-            errors.append({"loc": ["query", name], "msg": "must be a date YYYY-MM-DD, 2000–2100"})
+            errors.append(
+                {
+                    "loc": ["query", name],
+                    "msg": "Phải là một ngày dạng YYYY-MM-DD, từ năm 2000 đến 2100.",
+                }
+            )
     if errors:
-        raise InvalidInput("The window's dates are not valid.", errors=errors)
+        raise InvalidInput("Ngày của khoảng thời gian thống kê không hợp lệ.", errors=errors)
     first = parsed.get("from") or today.replace(day=1)
     following = (first.replace(day=1) + timedelta(days=32)).replace(day=1)
     last = parsed.get("to") or (following - timedelta(days=1))
     if last < first:
         raise InvalidInput(
-            "The window ends before it starts.",
-            errors=[{"loc": ["query", "to"], "msg": "must be on or after from"}],
+            "Ngày kết thúc (to) đứng trước ngày bắt đầu (from) của khoảng thời gian thống kê.",
+            errors=[
+                {"loc": ["query", "to"], "msg": "Phải cùng ngày hoặc sau ngày bắt đầu (from)."}
+            ],
         )
     if (last - first).days >= MAX_WINDOW_DAYS:
         raise InvalidInput(
-            f"The window is at most {MAX_WINDOW_DAYS} days.",
-            errors=[{"loc": ["query", "to"], "msg": f"at most {MAX_WINDOW_DAYS} days after from"}],
+            f"Khoảng thời gian thống kê dài tối đa {MAX_WINDOW_DAYS} ngày; hãy chọn khoảng ngắn "
+            "hơn.",
+            errors=[
+                {
+                    "loc": ["query", "to"],
+                    "msg": f"Không quá {MAX_WINDOW_DAYS} ngày kể từ ngày bắt đầu (from).",
+                }
+            ],
         )
     return first, last
 

@@ -64,6 +64,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("part_of", "Là thành phần của chỉ tiêu"),
 )
 KEYS = tuple(key for key, _ in COLUMNS)
+LABELS = dict(COLUMNS)
 REQUIRED = ("code", "name", "unit_of_measure", "value_type", "aggregation")
 LIMITS = {"name": 300, "definition": 2000, "field": 200, "unit_of_measure": 50}
 MAX_ROWS = 2000
@@ -109,7 +110,8 @@ class Parsed:
         lines = sorted({e["line"] for e in self.errors})
         shown = ", ".join(map(str, lines[:20])) + (", ..." if len(lines) > 20 else "")
         return InvalidInput(
-            f"{len(lines)} line(s) of the catalogue are not valid ({shown}); nothing was imported.",
+            f"Có {len(lines)} dòng của tệp danh mục không hợp lệ (dòng {shown}); chưa nhập "
+            "chỉ tiêu nào. Hãy sửa các ô được chỉ ra rồi nhập lại tệp.",
             errors=self.errors,
         )
 
@@ -127,7 +129,9 @@ def read_table(content: bytes, fmt: str) -> list[tuple[int, list[str]]]:
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise _refuse("The CSV file is not UTF-8 text: save it as 'CSV UTF-8'.") from None
+            raise _refuse(
+                "Tệp CSV không phải văn bản UTF-8: hãy lưu lại tệp với định dạng «CSV UTF-8»."
+            ) from None
         reader = csv.reader(io.StringIO(text, newline=""))
         table = []
         try:
@@ -141,14 +145,16 @@ def read_table(content: bytes, fmt: str) -> list[tuple[int, list[str]]]:
                 if len(table) > MAX_ROWS + 1:
                     break
         except csv.Error as exc:
-            raise _refuse(f"The CSV file cannot be read (line {reader.line_num}): {exc}.") from exc
+            raise _refuse(
+                f"Không đọc được tệp CSV ở dòng {reader.line_num} (lỗi định dạng: {exc})."
+            ) from exc
     else:
-        raise _refuse("The format is csv or xlsx.")
+        raise _refuse("Định dạng tệp phải là csv hoặc xlsx.")
     table = [(line, cells) for line, cells in table if any(cells)]
     if not table:
-        raise _refuse("The file is empty.")
+        raise _refuse("Tệp trống, không có dữ liệu.")
     if len(table) > MAX_ROWS + 1:
-        raise _refuse(f"A catalogue file has at most {MAX_ROWS} indicators.")
+        raise _refuse(f"Mỗi tệp danh mục có tối đa {MAX_ROWS} chỉ tiêu; hãy chia thành nhiều tệp.")
     return table
 
 
@@ -175,16 +181,16 @@ class _Reader:
             if not name:
                 continue
             if key is None:
-                self.fail(self.header_line, i, f"unknown column {name!r}")
+                self.fail(self.header_line, i, f"Không có cột «{name}» trong mẫu danh mục.")
             elif key in self.position:
-                self.fail(self.header_line, i, f"the column {key} is named twice")
+                self.fail(self.header_line, i, f"Cột {key} xuất hiện hai lần.")
             else:
                 self.position[key] = i
         self.out.code_column = self.where("code")
         for key in REQUIRED:
             if key not in self.position:
                 self.out.errors.append(
-                    _error(self.header_line, key, f"the column {key} is missing")
+                    _error(self.header_line, key, f"Thiếu cột {key} («{LABELS[key]}»).")
                 )
 
     def column(self, index: int) -> str:
@@ -205,7 +211,7 @@ class _Reader:
         errors_before = len(self.out.errors)
         extra = [i for i in range(len(self.header), len(cells)) if cells[i]]
         for i in extra:
-            self.fail(line, i, "a value in a column with no header")
+            self.fail(line, i, "Có giá trị ở cột không có tiêu đề.")
         raw = {k: (cells[i] if i < len(cells) else "") for k, i in self.position.items()}
 
         def bad(key: str, msg: str) -> None:
@@ -213,13 +219,17 @@ class _Reader:
 
         for key in REQUIRED:
             if not raw.get(key):
-                bad(key, "required")
+                bad(key, "Bắt buộc phải có giá trị.")
         for key, limit in LIMITS.items():
             if len(raw.get(key, "")) > limit:
-                bad(key, f"at most {limit} characters")
+                bad(key, f"Tối đa {limit} ký tự.")
         code = raw.get("code", "")
         if code and not _CODE.match(code):
-            bad("code", "a code is capital letters, digits and _ (e.g. TNGT_VU), at most 40")
+            bad(
+                "code",
+                "Mã chỉ tiêu gồm chữ in hoa, chữ số và dấu _, bắt đầu bằng chữ in hoa, "
+                "tối đa 40 ký tự (ví dụ TNGT_VU).",
+            )
         kind = _enum(ValueType, raw.get("value_type", ""), "value_type", bad)
         aggregation = _enum(Aggregation, raw.get("aggregation", ""), "aggregation", bad)
         fields: dict[str, Any] = {
@@ -241,27 +251,30 @@ class _Reader:
         for key in ("weight", "at_most", "part_of"):
             fields[key] = raw.get(key) or None
             if fields[key] and not _CODE.match(fields[key]):
-                bad(key, f"{fields[key]!r} is not an indicator's code")
+                bad(key, f"«{fields[key]}» không phải mã chỉ tiêu.")
             elif fields[key] and fields[key] == code:
-                bad(key, "an indicator cannot name itself")
+                bad(key, "Chỉ tiêu không thể tham chiếu đến chính nó.")
         if kind == ValueType.TEXT:
             if aggregation and aggregation not in TEXT_AGGREGATIONS:
-                bad("aggregation", "a text indicator aggregates with none or latest")
+                bad("aggregation", "Chỉ tiêu dạng văn bản chỉ tổng hợp theo none hoặc latest.")
             if fields["disaggregations"]:
-                bad("disaggregations", "a text indicator has no disaggregations")
+                bad("disaggregations", "Chỉ tiêu dạng văn bản không có phân tổ.")
             for key in ("at_most", "part_of"):
                 if fields[key]:
-                    bad(key, f"a text indicator has no {key}")
+                    bad(key, f"Chỉ tiêu dạng văn bản không có {key}.")
         if aggregation == Aggregation.WEIGHTED_AVERAGE and not fields["weight"]:
-            bad("weight", "weighted_average needs the indicator that weighs it")
+            bad(
+                "weight",
+                "Cách tổng hợp weighted_average cần chỉ tiêu quyền số (cột weight).",
+            )
         elif aggregation and aggregation != Aggregation.WEIGHTED_AVERAGE and fields["weight"]:
-            bad("weight", "a weight is only for weighted_average")
+            bad("weight", "Chỉ tiêu quyền số chỉ dùng với cách tổng hợp weighted_average.")
         if len(self.out.errors) > errors_before:
             return None
         try:
             IndicatorVersion(version=1, effective_from="2000-01-01", **fields)
         except ValueError as exc:  # pydantic's ValidationError: a limit the checks missed
-            bad("code", f"not a valid indicator: {exc}")
+            bad("code", f"Chỉ tiêu không hợp lệ: {exc}")
             return None
         return code, fields
 
@@ -269,10 +282,10 @@ class _Reader:
         if not raw:
             return 0
         if kind is not None and kind not in (ValueType.DECIMAL, ValueType.PERCENT):
-            bad("scale", "a scale is only for decimal and percent indicators")
+            bad("scale", "Số chữ số thập phân chỉ dùng cho chỉ tiêu loại decimal và percent.")
             return 0
         if not raw.isdigit() or int(raw) > MAX_SCALE:
-            bad("scale", f"a whole number of decimal places, 0 to {MAX_SCALE}")
+            bad("scale", f"Số chữ số thập phân phải là số nguyên từ 0 đến {MAX_SCALE}.")
             return 0
         return int(raw)
 
@@ -281,9 +294,9 @@ class _Reader:
         names = _split(raw)
         unknown = [n for n in names if n not in allowed]
         if unknown:
-            bad(key, f"unknown: {', '.join(unknown)} (one of {', '.join(allowed)})")
+            bad(key, f"Không hợp lệ: {', '.join(unknown)} (chỉ được dùng: {', '.join(allowed)}).")
         elif len(set(names)) < len(names):
-            bad(key, "a name is given twice")
+            bad(key, "Có giá trị được ghi hai lần.")
         return [n for n in names if n in allowed]
 
     @staticmethod
@@ -295,11 +308,11 @@ class _Reader:
             if not text:
                 continue
             if kind == ValueType.TEXT:
-                bad(key, "a text indicator has no bounds")
+                bad(key, "Chỉ tiêu dạng văn bản không có giá trị nhỏ nhất, lớn nhất.")
             elif not _NUMBER.match(text):
-                bad(key, "a number, such as 0 or 12.5 (a dot for decimals)")
+                bad(key, "Phải là một số, ví dụ 0 hoặc 12.5 (dùng dấu chấm cho phần thập phân).")
             elif kind == ValueType.INTEGER and not float(text).is_integer():
-                bad(key, "an integer indicator's bound is a whole number")
+                bad(key, "Giới hạn của chỉ tiêu loại integer phải là số nguyên.")
             else:
                 bounds[key] = float(text)
         if kind == ValueType.PERCENT:
@@ -309,7 +322,7 @@ class _Reader:
                 bounds["maximum"] = 100.0
         low, high = bounds["minimum"], bounds["maximum"]
         if low is not None and high is not None and low > high:
-            bad("maximum", f"the maximum is below the minimum ({_number(low)})")
+            bad("maximum", f"Giá trị lớn nhất nhỏ hơn giá trị nhỏ nhất ({_number(low)}).")
         return bounds
 
     # --- the rows together ---------------------------------------------------------------
@@ -318,7 +331,7 @@ class _Reader:
         if self.out.errors:
             return self.out  # a bad header: the rows cannot be read
         if not self.body:
-            raise _refuse("The file has a header and no indicator.")
+            raise _refuse("Tệp chỉ có dòng tiêu đề, không có chỉ tiêu nào.")
         good: list[CatalogueRow] = []
         seen: dict[str, int] = {}
         kinds: dict[str, ValueType | None] = {
@@ -330,7 +343,7 @@ class _Reader:
             code = cells[at] if at < len(cells) else ""
             if code in seen:
                 self.out.errors.append(
-                    _error(line, self.where("code"), f"{code} is also on line {seen[code]}")
+                    _error(line, self.where("code"), f"Mã {code} đã có ở dòng {seen[code]}.")
                 )
                 continue
             if code:
@@ -342,9 +355,11 @@ class _Reader:
             for key in ("weight", "at_most", "part_of"):
                 target = row.fields[key]
                 if target and target not in kinds:
-                    self._fail_at(row.line, key, f"no indicator {target} in the file or catalogue")
+                    self._fail_at(
+                        row.line, key, f"Không có chỉ tiêu {target} trong tệp và trong danh mục."
+                    )
                 elif target and kinds[target] is not None and kinds[target] not in NUMERIC:
-                    self._fail_at(row.line, key, f"{target} is not a numeric indicator")
+                    self._fail_at(row.line, key, f"{target} không phải chỉ tiêu dạng số.")
         self._cycles(good)
         bad_lines = {e["line"] for e in self.out.errors}
         self.out.rows = [row for row in good if row.line not in bad_lines]
@@ -367,7 +382,9 @@ class _Reader:
                 current = parent.get(current)
             if current == row.code:
                 path = " → ".join([*chain, row.code])
-                self._fail_at(row.line, "part_of", f"the part_of chain is a cycle: {path}")
+                self._fail_at(
+                    row.line, "part_of", f"Các chỉ tiêu part_of tạo thành vòng lặp: {path}."
+                )
 
 
 def _enum(kind: Any, raw: str, key: str, bad: Any) -> Any:
@@ -376,7 +393,7 @@ def _enum(kind: Any, raw: str, key: str, bad: Any) -> Any:
     try:
         return kind(raw.strip().lower())
     except ValueError:
-        bad(key, f"{raw!r} is not one of {', '.join(v.value for v in kind)}")
+        bad(key, f"«{raw}» không hợp lệ (chỉ được dùng: {', '.join(v.value for v in kind)}).")
         return None
 
 

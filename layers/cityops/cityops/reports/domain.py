@@ -64,8 +64,10 @@ class ReportForm(Entity):
             if explicit.name == name:
                 return Period(explicit.name, explicit.starts_on, explicit.ends_on)
         raise InvalidInput(
-            f"The form has no period {name!r}.",
-            errors=[{"loc": ["period"], "msg": "no such period on this form", "type": "value"}],
+            f"Biểu mẫu báo cáo không có kỳ báo cáo «{name}».",
+            errors=[
+                {"loc": ["period"], "msg": "Biểu mẫu không có kỳ báo cáo này.", "type": "value"}
+            ],
         )
 
     def due_on(self, period: Period, calendar: WorkingCalendar) -> date:

@@ -58,7 +58,8 @@ def completeness(who: Principal, form_id: str, first: str, last: str) -> dict[st
     start, end = form.period(first), form.period(last)
     if end.ends_on < start.ends_on:
         raise InvalidInput(
-            "to is before from.", errors=[{"loc": ["query", "to"], "msg": "before from"}]
+            "Kỳ cuối (to) đứng trước kỳ đầu (from); hãy chọn lại khoảng kỳ báo cáo.",
+            errors=[{"loc": ["query", "to"], "msg": "Không được trước kỳ đầu (from)."}],
         )
     today = clock.today()
     items = [i for i in REPORTS.store.of_form(form.id, first, last) if sees_item(who, i)]  # type: ignore[attr-defined]
@@ -176,7 +177,7 @@ def series(
     """The unit's accepted figures of one indicator by period (every form that has it)."""
     unit = visible_unit(who, unit_id or who.unit_id, POLICY)
     if not indicators.indicators([code]):
-        raise NotFound("No such indicator.")
+        raise NotFound("Không có chỉ tiêu này.")
     items = REPORTS.store.unit_values(
         unit.id,
         first=(first or date(2000, 1, 1)).isoformat(),  # type: ignore[attr-defined]

@@ -43,16 +43,16 @@ def _err(loc: str, msg: str) -> dict[str, Any]:
 def create_form(who: Principal, data: ReportFormCreate) -> ReportForm:
     """An administrator defines a form; its indicators and units must exist."""
     if not who.is_admin:
-        raise Forbidden("Only administrators define report forms.")
+        raise Forbidden("Chỉ quản trị viên mới được tạo biểu mẫu báo cáo.")
     errors: list[dict[str, Any]] = []
     known = indicators.indicators(data.indicator_codes)
     errors += [
-        _err(f"indicator_codes.{i}", "no such indicator in the catalogue")
+        _err(f"indicator_codes.{i}", "Danh mục không có chỉ tiêu này.")
         for i, code in enumerate(data.indicator_codes)
         if code not in known
     ]
     errors += [
-        _err(f"reporting_unit_kinds.{i}", "no such kind of unit")
+        _err(f"reporting_unit_kinds.{i}", "Không có loại đơn vị này.")
         for i, kind in enumerate(data.reporting_unit_kinds)
         if kind not in _KINDS
     ]
@@ -60,15 +60,19 @@ def create_form(who: Principal, data: ReportFormCreate) -> ReportForm:
     wanted = [*data.reporting_unit_ids, data.receiving_unit_id]
     found = directory.units(wanted)
     errors += [
-        _err(f"reporting_unit_ids.{i}", "no such unit")
+        _err(f"reporting_unit_ids.{i}", "Không có đơn vị này.")
         for i, uid in enumerate(data.reporting_unit_ids)
         if uid not in found
     ]
     receiving = found.get(data.receiving_unit_id)
     if receiving is None:
-        errors.append(_err("receiving_unit_id", "no such unit"))
+        errors.append(_err("receiving_unit_id", "Không có đơn vị này."))
     if errors or receiving is None:
-        raise InvalidInput("The form names what does not exist.", errors=errors)
+        raise InvalidInput(
+            "Biểu mẫu nêu chỉ tiêu hoặc đơn vị không có trong hệ thống; hãy kiểm tra các trường "
+            "được chỉ ra.",
+            errors=errors,
+        )
     form = ReportForm(
         id=new_id(),
         status="active",

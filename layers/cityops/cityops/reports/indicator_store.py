@@ -58,6 +58,6 @@ class IndicatorStore(DynamoStore[Indicator]):
             return write_changes([self.change_of(work) for work in works])
         except (Conflict, VersionConflict) as exc:
             raise Conflict(
-                "The catalogue was changed while importing; run the import again: what is "
-                "written already is left unchanged."
+                "Danh mục chỉ tiêu đã bị thay đổi trong lúc nhập; hãy nhập lại tệp (những "
+                "chỉ tiêu đã ghi được giữ nguyên)."
             ) from exc

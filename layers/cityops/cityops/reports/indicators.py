@@ -40,7 +40,7 @@ def sees_catalogue(who: Principal, _indicator: Any = None) -> bool:
 PERMISSIONS: dict[str, Permission[Indicator]] = {
     "catalogue_admin": Permission(
         lambda who, _indicator: who.is_admin,
-        "Only administrators manage the indicator catalogue.",
+        "Chỉ quản trị viên mới được quản lý danh mục chỉ tiêu.",
     ),
 }
 
@@ -49,15 +49,15 @@ INDICATORS: Pipeline[Indicator] = Pipeline(
     machines={"indicator": INDICATOR},
     sees=sees_catalogue,
     permissions=PERMISSIONS,
-    not_found="No such indicator.",
-    changed_message="The indicator has changed since you read it; read it again.",
+    not_found="Không có chỉ tiêu này.",
+    changed_message="Chỉ tiêu đã thay đổi kể từ lần đọc trước; hãy tải lại.",
     valid_id=lambda code: bool(_CODE.match(code)),
 )
 
 
 def _may_read(who: Principal) -> None:
     if not sees_catalogue(who):
-        raise Forbidden("Only the city's officials read the indicator catalogue.")
+        raise Forbidden("Chỉ cán bộ, công chức của thành phố mới được xem danh mục chỉ tiêu.")
 
 
 # --- the import ---------------------------------------------------------------------------------
@@ -108,9 +108,10 @@ def import_catalogue(
             too_early.append(
                 parsed.error(
                     row.line,
-                    f"{row.code}'s latest version takes effect on "
-                    f"{latest.effective_from.isoformat()}: a revision cannot take effect "
-                    f"before it (effective_from {day.isoformat()})",
+                    f"Phiên bản mới nhất của chỉ tiêu {row.code} có hiệu lực từ ngày "
+                    f"{latest.effective_from:%d/%m/%Y}: bản sửa đổi không thể có hiệu lực "
+                    f"trước ngày đó (ngày hiệu lực effective_from của lần nhập này là "
+                    f"{day:%d/%m/%Y}).",
                 )
             )
         else:
@@ -190,4 +191,4 @@ def export_catalogue(who: Principal, fmt: Format, on: date | None = None) -> tup
         return name, CSV_MEDIA_TYPE, catalogue_io.to_csv(rows)
     if fmt == "xlsx":
         return name, XLSX_MEDIA_TYPE, catalogue_io.to_xlsx(rows)
-    raise InvalidInput("The format is csv or xlsx.")
+    raise InvalidInput("Định dạng tệp phải là csv hoặc xlsx.")

@@ -27,7 +27,7 @@ class ExplicitPeriodIn(Request):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.ends_on < self.starts_on:
-            raise ValueError("ends_on is before starts_on")
+            raise ValueError("Ngày kết thúc (ends_on) đứng trước ngày bắt đầu (starts_on).")
         return self
 
 
@@ -58,28 +58,40 @@ class ReportFormCreate(Request):
     def _consistent(self) -> Self:
         errors: list[dict[str, Any]] = []
         if not self.reporting_unit_kinds and not self.reporting_unit_ids:
-            errors.append(_err("reporting_unit_kinds", "name unit kinds or units that report"))
+            errors.append(
+                _err("reporting_unit_kinds", "Cần nêu loại đơn vị hoặc các đơn vị phải báo cáo.")
+            )
         if len(set(self.indicator_codes)) != len(self.indicator_codes):
-            errors.append(_err("indicator_codes", "an indicator is named twice"))
+            errors.append(_err("indicator_codes", "Có chỉ tiêu được nêu hai lần."))
         explicit = self.period_type not in PERIODIC
         if explicit and not self.explicit_periods:
-            errors.append(_err("explicit_periods", "thematic and ad hoc forms give their dates"))
+            errors.append(
+                _err(
+                    "explicit_periods",
+                    "Biểu mẫu báo cáo chuyên đề, đột xuất phải nêu các kỳ báo cáo và ngày của kỳ.",
+                )
+            )
         if not explicit and self.explicit_periods:
-            errors.append(_err("explicit_periods", "only for thematic and ad hoc forms"))
+            errors.append(
+                _err("explicit_periods", "Chỉ dùng cho biểu mẫu báo cáo chuyên đề, đột xuất.")
+            )
         if len({p.name for p in self.explicit_periods}) != len(self.explicit_periods):
-            errors.append(_err("explicit_periods", "a period is named twice"))
+            errors.append(_err("explicit_periods", "Có kỳ báo cáo bị đặt trùng tên."))
         previous = self.deadline_working_days
         for i, days in enumerate(self.level_deadline_working_days):
             if days <= previous:
                 errors.append(
                     _err(
                         f"level_deadline_working_days.{i}",
-                        "each level's deadline is later than the one below",
+                        "Hạn gửi báo cáo của mỗi cấp phải muộn hơn hạn của cấp dưới.",
                     )
                 )
             previous = days
         if errors:
-            raise InvalidInput("The form is not consistent.", errors=errors)
+            raise InvalidInput(
+                "Thông tin biểu mẫu báo cáo chưa thống nhất; hãy sửa các trường được chỉ ra.",
+                errors=errors,
+            )
         return self
 
 

@@ -45,6 +45,15 @@ _PATTERNS = {
     PeriodType.ANNUAL: re.compile(r"^(\d{4})$"),
 }
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+LABELS = {
+    PeriodType.MONTHLY: "hằng tháng",
+    PeriodType.QUARTERLY: "hằng quý",
+    PeriodType.HALF_YEARLY: "6 tháng",
+    PeriodType.NINE_MONTH: "9 tháng",
+    PeriodType.ANNUAL: "hằng năm",
+    PeriodType.THEMATIC: "chuyên đề",
+    PeriodType.AD_HOC: "đột xuất",
+}
 
 
 @dataclass(frozen=True)
@@ -71,8 +80,14 @@ def periodic(kind: PeriodType, name: str) -> Period:
     match = pattern.fullmatch(name) if pattern else None
     if match is None or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
         raise InvalidInput(
-            f"{name!r} is not a {kind.value} period (e.g. {example(kind)}).",
-            errors=[{"loc": ["period"], "msg": f"not a {kind.value} period", "type": "value"}],
+            f"«{name}» không phải tên kỳ báo cáo {LABELS[kind]} (ví dụ: {example(kind)}).",
+            errors=[
+                {
+                    "loc": ["period"],
+                    "msg": f"Không phải tên kỳ báo cáo {LABELS[kind]}.",
+                    "type": "value",
+                }
+            ],
         )
     year = int(match.group(1))
     if kind is PeriodType.MONTHLY:
@@ -97,7 +112,7 @@ def example(kind: PeriodType) -> str:
         PeriodType.HALF_YEARLY: "2027-H1",
         PeriodType.NINE_MONTH: "2027-9M",
         PeriodType.ANNUAL: "2027",
-    }.get(kind, "a period named on the form")
+    }.get(kind, "tên một kỳ báo cáo có trên biểu mẫu")
 
 
 def names_of_year(kind: PeriodType, year: int) -> list[str]:

@@ -19,16 +19,16 @@ REPORTS: Pipeline[Report] = Pipeline(
     machines={"report": REPORT},
     sees=policy.sees_report,
     permissions=policy.PERMISSIONS,
-    not_found="No such report.",
-    changed_message="The report has changed since you read it; read it again.",
+    not_found="Không có báo cáo này.",
+    changed_message="Báo cáo đã thay đổi kể từ lần đọc trước; hãy tải lại.",
 )
 FORMS: Pipeline[ReportForm] = Pipeline(
     store=FormStore(),
     machines={"report_form": FORM},
     sees=policy.sees_form,
     permissions=policy.PERMISSIONS,
-    not_found="No such report form.",
-    changed_message="The form has changed since you read it; read it again.",
+    not_found="Không có biểu mẫu báo cáo này.",
+    changed_message="Biểu mẫu báo cáo đã thay đổi kể từ lần đọc trước; hãy tải lại.",
 )
 
 

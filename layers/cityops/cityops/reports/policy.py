@@ -62,19 +62,25 @@ def _admin(who: Principal, _entity: Any) -> bool:
 
 PERMISSIONS: dict[str, Permission[Any]] = {
     "reporter": Permission(
-        _reporter, "Only the unit's officers and leaders enter and submit its report."
+        _reporter,
+        "Chỉ cán bộ và lãnh đạo của đơn vị báo cáo mới được nhập số liệu và gửi báo cáo.",
     ),
-    "approver": Permission(_approver, "Only a leader of the reporting unit approves its report."),
-    "receiver": Permission(receives, "Only the receiving unit accepts the report."),
+    "approver": Permission(
+        _approver, "Chỉ lãnh đạo của đơn vị báo cáo mới được phê duyệt báo cáo."
+    ),
+    "receiver": Permission(receives, "Chỉ đơn vị nhận báo cáo mới được tiếp nhận báo cáo."),
     "returner": Permission(
         _returner,
-        "Only a leader of the unit (before approval) or the "
-        "receiving unit (after) returns the report.",
+        "Chỉ lãnh đạo đơn vị báo cáo (trước khi phê duyệt) hoặc đơn vị nhận báo cáo (sau "
+        "khi phê duyệt) mới được trả lại báo cáo.",
     ),
     "reopener": Permission(
         _reopener,
-        "Only a leader of the receiving or the reporting unit reopens an accepted report.",
+        "Chỉ lãnh đạo đơn vị nhận báo cáo hoặc đơn vị báo cáo mới được mở lại báo cáo đã "
+        "tiếp nhận.",
     ),
-    "form_admin": Permission(_admin, "Only administrators manage report forms."),
-    "system": Permission(lambda who, _e: is_system(who), "Only CityOps does this."),
+    "form_admin": Permission(_admin, "Chỉ quản trị viên mới được quản lý biểu mẫu báo cáo."),
+    "system": Permission(
+        lambda who, _e: is_system(who), "Chỉ hệ thống CityOps mới thực hiện thao tác này."
+    ),
 }

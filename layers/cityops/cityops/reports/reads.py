@@ -83,7 +83,8 @@ def list_reports(
     first, only those the caller may see. A unit the caller may not see is a 404."""
     if period and not form_id:
         raise InvalidInput(
-            "period needs form_id.", errors=[{"loc": ["query", "period"], "msg": "needs form_id"}]
+            "Lọc theo kỳ báo cáo (period) thì phải chọn cả biểu mẫu báo cáo (form_id).",
+            errors=[{"loc": ["query", "period"], "msg": "Cần chọn kèm biểu mẫu (form_id)."}],
         )
     names: dict[str, str] = {}
     filters, values = [], {}

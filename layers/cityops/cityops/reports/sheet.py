@@ -91,19 +91,23 @@ def import_values(
     try:
         data = base64.b64decode(upload.content, validate=True)
     except (binascii.Error, ValueError):
-        raise _refuse("content is not base64.") from None
+        raise _refuse("Nội dung tệp (content) không đúng mã hóa base64.") from None
     rows = read_rows(data, max_rows=5000, max_columns=20)
     marker = rows[1][0] if len(rows) > 1 and rows[1] else None
     if not isinstance(marker, str) or marker.strip() != f"{MARKER}{report.id}":
         raise _refuse(
-            "This sheet is not the template of this report: download it again from the report.",
+            "Bảng tính này không phải mẫu nhập số liệu của báo cáo này: hãy tải lại mẫu từ "
+            "chính báo cáo.",
             "A2",
         )
     header = [
         str(c or "").strip() for c in (rows[FIRST_ROW - 2] if len(rows) >= FIRST_ROW - 1 else [])
     ][: len(HEADERS)]
     if header != HEADERS:
-        raise _refuse("The template's header row was changed.", f"A{FIRST_ROW - 1}")
+        raise _refuse(
+            "Dòng tiêu đề của mẫu đã bị sửa: hãy giữ nguyên dòng tiêu đề hoặc tải lại mẫu.",
+            f"A{FIRST_ROW - 1}",
+        )
     values: dict[str, Any] = {}
     comments: dict[str, str] = {}
     where: dict[str, tuple[str, str]] = {}

@@ -92,7 +92,8 @@ class FormStore(DynamoStore[ReportForm]):
         self, work: Work[ReportForm], index: int, item: dict[str, Any]
     ) -> DomainError | None:
         if item_pk(item).startswith("FORMCODE#"):
-            return Conflict("Another report form already has this code.")
+            code = item_pk(item).removeprefix("FORMCODE#")
+            return Conflict(f"Đã có biểu mẫu báo cáo khác mang mã {code}; hãy chọn mã khác.")
         return None
 
     def index_keys(self, entity: ReportForm) -> dict[str, Any]:
@@ -205,9 +206,12 @@ class ReportStore(DynamoStore[Report]):
     def refused(self, work: Work[Report], index: int, item: dict[str, Any]) -> DomainError:
         if index == 0:
             if work.before is None or work.before.version == 0:
-                return Conflict("This report is already open.")
-            return VersionConflict("The report was changed meanwhile; read it again.")
-        return Conflict("A related record is not in the state this change expects.")
+                return Conflict("Báo cáo này đã được mở.")
+            return VersionConflict("Báo cáo vừa được người khác thay đổi; hãy tải lại.")
+        return Conflict(
+            "Một bản ghi liên quan không còn ở trạng thái mà thao tác này cần; hãy tải lại rồi "
+            "thử lại."
+        )
 
     # --- reads -------------------------------------------------------------------------------
 

@@ -84,7 +84,10 @@ def checked(
         if c not in cells
     ]
     if errors:
-        raise InvalidInput("Some values are refused; nothing was saved.", errors=errors)
+        raise InvalidInput(
+            "Có số liệu không hợp lệ nên chưa lưu số liệu nào; hãy sửa các ô được chỉ ra.",
+            errors=errors,
+        )
     return values, warnings
 
 
@@ -104,7 +107,9 @@ def submit(who: Principal, report_id: str, data: Note, if_match: int | None) -> 
         _, warnings = checked(report, dict(report.values), {}, complete=True)
         missing = validation.uncommented(warnings, report.comments)
         if missing:
-            raise InvalidInput("Explain the unusual figures before submitting.", errors=missing)
+            raise InvalidInput(
+                "Cần giải trình các số liệu khác thường trước khi gửi báo cáo.", errors=missing
+            )
         report.warnings = warnings
         outcome = report.submit(person(who))
         work.emit("ReportSubmitted", detail(report, on_time=outcome != "met_late"))

@@ -27,7 +27,9 @@ def _terms(data: TaskCreate | SubtaskCreate, calendar: WorkingCalendar) -> Terms
     (after today in Asia/Ho_Chi_Minh)."""
     due = data.due_date
     if due is not None and due < clock.today():
-        raise invalid("due_date", "The due date is in the past.")
+        raise invalid(
+            "due_date", "Hạn hoàn thành đã qua; hãy chọn hôm nay hoặc một ngày sau hôm nay."
+        )
     if data.due_in_working_days is not None:
         due = calendar.add_working_days(clock.today(), data.due_in_working_days)
     return Terms(data.title, data.content, data.priority, data.tags, due,
@@ -42,9 +44,11 @@ def _units(ids: list[str], field: str, found: dict[str, Unit] | None = None) -> 
         unit = found.get(unit_id)
         if unit is None or not unit.active:
             loc = ["body", field] if field == "lead_unit_id" else ["body", field, i]
-            errors.append({"loc": loc, "msg": "no such active unit"})
+            errors.append({"loc": loc, "msg": "Không có đơn vị đang hoạt động này."})
     if errors:
-        raise InvalidInput("Some units do not exist.", errors=errors)
+        raise InvalidInput(
+            "Có đơn vị không tồn tại hoặc đã ngừng hoạt động; hãy chọn lại đơn vị.", errors=errors
+        )
     return found
 
 
@@ -66,18 +70,24 @@ def _leader_behind(who: Principal, data: TaskCreate) -> Profile | None:
     kind = creator_kind(who, office.id if office else None)
     if kind is None:
         raise Forbidden(
-            "Only city leaders, or clerks of the People's Committee's Office on a leader's "
-            "behalf, assign tasks."
+            "Chỉ lãnh đạo Thành phố, hoặc chuyên viên Văn phòng UBND Thành phố thay mặt lãnh "
+            "đạo, mới được giao nhiệm vụ."
         )
     if kind is not CreatorKind.OFFICE_CLERK:
         if data.on_behalf_of:
-            raise invalid("on_behalf_of", "Only an Office clerk assigns on a leader's behalf.")
+            raise invalid(
+                "on_behalf_of",
+                "Chỉ chuyên viên Văn phòng UBND Thành phố mới giao nhiệm vụ thay mặt lãnh đạo; "
+                "hãy bỏ trống on_behalf_of.",
+            )
         return None
     if not data.on_behalf_of:
-        raise invalid("on_behalf_of", "Name the leader on whose behalf you assign it.")
+        raise invalid(
+            "on_behalf_of", "Hãy chọn lãnh đạo mà bạn thay mặt giao nhiệm vụ (on_behalf_of)."
+        )
     leader = DIRECTORY.current.profile(data.on_behalf_of)
     if leader is None or "city_leader" not in leader.roles:
-        raise invalid("on_behalf_of", "on_behalf_of must be a city leader.")
+        raise invalid("on_behalf_of", "on_behalf_of phải là một lãnh đạo Thành phố.")
     return leader
 
 
@@ -93,7 +103,9 @@ def create_task(who: Principal, data: TaskCreate) -> dict[str, Any]:
     _units(data.coordinating_unit_ids, "coordinating_unit_ids", found)
     assigning = found.get(assigning_unit_id or "")
     if assigning is None:
-        raise Forbidden("The assigning leader has no unit in the directory.")
+        raise Forbidden(
+            "Lãnh đạo giao nhiệm vụ chưa có đơn vị trong danh bạ; đề nghị liên hệ quản trị viên."
+        )
     calendar = directory.calendar()
     task = Task.assign(
         who,
@@ -121,14 +133,20 @@ def _sub_task_target(parent: Task, data: SubtaskCreate) -> tuple[list[str], str 
             or parent.lead_unit_id not in unit.path
             or unit.id == parent.lead_unit_id
         ):
-            raise invalid("lead_unit_id", "The sub-task goes to a sub-unit of the lead unit.")
+            raise invalid(
+                "lead_unit_id",
+                "Nhiệm vụ con phải giao cho một đơn vị trực thuộc (đang hoạt động) của đơn vị "
+                "chủ trì.",
+            )
         return unit.path, None
     user = directory.profile(data.assignee_id or "")
     if user is None or user.unit_id != parent.lead_unit_id or "officer" not in user.roles:
-        raise invalid("assignee_id", "The sub-task goes to an officer of the lead unit.")
+        raise invalid(
+            "assignee_id", "Nhiệm vụ con phải giao cho một chuyên viên của đơn vị chủ trì."
+        )
     lead = directory.unit(parent.lead_unit_id)
     if lead is None:
-        raise Conflict("The lead unit no longer exists.")
+        raise Conflict("Đơn vị chủ trì của nhiệm vụ không còn trong danh bạ.")
     return lead.path, user.id
 
 
@@ -145,5 +163,7 @@ def create_subtask(who: Principal, parent_id: str, data: SubtaskCreate) -> dict[
         work.add(ParentInProgress(parent.id))
         _assigned(work)
 
-    written = PIPELINE.create(who, child, "task.assigned", rule, note=f"sub-task of {parent_id}")
+    written = PIPELINE.create(
+        who, child, "task.assigned", rule, note=f"nhiệm vụ con của {parent_id}"
+    )
     return task_reply(who, written)

@@ -18,7 +18,7 @@ from cityops.tasks.policy import can_see
 from cityops.tasks.store import TaskStore
 from cityops.tasks.workflow import PERMISSIONS, TASK
 
-NO_SUCH_TASK = "No such task."
+NO_SUCH_TASK = "Không có nhiệm vụ này."
 
 
 class TaskPipeline(Pipeline[Task]):
@@ -43,5 +43,5 @@ PIPELINE = TaskPipeline(
     sees=can_see,
     permissions=PERMISSIONS,
     not_found=NO_SUCH_TASK,
-    changed_message="The task has changed since you read it; read it again.",
+    changed_message="Nhiệm vụ đã thay đổi kể từ lần đọc trước; hãy tải lại rồi thực hiện lại.",
 )

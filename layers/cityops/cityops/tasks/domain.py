@@ -127,7 +127,7 @@ class Task(Entity):
     def extension(self, extension_id: str) -> ExtensionRequest:
         found = next((e for e in self.extensions if e.id == extension_id), None)
         if found is None:
-            raise NotFound("No such extension request.")
+            raise NotFound("Không có đề nghị gia hạn này.")
         return found
 
     def decision_due_at(self, extension: ExtensionRequest) -> datetime:
@@ -206,7 +206,7 @@ class Task(Entity):
 
     def why_not_split(self) -> str | None:
         if len(self.subtasks) >= MAX_SUBTASKS:
-            return f"A task has at most {MAX_SUBTASKS} sub-tasks."
+            return f"Mỗi nhiệm vụ có tối đa {MAX_SUBTASKS} nhiệm vụ con."
         return None
 
     def split(
@@ -224,7 +224,11 @@ class Task(Entity):
         if refusal:
             raise Conflict(refusal)
         if terms.due and self.due_date and terms.due > self.due_date:
-            raise invalid("due_date", "A sub-task cannot be due after its task.")
+            raise invalid(
+                "due_date",
+                "Hạn hoàn thành của nhiệm vụ con không được sau hạn hoàn thành của nhiệm vụ "
+                f"({self.due_date:%d/%m/%Y}).",
+            )
         return Task.assign(
             who,
             calendar,
@@ -251,7 +255,10 @@ class Task(Entity):
         """The assigning side's edit; deadlines change only through extensions."""
         if coordinating is not None:
             if self.lead_unit_id in coordinating:
-                raise invalid("coordinating_unit_ids", "The lead unit cannot also coordinate.")
+                raise invalid(
+                    "coordinating_unit_ids",
+                    "Đơn vị chủ trì không thể đồng thời là đơn vị phối hợp.",
+                )
             self.coordinating_unit_ids = list(coordinating)
             self.coordinating_unit_paths = {u: list(p) for u, p in coordinating.items()}
         self.title = title if title is not None else self.title
@@ -270,7 +277,7 @@ class Task(Entity):
         lead = is_lead_member(who, self)
         unit_id = self.lead_unit_id if lead else coordinating_unit_of(who, self)
         if unit_id is None:
-            raise Forbidden("Only the lead and coordinating units report progress.")
+            raise Forbidden("Chỉ đơn vị chủ trì và các đơn vị phối hợp mới được báo cáo tiến độ.")
         note = Note(percent=percent, text=text[:PREVIEW_CHARS], at=clock.now(),
                     by=Person.of(who), report_id=new_id())  # fmt: skip
         role = "lead" if lead else "coordinating"
@@ -289,11 +296,14 @@ class Task(Entity):
     def why_not_extend(self) -> str | None:
         """Why no extension may be requested now (a 409), or None."""
         if self.deadline is None:
-            return "A task without a deadline cannot be extended."
+            return "Nhiệm vụ không có hạn hoàn thành nên không thể gia hạn."
         if any(e.status == "pending" for e in self.extensions):
-            return "An extension request is already waiting for a decision."
+            return (
+                "Đã có một đề nghị gia hạn đang chờ quyết định; hãy chờ bên giao nhiệm vụ "
+                "quyết định trước khi đề nghị gia hạn tiếp."
+            )
         if len(self.extensions) >= MAX_EXTENSIONS:
-            return f"A task has at most {MAX_EXTENSIONS} extension requests."
+            return f"Mỗi nhiệm vụ chỉ được đề nghị gia hạn tối đa {MAX_EXTENSIONS} lần."
         return None
 
     def request_extension(
@@ -306,7 +316,10 @@ class Task(Entity):
             raise Conflict(refusal)
         current = self.due_date or new_due_date  # why_not_extend: it has a deadline
         if new_due_date <= current:
-            raise invalid("new_due_date", "The new due date must be after the current one.")
+            raise invalid(
+                "new_due_date",
+                f"Hạn hoàn thành mới phải sau hạn hoàn thành hiện tại ({current:%d/%m/%Y}).",
+            )
         extension = ExtensionRequest(
             id=new_id(),
             seq=len(self.extensions) + 1,
@@ -330,7 +343,7 @@ class Task(Entity):
 
     def why_not_decide(self, extension_id: str) -> str | None:
         if self.extension(extension_id).status != "pending":
-            return "This extension request was already decided."
+            return "Đề nghị gia hạn này đã được quyết định."
         return None
 
     def decide_extension(
@@ -364,7 +377,7 @@ class Task(Entity):
             result=result, reported_at=clock.now(), reported_by=Person.of(who)
         )
         self._meet_progress()
-        self._withdraw_pending(who, "completion reported")
+        self._withdraw_pending(who, "Đơn vị chủ trì đã báo cáo hoàn thành.")
         if COMPLETE in self.deadlines:
             self.deadlines.pause(COMPLETE)
 
@@ -382,7 +395,7 @@ class Task(Entity):
 
     def why_not_return(self) -> str | None:
         if len(self.returns) >= MAX_RETURNS:
-            return f"A task can be returned at most {MAX_RETURNS} times."
+            return f"Mỗi nhiệm vụ chỉ được trả lại tối đa {MAX_RETURNS} lần."
         return None
 
     def send_back(self, who: Principal, reason: str, calendar: WorkingCalendar) -> None:
@@ -407,7 +420,7 @@ class Task(Entity):
     def cancel(self, who: Principal, reason: str) -> None:
         """The assigning side withdraws the task: every deadline still owed closes cancelled."""
         self.cancellation = Cancellation(at=clock.now(), by=Person.of(who), reason=reason)
-        self._withdraw_pending(who, "task cancelled")
+        self._withdraw_pending(who, "Nhiệm vụ đã bị huỷ.")
         self.deadlines.close_pending(Outcome.CANCELLED)
 
     # --- the deadline book -----------------------------------------------------------------------

@@ -34,6 +34,6 @@ class TasksMemory(MemoryStore[Task]):
             if isinstance(record, ParentInProgress):
                 parent = self.entities.get(record.parent_id)
                 if parent is None or parent.status != TaskStatus.IN_PROGRESS:
-                    raise Conflict("A related deadline is not in the state this change expects.")
+                    raise Conflict("Một thời hạn liên quan vừa thay đổi; hãy tải lại rồi thử lại.")
         super().commit(work)
         self.reports += [r.row() for r in work.records if isinstance(r, Report)]

@@ -132,16 +132,21 @@ def list_tasks(
     if assigned_by_me and (unit_id or role):
         raise _refuse(
             "assigned_by_me",
-            "Ask for a unit's tasks or for those you assigned, not both.",
-            "not with unit_id or role",
+            "Hãy xem nhiệm vụ của một đơn vị hoặc nhiệm vụ do bạn giao, không chọn cả hai.",
+            "Không dùng cùng unit_id hoặc role.",
         )
     if role and not unit_id and who.is_city_leader:
-        raise _refuse("role", "role needs unit_id: the unit whose part it is.", "needs unit_id")
+        raise _refuse(
+            "role",
+            "role cần đi kèm unit_id: đơn vị có vai trò đó trong nhiệm vụ.",
+            "Cần có unit_id.",
+        )
     if (q or source_number) and (assigned_by_me or (q and source_number)):
         raise _refuse(
             "q" if q else "source_number",
-            "Search by words or by source document, not with assigned_by_me nor both.",
-            "not with the other lookups",
+            "Hãy tìm theo từ khoá (q) hoặc theo văn bản giao nhiệm vụ (source_number), chỉ một "
+            "trong hai, và không dùng cùng assigned_by_me.",
+            "Không dùng cùng các cách tìm khác.",
         )
     if q:
         if unit_id:
@@ -194,7 +199,11 @@ def list_tasks(
     index, start_key = 0, None
     if position is not None:
         if position.get("seg") not in ids:
-            raise _refuse("cursor", "The cursor is not valid for this list.", "invalid cursor")
+            raise _refuse(
+                "cursor",
+                "Con trỏ trang (cursor) không hợp lệ cho danh sách này.",
+                "Con trỏ trang không hợp lệ.",
+            )
         index, start_key = ids.index(position["seg"]), position.get("key")
     items: list[dict[str, Any]] = []
     queries = 0

@@ -52,13 +52,13 @@ class _Due(Request):
     @model_validator(mode="after")
     def _one_due(self) -> Self:
         if self.due_date is not None and self.due_in_working_days is not None:
-            raise ValueError("send due_date or due_in_working_days, not both")
+            raise ValueError("Chỉ gửi due_date hoặc due_in_working_days, không gửi cả hai.")
         return self
 
 
 def _unique(values: list[str], what: str) -> None:
     if len(set(values)) != len(values):
-        raise ValueError(f"{what} must not repeat")
+        raise ValueError(f"{what} không được có giá trị trùng nhau.")
 
 
 class TaskCreate(_Due):
@@ -82,7 +82,7 @@ class TaskCreate(_Due):
     def _units(self) -> Self:
         _unique(self.coordinating_unit_ids, "coordinating_unit_ids")
         if self.lead_unit_id in self.coordinating_unit_ids:
-            raise ValueError("the lead unit cannot also coordinate")
+            raise ValueError("Đơn vị chủ trì không thể đồng thời là đơn vị phối hợp.")
         return self
 
 
@@ -99,7 +99,10 @@ class SubtaskCreate(_Due):
     @model_validator(mode="after")
     def _one_target(self) -> Self:
         if (self.lead_unit_id is None) == (self.assignee_id is None):
-            raise ValueError("send lead_unit_id (a sub-unit) or assignee_id (an officer)")
+            raise ValueError(
+                "Gửi một trong hai: lead_unit_id (đơn vị trực thuộc) hoặc assignee_id "
+                "(chuyên viên)."
+            )
         return self
 
 
@@ -118,10 +121,10 @@ class TaskPatch(Request):
     @model_validator(mode="after")
     def _not_empty(self) -> Self:
         if not self.model_fields_set:
-            raise ValueError("send at least one field to change")
+            raise ValueError("Hãy gửi ít nhất một trường cần thay đổi.")
         for name in self.model_fields_set:
             if getattr(self, name) is None:
-                raise ValueError(f"{name} cannot be null")
+                raise ValueError(f"{name} không được để trống (null).")
         if self.coordinating_unit_ids:
             _unique(self.coordinating_unit_ids, "coordinating_unit_ids")
         return self

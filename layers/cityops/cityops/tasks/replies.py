@@ -130,8 +130,8 @@ def report_reply(report: Report | dict[str, Any]) -> dict[str, Any]:
 def check_range(low: date | None, high: date | None, names: tuple[str, str]) -> None:
     if low and high and low > high:
         raise InvalidInput(
-            f"{names[0]} must not be after {names[1]}.",
-            errors=[{"loc": ["query", names[0]], "msg": f"after {names[1]}"}],
+            f"{names[0]} không được sau {names[1]}.",
+            errors=[{"loc": ["query", names[0]], "msg": f"Không được sau {names[1]}."}],
         )
 
 

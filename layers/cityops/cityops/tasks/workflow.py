@@ -80,14 +80,17 @@ TASK = StateMachine(
 PERMISSIONS = {
     "assigning_side": Permission(
         is_assigning_side,
-        "Only the assigning side edits a task, decides its extensions, confirms or returns "
-        "its completion, and cancels it.",
+        "Chỉ bên giao nhiệm vụ mới được sửa nhiệm vụ, quyết định gia hạn, xác nhận hoặc trả "
+        "lại kết quả hoàn thành, và huỷ nhiệm vụ.",
     ),
     "lead_leader": Permission(
-        is_lead_leader, "Only the lead unit's leader splits a task or requests an extension."
+        is_lead_leader,
+        "Chỉ lãnh đạo đơn vị chủ trì mới được giao nhiệm vụ con hoặc đề nghị gia hạn.",
     ),
-    "lead_member": Permission(is_lead_member, "Only the lead unit reports completion."),
+    "lead_member": Permission(
+        is_lead_member, "Chỉ đơn vị chủ trì mới được báo cáo hoàn thành nhiệm vụ."
+    ),
     "lead_or_coordinating_member": Permission(
-        reports_progress, "Only the lead and coordinating units report progress."
+        reports_progress, "Chỉ đơn vị chủ trì và các đơn vị phối hợp mới được báo cáo tiến độ."
     ),
 }
