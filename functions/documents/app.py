@@ -34,6 +34,7 @@ from cityops.documents import (
     outgoing,
     reads,
     registers,
+    tracking,
 )
 from cityops.documents.domain import Document, Urgency
 from cityops.documents.models import (
@@ -353,14 +354,17 @@ for router in (registers_router, documents_router, incoming_router, outgoing_rou
 
 
 def on_event(event: dict[str, Any]) -> dict[str, Any]:
-    """S3 ObjectCreated (through EventBridge), and the function's own issued and revoked
-    events (delivery and revocation notes are each done once, whoever runs them first)."""
+    """S3 ObjectCreated (through EventBridge), the function's own issued and revoked events
+    (delivery and revocation notes are each done once, whoever runs them first), and the
+    tasks' approved extensions (a tracked direction's handling deadline follows its task)."""
     source, detail = event.get("source"), event.get("detail") or {}
     if source == "aws.s3":
         key = unquote_plus((detail.get("object") or {}).get("key", ""))
         result = files.check_upload(key)
         logger.info("upload checked", extra=result)
         return result
+    if source == "cityops.tasks" and event.get("detail-type") == "ExtensionDecided":
+        return {"followed": tracking.follow_task_extension(detail)}
     if source == "cityops.documents" and detail.get("document_id"):
         document = reads.DOCUMENTS.store.load(detail["document_id"])
         if isinstance(document, outgoing.OutgoingDocument):

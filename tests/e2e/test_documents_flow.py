@@ -15,6 +15,7 @@ import hashlib
 import io
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
 from xml.etree import ElementTree
 
 import pytest
@@ -127,6 +128,31 @@ def test_an_incoming_document_from_registration_through_direction_to_its_issued_
     assert task["due_date"] == directed["direction"]["due_on"]
     again = chairman.post(f"/v1/documents/{doc_id}/direction", json=direction, headers=etag(reply))
     assert again.status_code == 409  # directed once: one task
+
+    # the chairman grants the task more time: the document's handling deadline follows it
+    later = (date.fromisoformat(task["due_date"]) + timedelta(days=14)).isoformat()
+    finance_leader = stack.as_user("sotc.leader")
+    current = finance_leader.get(f"/v1/tasks/{task_id}")
+    asked = finance_leader.post(
+        f"/v1/tasks/{task_id}/extensions",
+        json={"new_due_date": later, "reason": "Chờ số liệu của các quận, huyện"},
+        headers=etag(current),
+    )
+    assert asked.status_code == 201, asked.text
+    current = chairman.get(f"/v1/tasks/{task_id}")
+    decided = chairman.post(
+        f"/v1/tasks/{task_id}/extensions/{asked.json()['extensions'][0]['id']}/decision",
+        json={"decision": "approved", "reason": "Đồng ý gia hạn"},
+        headers=etag(current),
+    )
+    assert decided.status_code == 200, decided.text
+    stack.drain()
+    followed = chairman.get(f"/v1/documents/{doc_id}").json()
+    assert followed["direction"]["due_on"] == later
+    handle = next(d for d in followed["deadlines"] if d["key"] == "document.handle")
+    assert handle["due_on"] == later and handle["status"] == "open"
+    history = chairman.get(f"/v1/documents/{doc_id}/history").json()["items"]
+    assert history[-1]["action"] == "document.deadline_followed"
 
     # the Finance officer sees it, opens the file, and the read is in the history
     officer = stack.as_user("sotc.officer")

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 from cityops.core import clock
+from cityops.core.calendar import CITY_TZ
 from cityops.core.errors import (
     Forbidden,
     InvalidInput,
@@ -20,7 +21,7 @@ from cityops.core.errors import (
 )
 from cityops.core.obligations import Outcome
 from cityops.core.statemachine import InvalidTransition
-from cityops.documents import incoming, outgoing, reads
+from cityops.documents import incoming, outgoing, reads, tracking
 from cityops.documents.models import DirectionCreate, Filing, HandlingReport, Note, ReturnToSender
 
 from tests.unit.test_documents_world import TODAY, incoming_data
@@ -236,6 +237,73 @@ def test_handling_a_tracked_document_reports_the_tasks_completion_with_the_reply
     assert task.status == "awaiting_confirmation"
     assert "01/STC" in task.completion.result and "8123/VPCP-KTTH" in task.completion.result
     assert world.tasks.row(task, "task.complete")["status"] == "paused"
+
+
+def extend_tracked_task(world, document_id: str, days: int, decision: str = "approved") -> dict:
+    """The lead unit's leader asks for `days` more on the direction's task and the chairman
+    decides: the tasks' `ExtensionDecided` detail, as the bus carries it to documents."""
+    from cityops.tasks import extensions
+    from cityops.tasks.models import ExtensionDecisionCreate, ExtensionRequestCreate
+
+    task = world.tasks.load(world.documents.load(document_id).direction.task_id)
+    later = task.due_date + timedelta(days=days)
+    asked = ExtensionRequestCreate(new_due_date=later, reason="Chờ số liệu của các quận")
+    task_reply = extensions.request_extension(
+        world.who("sotc.leader"), task.id, asked, task.version
+    )
+    decided = ExtensionDecisionCreate(decision=decision, reason="Ý kiến của Chủ tịch")
+    extension_id = task_reply["extensions"][-1]["id"]
+    extensions.decide_extension(
+        world.who("chairman"), task.id, extension_id, decided, task_reply["version"]
+    )
+    return [d for kind, d in world.tasks.events if kind == "ExtensionDecided"][-1]
+
+
+def test_an_approved_extension_of_a_tracked_task_moves_the_documents_deadline_once(
+    world, registered
+):
+    tracked = direction(world, track_as_task=True)
+    directed = incoming.direct(world.who("chairman"), registered.id, tracked, 1)
+    detail = extend_tracked_task(world, registered.id, days=14)
+    assert detail["incoming_document_id"] == registered.id
+    assert tracking.follow_task_extension(detail) == registered.id
+    moved = world.documents.load(registered.id)
+    later = directed.direction.due_on + timedelta(days=14)
+    assert moved.direction.due_on == later
+    assert moved.deadlines.get("document.handle").due_at.astimezone(CITY_TZ).date() == later
+    assert moved.deadlines.get("document.handle").status == "open"
+    assert world.documents.audit[-1]["action"] == "document.deadline_followed"
+    assert world.documents.audit[-1]["note"] == f"Nhiệm vụ được gia hạn đến {later:%d/%m/%Y}."
+    # The bus delivers at least once: the same event again moves nothing.
+    assert tracking.follow_task_extension(detail) is None
+    assert world.documents.load(registered.id).version == moved.version
+
+
+def test_a_rejected_extension_or_a_handled_document_leaves_the_documents_deadline(
+    world, registered
+):
+    tracked = direction(world, track_as_task=True)
+    directed = incoming.direct(world.who("chairman"), registered.id, tracked, 1)
+    rejected = extend_tracked_task(world, registered.id, days=7, decision="rejected")
+    assert tracking.follow_task_extension(rejected) is None
+    assert world.documents.load(registered.id).direction.due_on == directed.direction.due_on
+
+    approved = extend_tracked_task(world, registered.id, days=7)
+    report = HandlingReport(result="Đã báo cáo UBND Thành phố")
+    handled = incoming.handle(world.who("sotc.officer"), registered.id, report, 2)
+    assert tracking.follow_task_extension(approved) is None  # handled first: nothing to move
+    after = world.documents.load(registered.id)
+    assert after.version == handled.version and after.direction == handled.direction
+
+
+def test_an_extension_of_another_task_does_not_move_a_documents_deadline(world, registered):
+    tracked = direction(world, track_as_task=True)
+    incoming.direct(world.who("chairman"), registered.id, tracked, 1)
+    detail = extend_tracked_task(world, registered.id, days=14)
+    assert (
+        tracking.follow_task_extension({**detail, "task_id": "01JAAAAAAAAAAAAAAAAAAAAAAA"}) is None
+    )
+    assert tracking.follow_task_extension({**detail, "incoming_document_id": None}) is None
 
 
 def test_the_due_date_given_cannot_be_in_the_past(world, registered):

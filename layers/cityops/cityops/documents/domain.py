@@ -355,6 +355,22 @@ class IncomingDocument(Document):
             assigned_by=direction.by.id, key="document.handle",
         )  # fmt: skip
 
+    def follow_task(self, task_id: str, due_on: date, calendar: WorkingCalendar) -> bool:
+        """The direction's task was given a later due date (an approved extension): the
+        handling deadline is the same work's, so it moves with it, and the lead unit is not
+        counted late on the document for the time the assigning side granted. False when
+        there is nothing to move: another task, the date already followed, or handled."""
+        direction = self.direction
+        if direction is None or direction.task_id != task_id or direction.due_on == due_on:
+            return False
+        if "document.handle" not in self.deadlines:
+            return False
+        if self.deadlines.get("document.handle").status != "open":
+            return False
+        self.deadlines.move("document.handle", calendar.due_end_of_day(due_on))
+        direction.due_on = due_on
+        return True
+
     def handle(self, by: Person, result: str, reply: "OutgoingDocument | None") -> Outcome:
         """The lead unit reports it handled: the handling deadline closes on time or late."""
         outcome = self.deadlines.close("document.handle")

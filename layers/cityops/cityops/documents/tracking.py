@@ -3,7 +3,10 @@ system's own use case (`cityops.tasks.assign.create_task`, with its rules: who m
 the units, the deadline), with the document as its source, and written in the **same
 transaction** as the direction, so that it exists exactly once: both are written or neither.
 When the lead unit reports the document handled, the task's completion is reported the same
-way (`cityops.tasks.completion.report_completion`), with the result and the reply.
+way (`cityops.tasks.completion.report_completion`), with the result and the reply. When the
+assigning side approves an extension of the task, the document's handling deadline follows
+it (`follow_task_extension`, run by the tasks' `ExtensionDecided` event): one piece of work,
+one due date.
 
 How: `cityops.core.deferred` runs the tasks' use case with its writes kept, and the
 document's change carries them (a `Writes` record) into its transaction."""
@@ -16,7 +19,7 @@ from cityops.core.auth import Principal
 from cityops.core.deferred import Writes, deferred
 from cityops.core.pipeline import Work
 
-__all__ = ["Writes", "report_task_done", "track_as_task"]
+__all__ = ["Writes", "follow_task_extension", "report_task_done", "track_as_task"]
 
 
 def _tasks(run: Any) -> tuple[Any, Writes]:
@@ -74,3 +77,37 @@ def report_task_done(who: Principal, work: Work[Any], result: str) -> None:
     text = CompletionReport(result=result[:10_000])
     _, writes = _tasks(lambda: report_completion(who, task.id, text, task.version))
     work.add(writes)
+
+
+def follow_task_extension(detail: dict[str, Any]) -> str | None:
+    """The tasks' `ExtensionDecided`: an approved extension of a tracked direction's task
+    moves the document's handling deadline to the task's new due date, as CityOps' own
+    change (audited). The document's id, or None when there is nothing to follow: a rejected
+    extension, a task not made from a document, a date already followed (the event is
+    delivered at least once), a document already handled."""
+    from datetime import date
+
+    from cityops.core.auth import SYSTEM
+    from cityops.directory.port import DIRECTORY
+    from cityops.documents import policy
+    from cityops.documents.domain import IncomingDocument
+    from cityops.documents.pipelines import DOCUMENTS
+
+    document_id, task_id = detail.get("incoming_document_id"), detail.get("task_id")
+    if detail.get("decision") != "approved" or not document_id or not task_id:
+        return None
+    due_on = date.fromisoformat(str(detail["new_due_date"]))
+    document = DOCUMENTS.store.load(str(document_id))
+    direction = document.direction if isinstance(document, IncomingDocument) else None
+    if direction is None or direction.task_id != task_id or direction.due_on == due_on:
+        return None
+    if document.status not in ("directed", "in_handling"):  # handled: its deadline is closed
+        return None
+    calendar = DIRECTORY.current.calendar()
+    note = f"Nhiệm vụ được gia hạn đến {due_on:%d/%m/%Y}."
+
+    def rule(work: Work[Any]) -> None:
+        policy.incoming(work.entity).follow_task(str(task_id), due_on, calendar)
+
+    DOCUMENTS.change(SYSTEM, str(document_id), "follow_task", rule, append=True, note=note)
+    return str(document_id)

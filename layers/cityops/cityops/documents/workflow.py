@@ -40,6 +40,8 @@ INCOMING = StateMachine(
           audit="document.filed"),
         t("return", ("registered", "presented"), "returned", "receiving_clerk",
           verb="trả lại", audit="document.returned"),
+        t("follow_task", ("directed", "in_handling"), None, "system",
+          verb="dời hạn giải quyết theo nhiệm vụ của", audit="document.deadline_followed"),
         t("note_revocation", INCOMING_STATES, None, "system", verb="ghi nhận việc thu hồi",
           audit="document.sender_revoked"),
         t("attach_file", _OPEN_INCOMING, None, "incoming_file_editor", verb="đính kèm tệp vào",

@@ -151,6 +151,7 @@ class Task(Entity):
             "due_date": self.due_date.isoformat() if self.due_date else None,
             "deadline": clock.iso(self.deadline) if self.deadline else None,
             "status": self.status,
+            "incoming_document_id": self.source_document.incoming_document_id,
         }
 
     # --- assigning -----------------------------------------------------------------------------
