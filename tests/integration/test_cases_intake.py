@@ -270,7 +270,7 @@ def test_an_office_imports_a_compiled_list_as_one_petition_per_row(world):
     assert open_obligations(cases[0]["id"]) == {"voter_petition.answer": "2027-03-22"}
     _, _, history = world.get("vp_clerk", f"/v1/cases/{cases[0]['id']}/history")
     assert history["items"][0]["action"] == "case.imported"
-    assert history["items"][0]["note"] == "Imported from a compiled list, line 2"
+    assert history["items"][0]["note"] == "Nhập từ danh sách tổng hợp, dòng 2"
 
 
 def test_a_list_with_bad_rows_reports_every_one_and_imports_nothing(world):

@@ -561,9 +561,9 @@ def test_an_upload_that_is_not_its_type_is_quarantined_and_tagged_so_on_the_obje
 
     key = files.file_key(document["id"], reply["file"]["id"])
     result = files.check_upload(key)
-    assert result["result"] == "quarantined" and "not a PDF" in result["reason"]
+    assert result["result"] == "quarantined" and "Không phải tệp PDF" in result["reason"]
     tags = boto3.client("s3").get_object_tagging(Bucket="documentsbucket", Key=key)["TagSet"]
-    assert [t["Key"] for t in tags] == ["quarantined"] and "not a PDF" in tags[0]["Value"]
+    assert [t["Key"] for t in tags] == ["quarantined"] and "khong phai tep pdf" in tags[0]["Value"]
     _, _, read = call("documents", "GET", f"/v1/documents/{document['id']}", who=people["vp.clerk"])
     assert [(f["status"], f["reason"]) for f in read["files"]] == [
         ("quarantined", result["reason"])

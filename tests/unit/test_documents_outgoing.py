@@ -156,10 +156,10 @@ def test_an_upload_whose_size_checksum_or_type_differs_is_quarantined_with_the_r
     assert bad_sum == {
         **bad_sum,
         "result": "quarantined",
-        "reason": "SHA-256 is not the declared one",
+        "reason": "Mã SHA-256 của tệp khác với mã đã khai.",
     }
-    assert bad_type["result"] == "quarantined" and "not a PDF" in bad_type["reason"]
-    assert wrong_kind["reason"] == "the content is PNG, not the declared application/pdf"
+    assert bad_type["result"] == "quarantined" and "Không phải tệp PDF" in bad_type["reason"]
+    assert wrong_kind["reason"] == "Nội dung là tệp PNG, không phải loại đã khai application/pdf."
     stored = world.documents.load(document.id).files
     assert [f.status for f in stored] == ["available", "quarantined", "quarantined", "quarantined"]
     assert len(world.files.marks) == 3

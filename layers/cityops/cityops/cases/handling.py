@@ -180,7 +180,7 @@ def extend(who: Principal, case_id: str, body: CaseExtend, version: int | None) 
             limits=limits(),
             today=today(),
         )
-        work.note = f"Extension {extension.number}: decision {body.decision_number}"
+        work.note = f"Gia hạn lần {extension.number}: quyết định số {body.decision_number}"
 
     return _act(who, case_id, "extend", body, version, rule)
 

@@ -75,7 +75,7 @@ def import_petitions(who: Principal, request: PetitionImport) -> PetitionImportR
         )
 
         def marked(work, line=row.line, case=case) -> None:
-            work.note = f"Imported from a compiled list, line {line}"
+            work.note = f"Nhập từ danh sách tổng hợp, dòng {line}"
             work.add(ImportedRow(batch, line, case.id), SessionPetition(case.session_id, case.id))
 
         try:

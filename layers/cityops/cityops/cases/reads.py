@@ -73,15 +73,15 @@ def read_identity(who: Principal, case_id: str) -> replies.CaseIdentityOut:
     # Art. 8(3), 47: verifiers work from a copy without it); a complainant's for the handler.
     inspector_only = case.kind == "denunciation"
     if is_handler(who, case) and (who.has_role("inspector") or not inspector_only):
-        reader = "the assigned handler"
+        reader = "người xử lý được giao"
     elif is_member(who, case) and case.resolver_id == who.sub:
-        reader = "the resolver"
+        reader = "người giải quyết"
     if reader is None:
         raise Forbidden(
             "Chỉ thanh tra viên được giao xử lý và người giải quyết vụ việc mới được xem "
             "thông tin nhân thân."
         )
-    PIPELINE.store.audit_read(case_id, who, f"read by {reader}")  # type: ignore[attr-defined]
+    PIPELINE.store.audit_read(case_id, who, f"{reader} đã xem")  # type: ignore[attr-defined]
     logs.logger().info("identity read", extra={"case_id": case_id, "reader_id": who.sub})
     data = PIPELINE.store.identity(case_id)  # type: ignore[attr-defined]
     return replies.CaseIdentityOut(case_id=case_id, **data)

@@ -106,9 +106,9 @@ def check_upload(key: str) -> dict[str, Any]:
     size, version_id = head
     limit = get_settings().documents_max_file_bytes
     if size > limit or size != record.size:  # refused without reading it
-        reason: str | None = f"size {size} is not the declared {record.size}"
+        reason: str | None = f"Kích thước {size} byte khác với kích thước đã khai {record.size}."
         if size > limit:
-            reason = f"larger than {limit} bytes"
+            reason = f"Tệp lớn hơn {limit} byte."
     else:
         stored = store.read(key, version_id)
         version_id = stored.version_id or version_id
@@ -133,17 +133,17 @@ def problem_with(record: DocumentFile, body: bytes) -> str | None:
     """Why an upload is not the file that was declared, or None when it is."""
     limit = get_settings().documents_max_file_bytes
     if len(body) > limit:
-        return f"larger than {limit} bytes"
+        return f"Tệp lớn hơn {limit} byte."
     if len(body) != record.size:
-        return f"size {len(body)} is not the declared {record.size}"
+        return f"Kích thước {len(body)} byte khác với kích thước đã khai {record.size}."
     if objects.sha256_hex(body) != record.sha256:
-        return "SHA-256 is not the declared one"
+        return "Mã SHA-256 của tệp khác với mã đã khai."
     real = objects.sniff(body)
     declared = MEDIA_TYPES.get(record.media_type)
     if real is None:
-        return "not a PDF, DOCX, XLSX, ODT, JPEG, PNG or TIFF file"
+        return "Không phải tệp PDF, DOCX, XLSX, ODT, JPEG, PNG hoặc TIFF."
     if real != declared:
-        return f"the content is {real.upper()}, not the declared {record.media_type}"
+        return f"Nội dung là tệp {real.upper()}, không phải loại đã khai {record.media_type}."
     return None
 
 

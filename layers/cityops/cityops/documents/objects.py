@@ -77,8 +77,11 @@ def checksum_b64(sha256_hex: str) -> str:
 def tag_value(text: str) -> str:
     """`text` as an S3 tag's value may hold it: letters, digits, spaces and `_ . : / = + - @`
     (a comma is refused with InvalidTag), at most 256 characters. The file's record keeps
-    the reason whole; the tag is for whoever looks at the bucket."""
-    return " ".join(_TAG_UNSAFE.sub(" ", text).split())[:256]
+    the reason whole; the tag is for whoever looks at the bucket, its Vietnamese folded to
+    ASCII (`Không phải tệp PDF` → `khong phai tep pdf`)."""
+    from cityops.core.search import fold
+
+    return " ".join(_TAG_UNSAFE.sub(" ", fold(text)).split())[:256]
 
 
 class S3Objects:

@@ -247,7 +247,7 @@ class DocumentStore(DynamoStore[Document]):
         changes nothing, so it takes no version)."""
         record = audit_record(
             self.pk(document.id), who, "document.file_opened", None, None,
-            note=f"{file.name} (file {file.id}, version {file.version})",
+            note=f"{file.name} (tệp {file.id}, phiên bản {file.version})",
         )  # fmt: skip
         record["file_id"] = file.id
         client("dynamodb").put_item(TableName=table(), Item=serialize(record))
