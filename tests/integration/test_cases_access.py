@@ -156,8 +156,8 @@ def test_the_assigned_inspector_and_the_resolver_read_the_identity_and_each_read
     assert world.get("inspector", f"/v1/cases/{case['id']}/identity")[0] == 200
     reads = identity_reads(world, case["id"])
     assert [(r["actor_id"], r["note"]) for r in reads] == [
-        ("sub-inspector2", "người xử lý được giao đã xem"),
-        ("sub-inspector", "người giải quyết đã xem"),
+        ("sub-inspector2", "Người xử lý được giao đã xem danh tính."),
+        ("sub-inspector", "Người giải quyết đã xem danh tính."),
     ]
     assert not any(word in str(reads) for word in SECRET_WORDS)
 

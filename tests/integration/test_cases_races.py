@@ -50,7 +50,8 @@ def test_an_invalid_transition_is_409_and_changes_nothing(world, case):
     )
     assert (
         status == 409
-        and "Không thể kết luận đơn tố cáo đang ở trạng thái «Mới tiếp nhận»" in problem["detail"]
+        and "Không thể kết luận nội dung đơn tố cáo đang ở trạng thái «Mới tiếp nhận»"
+        in problem["detail"]
     )
     unchanged(world, case)
 

@@ -62,7 +62,9 @@ def passes(pipeline: Pipeline[Any], who: Principal, entity: Any, action: str) ->
             assert isinstance(refused, Forbidden | InvalidTransition), repr(refused)
             return False
         if isinstance(refused, InvalidTransition):
-            return "; chỉ có thể khi ở trạng thái: " not in refused.detail  # else a guard's reason
+            return (
+                "; chỉ thực hiện được khi ở trạng thái " not in refused.detail
+            )  # else a guard's reason
         return True  # a guard reading the command it was not given, or its unknown request
     finally:
         del pipeline.authorise

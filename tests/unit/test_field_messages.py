@@ -40,10 +40,10 @@ def test_a_missing_or_empty_field_is_said_to_be_required():
 def test_limits_are_said_with_their_numbers():
     assert messages(reason="x" * 11, copies=9, units=[]) == {
         "reason": "Quá dài: tối đa 10 ký tự.",
-        "copies": "Số quá lớn: nhiều nhất là 5.",
+        "copies": "Tối đa là 5.",
         "units": "Cần ít nhất 1 mục.",
     }
-    assert messages(reason="ok", copies=0) == {"copies": "Số quá nhỏ: ít nhất là 1."}
+    assert messages(reason="ok", copies=0) == {"copies": "Tối thiểu là 1."}
 
 
 def test_a_choice_outside_the_list_names_the_list_in_vietnamese():

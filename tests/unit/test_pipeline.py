@@ -99,7 +99,7 @@ def test_a_missing_if_match_is_428_and_a_stale_one_412_before_the_transition(wor
         pipeline.change(who("ann"), errand.id, "finish", if_match=2)
     with pytest.raises(
         InvalidTransition,
-        match="Không thể hoàn thành việc vặt đang ở trạng thái «Đã huỷ»; chỉ có thể khi",
+        match="Không thể hoàn thành việc vặt đang ở trạng thái «Đã huỷ»; chỉ thực hiện được khi",
     ):
         pipeline.change(who("ann"), errand.id, "finish", if_match=3)
 

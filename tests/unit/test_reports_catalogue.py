@@ -263,7 +263,7 @@ def test_a_changed_definition_appends_a_version_and_the_one_in_force_is_picked_b
     assert found.version_on(date(2027, 4, 1)).version == 2
     assert found.version_on(date(2026, 12, 31)) is None
     assert store.audit[-1]["action"] == "indicator.revised"
-    assert store.audit[-1]["note"] == "phiên bản 2, áp dụng từ 01/04/2027"
+    assert store.audit[-1]["note"] == "Phiên bản 2, áp dụng từ 01/04/2027"
 
 
 def test_an_unchanged_row_changes_nothing(store):

@@ -55,12 +55,19 @@ def test_a_refusal_says_in_vietnamese_what_cannot_be_done_from_which_state():
     with pytest.raises(InvalidTransition) as refused:
         TASK.check("return", "done")
     assert refused.value.detail == (
-        "Không thể trả lại nhiệm vụ đang ở trạng thái «Đã hoàn thành»; "
-        "chỉ có thể khi ở trạng thái: «Chờ xác nhận»."
+        "Không thể trả lại kết quả hoàn thành của nhiệm vụ đang ở trạng thái «Đã hoàn thành»; "
+        "chỉ thực hiện được khi ở trạng thái «Chờ xác nhận»."
+    )
+    with pytest.raises(InvalidTransition) as refused:
+        TASK.check("cancel", "done")
+    assert refused.value.detail.endswith(
+        "; chỉ thực hiện được khi ở trạng thái «Đang thực hiện» hoặc «Chờ xác nhận»."
     )
     with pytest.raises(InvalidTransition) as refused:
         VOTER_PETITION.transition("withdraw")  # only complaints and denunciations have it
-    assert refused.value.detail == "Không thể rút kiến nghị cử tri."
+    assert refused.value.detail == (
+        "Thao tác «ghi nhận việc rút» không áp dụng cho kiến nghị cử tri."
+    )
 
 
 def test_a_table_with_an_unknown_state_or_a_repeated_action_is_refused():

@@ -33,7 +33,7 @@ describe("forms of the API's structured bodies", () => {
     const byField = errorsByField(problem, CASE_FORMS.withdraw);
     expect(byField.get("reason")).toEqual(["Chưa nhập: bắt buộc.", "Quá dài: tối đa 2000 ký tự."]);
     expect(byField.get("")).toEqual(["Tham số không được hỗ trợ."]);
-    const refused = "Không thể rút đơn khiếu nại đang ở trạng thái «Không thụ lý»; chỉ có thể khi ở trạng thái: «Mới tiếp nhận».";
+    const refused = "Không thể ghi nhận việc rút đơn khiếu nại đang ở trạng thái «Không thụ lý»; chỉ thực hiện được khi ở trạng thái «Mới tiếp nhận».";
     expect(errorsByField({ status: 409, detail: refused }, CASE_FORMS.withdraw).get("")).toEqual([refused]);
     expect(errorsByField(null).size).toBe(0);
   });

@@ -64,7 +64,7 @@ PERMISSIONS: dict[str, Permission[Case]] = {
     ),
     "handler": Permission(is_handler, "Chỉ người xử lý được giao mới được thực hiện bước này."),
     "system": Permission(
-        lambda who, _case: is_system(who), "Việc này do hệ thống CityOps tự thực hiện."
+        lambda who, _case: is_system(who), "Thao tác này do hệ thống CityOps tự thực hiện."
     ),
     "handler_or_leader": Permission(
         lambda who, case: is_handler(who, case) or is_deciding_leader(who, case),

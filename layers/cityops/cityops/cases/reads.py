@@ -73,15 +73,14 @@ def read_identity(who: Principal, case_id: str) -> replies.CaseIdentityOut:
     # Art. 8(3), 47: verifiers work from a copy without it); a complainant's for the handler.
     inspector_only = case.kind == "denunciation"
     if is_handler(who, case) and (who.has_role("inspector") or not inspector_only):
-        reader = "người xử lý được giao"
+        reader = "Người xử lý được giao"
     elif is_member(who, case) and case.resolver_id == who.sub:
-        reader = "người giải quyết"
+        reader = "Người giải quyết"
     if reader is None:
         raise Forbidden(
-            "Chỉ thanh tra viên được giao xử lý và người giải quyết vụ việc mới được xem "
-            "thông tin nhân thân."
+            "Chỉ thanh tra viên được giao xử lý và người giải quyết vụ việc mới được xem danh tính."
         )
-    PIPELINE.store.audit_read(case_id, who, f"{reader} đã xem")  # type: ignore[attr-defined]
+    PIPELINE.store.audit_read(case_id, who, f"{reader} đã xem danh tính.")  # type: ignore[attr-defined]
     logs.logger().info("identity read", extra={"case_id": case_id, "reader_id": who.sub})
     data = PIPELINE.store.identity(case_id)  # type: ignore[attr-defined]
     return replies.CaseIdentityOut(case_id=case_id, **data)
@@ -100,7 +99,7 @@ def _unit_for_list(who: Principal, unit_id: str | None) -> str | None:
     if unit_id == "all":
         if not is_city_wide(who):
             raise Forbidden(
-                "Chỉ lãnh đạo thành phố và Thanh tra thành phố mới được xem danh sách "
+                "Chỉ lãnh đạo Thành phố và Thanh tra Thành phố mới được xem danh sách "
                 "toàn thành phố."
             )
         return None

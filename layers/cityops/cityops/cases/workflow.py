@@ -138,11 +138,11 @@ def _classify() -> Transition:
 
 class CaseMachine(StateMachine):
     """A kind's machine; an action that only other kinds have is refused in words of the
-    action's own ("Không thể rút kiến nghị cử tri.")."""
+    action's own ("Thao tác «ghi nhận việc rút» không áp dụng cho kiến nghị cử tri.")."""
 
     def transition(self, action: str) -> Transition:
         if action not in self.actions and action in VERBS:
-            raise InvalidTransition(f"Không thể {VERBS[action]} {self.label}.")
+            raise InvalidTransition(f"Thao tác «{VERBS[action]}» không áp dụng cho {self.label}.")
         return super().transition(action)
 
 
@@ -168,7 +168,7 @@ NAMES = {  # the console's labels (web/src/lib/i18n_vi.ts, case.status.*)
 _NOTICE_SENT_FROM = ("accepted", "verifying", "concluded", "published")
 _COMPLAINT_NOTICE_FROM = ("accepted", "verifying", "dialogue", "suspended", "decided")
 _FORWARD = t("forward", "forwarding", "received", "staff", verb="chuyển")
-_VERIFY = "xác minh"
+_VERIFY = "xác minh nội dung"
 
 
 def _handled(working: tuple[str, ...]) -> tuple[Transition, ...]:
@@ -187,16 +187,16 @@ def _handled(working: tuple[str, ...]) -> tuple[Transition, ...]:
             ("received", "forwarding", *working, "suspended"),
             "withdrawn",
             "handler_or_leader",
-            verb="rút",
+            verb="ghi nhận việc rút",
         ),
         t(
             "withdraw_in_part",
             ("received", "forwarding", *working, "suspended"),
             None,
             "handler_or_leader",
-            verb="rút một phần",
+            verb="ghi nhận việc rút một phần",
         ),
-        t("suspend", working, "suspended", "leader", verb="tạm đình chỉ"),
+        t("suspend", working, "suspended", "leader", verb="tạm đình chỉ việc giải quyết"),
         t(
             "resume",
             "suspended",
@@ -225,7 +225,13 @@ COMPLAINT = CaseMachine(
             "leader",
             verb="ra quyết định giải quyết",
         ),
-        t("publish", "decided", "published", "handler_or_leader", verb="công khai kết quả của"),
+        t(
+            "publish",
+            "decided",
+            "published",
+            "handler_or_leader",
+            verb="công khai kết quả giải quyết",
+        ),
     ),
     label="đơn khiếu nại",
     names=NAMES,
@@ -239,8 +245,14 @@ DENUNCIATION = CaseMachine(
         *_handled(("accepted", "verifying")),
         t("notify", _NOTICE_SENT_FROM, None, "handler_or_leader", verb="gửi thông báo về"),
         t("extend", ("accepted", "verifying"), None, "leader", verb="gia hạn giải quyết"),
-        t("conclude", "verifying", "concluded", "leader", verb="kết luận"),
-        t("publish", "concluded", "published", "handler_or_leader", verb="công khai kết quả của"),
+        t("conclude", "verifying", "concluded", "leader", verb="kết luận nội dung"),
+        t(
+            "publish",
+            "concluded",
+            "published",
+            "handler_or_leader",
+            verb="công khai kết quả giải quyết",
+        ),
     ),
     label="đơn tố cáo",
     names=NAMES,
@@ -265,9 +277,15 @@ VOTER_PETITION = CaseMachine(
             verb="trả lời",
         ),
         # Publishing a petition's answer keeps its result as its status.
-        t("publish", PETITION_RESULTS, None, "handler_or_leader", verb="công khai kết quả của"),
+        t(
+            "publish",
+            PETITION_RESULTS,
+            None,
+            "handler_or_leader",
+            verb="công khai kết quả giải quyết",
+        ),
         # The results reported to the People's Council before its next session (Art. 49).
-        t("report_results", PETITION_RESULTS, None, "leader", verb="báo cáo kết quả của"),
+        t("report_results", PETITION_RESULTS, None, "leader", verb="báo cáo kết quả giải quyết"),
         # The next regular session entered or moved by an administrator: the report's
         # deadline opens or moves (run by the system for every petition of the sessions
         # that report to it).

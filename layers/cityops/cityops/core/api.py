@@ -66,9 +66,9 @@ FIELD_MESSAGES = {
     "decimal_type": "Phải là một số.",
     "finite_number": "Phải là một số hữu hạn.",
     "greater_than": "Phải lớn hơn {gt}.",
-    "greater_than_equal": "Số quá nhỏ: ít nhất là {ge}.",
+    "greater_than_equal": "Tối thiểu là {ge}.",
     "less_than": "Phải nhỏ hơn {lt}.",
-    "less_than_equal": "Số quá lớn: nhiều nhất là {le}.",
+    "less_than_equal": "Tối đa là {le}.",
     "string_pattern_mismatch": "Không đúng định dạng.",
     "string_type": "Phải là một chuỗi ký tự.",
     "bool_parsing": "Phải là true hoặc false.",
@@ -78,7 +78,7 @@ FIELD_MESSAGES = {
     "dict_type": "Phải là một đối tượng JSON.",
     "model_type": "Phải là một đối tượng JSON.",
     "model_attributes_type": "Phải là một đối tượng JSON.",
-    "extra_forbidden": "Trường này không có trong yêu cầu.",
+    "extra_forbidden": "Không nhận trường này; hãy bỏ trường này khỏi yêu cầu.",
     "json_invalid": "Không phải JSON hợp lệ.",
     "json_type": "Không phải JSON hợp lệ.",
     "url_parsing": "Địa chỉ URL không hợp lệ.",
@@ -295,7 +295,7 @@ def make_resolver() -> Resolver:
 
     @app.not_found
     def _no_route(_exc: Exception) -> Response:
-        return problem_response(NotFound("Không có tài nguyên này."))
+        return problem_response(NotFound("Không tìm thấy địa chỉ yêu cầu."))
 
     @app.exception_handler(Exception)
     def _unexpected(exc: Exception) -> Response:

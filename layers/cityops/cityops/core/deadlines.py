@@ -37,6 +37,7 @@ CLOSED_KEPT = 20  # closed deadlines of one kind kept on an entity (the rows kee
 OpKind = Literal["open", "move", "pause", "resume", "reassign", "close"]
 _OPS = {"move": "dời", "pause": "tạm dừng", "resume": "tính tiếp", "reassign": "giao lại",
         "close": "đóng"}  # fmt: skip
+_STATUSES = {"open": "đang được tính", "paused": "đang tạm dừng", "closed": "đã đóng"}
 
 
 class Deadline(Model):
@@ -100,7 +101,7 @@ class DeadlineBook(Model):
         try:
             return self.records[key]
         except KeyError:
-            raise Conflict(f"Hồ sơ này không có thời hạn {key!r}.") from None
+            raise Conflict(f"Không có thời hạn này ({key}).") from None
 
     def find(self, key: str) -> Deadline | None:
         return self.records.get(key)
@@ -226,7 +227,7 @@ class DeadlineBook(Model):
         before = self.get(key)
         if before.status not in allowed:
             raise Conflict(
-                f"Thời hạn {key!r} đang ở trạng thái {before.status}; không thể {_OPS.get(op, op)}."
+                f"Thời hạn này ({key}) {_STATUSES[before.status]}; không thể {_OPS.get(op, op)}."
             )
         after = before.model_copy(update=changes)
         self.records[key] = after

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 def _aware(moment: datetime) -> datetime:
     if moment.tzinfo is None:
-        raise ValueError("a time needs its offset")
+        raise ValueError("Thời điểm phải có múi giờ.")
     return moment
 
 
@@ -52,13 +52,13 @@ def iso_day(value: object) -> object:
     if isinstance(value, (int, float)) or (
         isinstance(value, str) and not _ISO_DAY.fullmatch(value.strip())
     ):
-        raise ValueError("a date is written YYYY-MM-DD")
+        raise ValueError("Ngày phải viết theo dạng YYYY-MM-DD.")
     return value
 
 
 def sane_day(day: date) -> date:
     if isinstance(day, date) and not isinstance(day, datetime) and not FIRST_DAY <= day <= LAST_DAY:
-        raise ValueError(f"a date lies between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}")
+        raise ValueError(f"Ngày phải trong khoảng {FIRST_DAY:%d/%m/%Y}–{LAST_DAY:%d/%m/%Y}.")
     return day
 
 
@@ -66,7 +66,7 @@ def not_future(day: date) -> date:
     from cityops.core import clock
 
     if day > clock.today():
-        raise ValueError("this date may not be in the future")
+        raise ValueError("Không được sau ngày hôm nay.")
     return day
 
 
@@ -119,8 +119,8 @@ def _check_text(value: object) -> None:
         char = refused_character(value)
         if char is not None:
             raise ValueError(
-                f"contains the control or formatting character U+{ord(char):04X}, which text "
-                "may not hold (only line breaks and tabs are allowed)"
+                f"Có ký tự điều khiển hoặc định dạng U+{ord(char):04X}, không được phép (chỉ "
+                "cho phép xuống dòng và tab)."
             )
     elif isinstance(value, dict):
         for key, item in value.items():

@@ -117,10 +117,13 @@ class StateMachine:
         """The transition of `action` from `state`, or InvalidTransition (409)."""
         tr = self.transition(action)
         if state not in tr.sources:
-            allowed = ", ".join(self.name_of(s) for s in self.states if s in tr.sources)
+            allowed = [self.name_of(s) for s in self.states if s in tr.sources]
+            either = " hoặc ".join(
+                [", ".join(allowed[:-1]), allowed[-1]] if allowed[1:] else allowed
+            )
             raise InvalidTransition(
                 f"Không thể {tr.verb} {self.label} đang ở trạng thái {self.name_of(state)}; "
-                f"chỉ có thể khi ở trạng thái: {allowed}."
+                f"chỉ thực hiện được khi ở trạng thái {either}."
             )
         if tr.guard is not None:
             reason = tr.guard(entity, command)

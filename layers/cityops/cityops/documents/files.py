@@ -106,7 +106,9 @@ def check_upload(key: str) -> dict[str, Any]:
     size, version_id = head
     limit = get_settings().documents_max_file_bytes
     if size > limit or size != record.size:  # refused without reading it
-        reason: str | None = f"Kích thước {size} byte khác với kích thước đã khai {record.size}."
+        reason: str | None = (
+            f"Kích thước {size} byte khác với kích thước đã khai ({record.size} byte)."
+        )
         if size > limit:
             reason = f"Tệp lớn hơn {limit} byte."
     else:
@@ -135,7 +137,7 @@ def problem_with(record: DocumentFile, body: bytes) -> str | None:
     if len(body) > limit:
         return f"Tệp lớn hơn {limit} byte."
     if len(body) != record.size:
-        return f"Kích thước {len(body)} byte khác với kích thước đã khai {record.size}."
+        return f"Kích thước {len(body)} byte khác với kích thước đã khai ({record.size} byte)."
     if objects.sha256_hex(body) != record.sha256:
         return "Mã SHA-256 của tệp khác với mã đã khai."
     real = objects.sniff(body)
@@ -184,7 +186,7 @@ def legal_hold(
     record = document.file(file_id)
     if record.status == "pending":
         raise InvalidInput(
-            "Tệp chưa được tải lên và kiểm tra xong; chưa thể đặt hoặc gỡ lưu giữ tệp."
+            "Tệp chưa được tải lên và kiểm tra xong; chưa thể phong tỏa hoặc gỡ phong tỏa tệp."
         )
     objects.objects().hold(record.key, record.s3_version_id, on)
 

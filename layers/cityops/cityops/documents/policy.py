@@ -86,7 +86,7 @@ PERMISSIONS: dict[str, Permission[Any]] = {
     "director": Permission(
         may_direct,
         "Chỉ lãnh đạo đơn vị nhận (hoặc lãnh đạo Thành phố, đối với văn bản đến Ủy ban nhân "
-        "dân và Văn phòng) mới được cho ý kiến chỉ đạo văn bản này.",
+        "dân và Văn phòng) mới được cho ý kiến chỉ đạo hoặc cho lưu hồ sơ văn bản này.",
     ),
     "lead_handler": Permission(
         may_handle, "Chỉ chuyên viên hoặc lãnh đạo của đơn vị chủ trì mới được xử lý văn bản này."
@@ -114,7 +114,7 @@ PERMISSIONS: dict[str, Permission[Any]] = {
         "được đính kèm tệp.",
     ),
     "system": Permission(
-        lambda who, _d: is_system(who), "Chỉ hệ thống CityOps tự thực hiện thao tác này."
+        lambda who, _d: is_system(who), "Thao tác này do hệ thống CityOps tự thực hiện."
     ),
     "records_admin": Permission(
         lambda who, _d: who.is_admin, "Chỉ quản trị viên mới được thực hiện thao tác này."

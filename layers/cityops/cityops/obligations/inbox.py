@@ -29,7 +29,7 @@ _NOTICE_ID = re.compile(r"^[0-9a-f]{32}$")
 
 def _me(who: Principal) -> str:
     if not who.sub:
-        raise NotFound("Không tìm thấy tài khoản của bạn.")
+        raise NotFound("Phiên đăng nhập không hợp lệ; hãy đăng nhập lại.")
     return who.sub
 
 

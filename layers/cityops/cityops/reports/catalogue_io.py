@@ -35,6 +35,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
 from cityops.core.errors import InvalidInput
 from cityops.core.xlsx import CELL, HEADER, Sheet, column_name, read_rows, text_of, workbook_of
 from cityops.directory.port import UnitKind
@@ -273,8 +275,11 @@ class _Reader:
             return None
         try:
             IndicatorVersion(version=1, effective_from="2000-01-01", **fields)
-        except ValueError as exc:  # pydantic's ValidationError: a limit the checks missed
-            bad("code", f"Chỉ tiêu không hợp lệ: {exc}")
+        except ValidationError as exc:  # a limit the checks missed, said at its column
+            from cityops.core.api import field_message
+
+            for err in exc.errors():
+                bad(str(err["loc"][0]) if err["loc"] else "code", field_message(err))
             return None
         return code, fields
 

@@ -71,7 +71,7 @@ def _revision(who: Principal, indicator: Indicator, version: IndicatorVersion) -
     revised = indicator.model_copy(deep=True)
     revised.versions.append(version)
     revised.status = machine.target(transition, indicator.status, indicator, None)
-    note = f"phiên bản {version.version}, áp dụng từ {version.effective_from:%d/%m/%Y}"
+    note = f"Phiên bản {version.version}, áp dụng từ {version.effective_from:%d/%m/%Y}"
     work = Work(who=who, action=transition.audit or "indicator.revised", before=indicator,
                 entity=revised, note=note)  # fmt: skip
     return INDICATORS.stamp(work)

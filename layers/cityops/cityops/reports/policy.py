@@ -63,7 +63,7 @@ def _admin(who: Principal, _entity: Any) -> bool:
 PERMISSIONS: dict[str, Permission[Any]] = {
     "reporter": Permission(
         _reporter,
-        "Chỉ cán bộ và lãnh đạo của đơn vị báo cáo mới được nhập số liệu và gửi báo cáo.",
+        "Chỉ chuyên viên và lãnh đạo của đơn vị báo cáo mới được nhập số liệu và gửi báo cáo.",
     ),
     "approver": Permission(
         _approver, "Chỉ lãnh đạo của đơn vị báo cáo mới được phê duyệt báo cáo."
@@ -81,6 +81,6 @@ PERMISSIONS: dict[str, Permission[Any]] = {
     ),
     "form_admin": Permission(_admin, "Chỉ quản trị viên mới được quản lý biểu mẫu báo cáo."),
     "system": Permission(
-        lambda who, _e: is_system(who), "Chỉ hệ thống CityOps mới thực hiện thao tác này."
+        lambda who, _e: is_system(who), "Thao tác này do hệ thống CityOps tự thực hiện."
     ),
 }

@@ -215,7 +215,7 @@ def outliers(
                 _problem(
                     code,
                     f"Giá trị khác thường so với {len(past)} kỳ trước (trung bình "
-                    f"{_fmt(mean)}, độ lệch chuẩn {_fmt(sd)}): cần giải trình.",
+                    f"{_fmt(mean)}, độ lệch chuẩn {_fmt(sd)}).",
                     "outlier",
                     mean=round(mean, 6),
                     sd=round(sd, 6),

@@ -70,14 +70,14 @@ def _leader_behind(who: Principal, data: TaskCreate) -> Profile | None:
     kind = creator_kind(who, office.id if office else None)
     if kind is None:
         raise Forbidden(
-            "Chỉ lãnh đạo Thành phố, hoặc chuyên viên Văn phòng UBND Thành phố thay mặt lãnh "
+            "Chỉ lãnh đạo Thành phố, hoặc văn thư Văn phòng UBND Thành phố thay mặt lãnh "
             "đạo, mới được giao nhiệm vụ."
         )
     if kind is not CreatorKind.OFFICE_CLERK:
         if data.on_behalf_of:
             raise invalid(
                 "on_behalf_of",
-                "Chỉ chuyên viên Văn phòng UBND Thành phố mới giao nhiệm vụ thay mặt lãnh đạo; "
+                "Chỉ văn thư Văn phòng UBND Thành phố mới giao nhiệm vụ thay mặt lãnh đạo; "
                 "hãy bỏ trống on_behalf_of.",
             )
         return None
@@ -164,6 +164,6 @@ def create_subtask(who: Principal, parent_id: str, data: SubtaskCreate) -> dict[
         _assigned(work)
 
     written = PIPELINE.create(
-        who, child, "task.assigned", rule, note=f"nhiệm vụ con của {parent_id}"
+        who, child, "task.assigned", rule, note=f"Nhiệm vụ con của nhiệm vụ {parent_id}"
     )
     return task_reply(who, written)

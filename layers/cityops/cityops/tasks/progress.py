@@ -27,7 +27,8 @@ def report_progress(who: Principal, task_id: str, data: ProgressReportCreate) ->
         calendar = DIRECTORY.current.calendar()
         report = work.entity.report_progress(who, data.text, data.percent, calendar)
         work.add(report)
-        work.note = f"{report.role} {data.percent}%"
+        side = "Đơn vị chủ trì" if report.role == "lead" else "Đơn vị phối hợp"
+        work.note = f"{side} báo cáo tiến độ: {data.percent}%"
         work.emit(
             "TaskProgressReported",
             {
