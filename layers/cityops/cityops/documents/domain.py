@@ -355,21 +355,24 @@ class IncomingDocument(Document):
             assigned_by=direction.by.id, key="document.handle",
         )  # fmt: skip
 
-    def follow_task(self, task_id: str, due_on: date, calendar: WorkingCalendar) -> bool:
-        """The direction's task was given a later due date (an approved extension): the
-        handling deadline is the same work's, so it moves with it, and the lead unit is not
-        counted late on the document for the time the assigning side granted. False when
-        there is nothing to move: another task, the date already followed, or handled."""
+    def follows(self, task_id: str, due_on: date) -> bool:
+        """Whether the direction's handling deadline has yet to follow its task `task_id` to
+        `due_on`: not for another task, a date already followed, or a deadline closed."""
         direction = self.direction
         if direction is None or direction.task_id != task_id or direction.due_on == due_on:
             return False
-        if "document.handle" not in self.deadlines:
-            return False
-        if self.deadlines.get("document.handle").status != "open":
-            return False
-        self.deadlines.move("document.handle", calendar.due_end_of_day(due_on))
-        direction.due_on = due_on
-        return True
+        handle = (
+            self.deadlines.get("document.handle") if "document.handle" in self.deadlines else None
+        )
+        return handle is not None and handle.status == "open"
+
+    def follow_task(self, task_id: str, due_on: date, calendar: WorkingCalendar) -> None:
+        """The direction's task was given a later due date (an approved extension): the
+        handling deadline is the same work's, so it moves with it, and the lead unit is not
+        counted late on the document for the time the assigning side granted."""
+        if self.follows(task_id, due_on):
+            self.deadlines.move("document.handle", calendar.due_end_of_day(due_on))
+            self.direction.due_on = due_on  # type: ignore[union-attr]
 
     def handle(self, by: Person, result: str, reply: "OutgoingDocument | None") -> Outcome:
         """The lead unit reports it handled: the handling deadline closes on time or late."""

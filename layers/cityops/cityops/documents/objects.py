@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote
 
+from cityops.core.search import fold
 from cityops.core.settings import get_settings
 
 _TAG_UNSAFE = re.compile(r"[^A-Za-z0-9 _.:/=+\-@]")
@@ -79,8 +80,6 @@ def tag_value(text: str) -> str:
     (a comma is refused with InvalidTag), at most 256 characters. The file's record keeps
     the reason whole; the tag is for whoever looks at the bucket, its Vietnamese folded to
     ASCII (`Không phải tệp PDF` → `khong phai tep pdf`)."""
-    from cityops.core.search import fold
-
     return " ".join(_TAG_UNSAFE.sub(" ", fold(text)).split())[:256]
 
 

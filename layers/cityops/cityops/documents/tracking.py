@@ -98,10 +98,7 @@ def follow_task_extension(detail: dict[str, Any]) -> str | None:
         return None
     due_on = date.fromisoformat(str(detail["new_due_date"]))
     document = DOCUMENTS.store.load(str(document_id))
-    direction = document.direction if isinstance(document, IncomingDocument) else None
-    if direction is None or direction.task_id != task_id or direction.due_on == due_on:
-        return None
-    if document.status not in ("directed", "in_handling"):  # handled: its deadline is closed
+    if not isinstance(document, IncomingDocument) or not document.follows(str(task_id), due_on):
         return None
     calendar = DIRECTORY.current.calendar()
     note = f"Nhiệm vụ được gia hạn đến {due_on:%d/%m/%Y}."
